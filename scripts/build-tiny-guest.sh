@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the tiny test guest: Debian's cloud kernel + a busybox initramfs that prints a marker
+# on the serial console and drops to a shell. Output goes to a cache folder the qemu driver can
+# read (not committed). Prints the folder on its last line. Idempotent: reuses a finished build.
+set -euo pipefail
+out=${VIRTDESK_FIXTURES:-/var/lib/libvirt/images/virtdesk-fixtures}
+# The cache is keyed by this script's content: change the script, get a fresh build.
+stamp=$(sha256sum "$0" | cut -c1-16)
+if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/.complete" 2>/dev/null)" = "$stamp" ]; then
+  echo "$out"; exit 0
+fi
+for tool in busybox cpio gzip apt-get dpkg; do
+  command -v "$tool" >/dev/null || { echo "build-tiny-guest: '$tool' is missing; run: npm run setup" >&2; exit 1; }
+done
+[ -x /bin/busybox ] || { echo "build-tiny-guest: /bin/busybox (busybox-static) is missing; run: npm run setup" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work" # apt-get download runs as _apt where it can
+mkdir -p "$out"
+
+# Newest 6.1 cloud kernel that apt knows about (has 8250 serial + initrd support built in).
+pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -n 1)
+[ -n "$pkg" ] || { echo "build-tiny-guest: no linux-image-6.1.0-*-cloud-amd64 in apt; run apt-get update" >&2; exit 1; }
+(cd "$work" && apt-get download -q "$pkg" >/dev/null)
+dpkg -x "$work"/"$pkg"_*.deb "$work/kernel"
+kver=${pkg#linux-image-}
+cp "$work"/kernel/boot/vmlinuz-* "$out/vmlinuz"
+
+root="$work/initramfs"
+mkdir -p "$root"/{bin,proc,sys,dev,tmp,lib/modules,var/run,var/log}
+cp /bin/busybox "$root/bin/busybox"
+# ACPI power button support so a graceful shutdown request works.
+for m in button evdev; do
+  f=$(find "$work/kernel/lib/modules/$kver" -name "$m.ko*" | head -n 1 || true)
+  [ -n "$f" ] && cp "$f" "$root/lib/modules/"
+done
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in /lib/modules/*.ko*; do
+  case "$m" in *.xz) xz -dc "$m" > /tmp/m.ko && insmod /tmp/m.ko ;; *.zst) ;; *) insmod "$m" ;; esac 2>/dev/null
+done
+mkdir -p /etc/acpi/PWRF
+printf '#!/bin/sh\npoweroff -f\n' > /etc/acpi/PWRF/00000080
+chmod +x /etc/acpi/PWRF/00000080
+acpid -l /dev/null
+echo "VIRTDESK-TINY-GUEST-READY"
+exec setsid cttyhack sh
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$out/initrd.gz"
+chmod 0644 "$out/vmlinuz" "$out/initrd.gz"
+echo "$stamp" > "$out/.complete"
+echo "$out"

@@ -1,0 +1,535 @@
+// The typed, safe wrapper over ffi.ts. Handles own their pointer, free it exactly once, and
+// throw a JS error when used after close. Every failing call becomes a LibvirtError read on
+// this thread right after the call (rule 1). Only the host process uses this module.
+import { koffi, lv, nativeResetError, type NativeFunction, TYPED_PARAM_SIZE, TYPED_PARAM_VALUE_OFFSET } from './ffi';
+import { LibvirtError } from './errors';
+
+type Ptr = bigint;
+
+let initialized = false;
+/** Silences libvirt's stderr printing (rule 2) and initializes the library, once. */
+export function initLibvirt(): void {
+  if (initialized) return;
+  initialized = true;
+  lv.virSetErrorFunc(null, nativeResetError);
+  if (lv.virInitialize() < 0) throw lastError('initialize libvirt');
+}
+
+export function lastError(operation: string): LibvirtError {
+  const p = lv.virGetLastError();
+  if (!p) return new LibvirtError(-1, 0, 'unknown libvirt error', operation);
+  const e = koffi.decode(p, 'virError') as { code: number; domain: number; message: string | null };
+  const err = new LibvirtError(e.code, e.domain, e.message ?? 'unknown libvirt error', operation);
+  lv.virResetLastError();
+  return err;
+}
+
+function check(ret: number, operation: string): number {
+  if (ret < 0) throw lastError(operation);
+  return ret;
+}
+
+function checkPtr(p: Ptr | null, operation: string): Ptr {
+  if (!p) throw lastError(operation);
+  return p;
+}
+
+/** Calls a virXxxListAll function and returns the handle pointers; frees the array itself. */
+function listAll(fn: NativeFunction, owner: Ptr, flags: number, operation: string): Ptr[] {
+  const out: (Ptr | null)[] = [null];
+  const n = check(fn(owner, out, flags), operation);
+  if (n === 0 || !out[0]) {
+    if (out[0]) koffi.free(out[0]);
+    return [];
+  }
+  const ptrs = koffi.decode(out[0], 'void *', n) as Ptr[];
+  koffi.free(out[0]);
+  return ptrs;
+}
+
+function uuidOf(fn: NativeFunction, p: Ptr, operation: string): string {
+  const buf = Buffer.alloc(37); // VIR_UUID_STRING_BUFLEN; shorter buffers abort the process
+  check(fn(p, buf), operation);
+  return buf.toString('latin1', 0, 36);
+}
+
+abstract class Handle implements Disposable {
+  #ptr: Ptr | null;
+  protected constructor(ptr: Ptr, private readonly kind: string) {
+    this.#ptr = ptr;
+  }
+  get ptr(): Ptr {
+    if (this.#ptr === null) throw new Error(`${this.kind} handle used after close`);
+    return this.#ptr;
+  }
+  get closed(): boolean {
+    return this.#ptr === null;
+  }
+  protected abstract free(ptr: Ptr): void;
+  close(): void {
+    if (this.#ptr === null) return;
+    const p = this.#ptr;
+    this.#ptr = null;
+    this.free(p);
+  }
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+export const DOMAIN_STATES = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'] as const;
+export type DomainState = (typeof DOMAIN_STATES)[number];
+export const stateName = (n: number): DomainState => DOMAIN_STATES[n] ?? 'nostate';
+
+export interface NodeInfo {
+  model: string;
+  memoryKiB: number;
+  cpus: number;
+  mhz: number;
+  nodes: number;
+  sockets: number;
+  cores: number;
+  threads: number;
+}
+
+export interface DomainInfo {
+  state: DomainState;
+  maxMemoryKiB: number;
+  memoryKiB: number;
+  vcpus: number;
+  cpuTimeNs: number;
+}
+
+export type TypedParams = Record<string, number | string | boolean>;
+
+export interface DomainStatsRecord {
+  name: string;
+  uuid: string;
+  params: TypedParams;
+}
+
+export class Domain extends Handle {
+  constructor(ptr: Ptr) {
+    super(ptr, 'domain');
+  }
+  protected free(p: Ptr): void {
+    lv.virDomainFree(p);
+  }
+  /** Borrowed string inside the handle: never freed by us. */
+  get name(): string {
+    return lv.virDomainGetName(this.ptr) as string;
+  }
+  get uuid(): string {
+    return uuidOf(lv.virDomainGetUUIDString, this.ptr, 'get domain UUID');
+  }
+  /** Running domain's id, or -1 when it is not running. */
+  get id(): number {
+    const id = lv.virDomainGetID(this.ptr) as number;
+    return id === 0xffffffff ? -1 : id;
+  }
+  private op(what: string): string {
+    return `${what} domain '${this.name}'`;
+  }
+  info(): DomainInfo {
+    const i = {} as { state: number; maxMem: number; memory: number; nrVirtCpu: number; cpuTime: number | bigint };
+    check(lv.virDomainGetInfo(this.ptr, i), this.op('get info of'));
+    return { state: stateName(i.state), maxMemoryKiB: i.maxMem, memoryKiB: i.memory, vcpus: i.nrVirtCpu, cpuTimeNs: Number(i.cpuTime) };
+  }
+  state(): { state: DomainState; reason: number } {
+    const s = [0];
+    const r = [0];
+    check(lv.virDomainGetState(this.ptr, s, r, 0), this.op('get state of'));
+    return { state: stateName(s[0]), reason: r[0] };
+  }
+  xml(flags = 0): string {
+    return checkPtr(lv.virDomainGetXMLDesc(this.ptr, flags), this.op('get XML of')) as unknown as string;
+  }
+  undefine(flags = 0): void {
+    check(lv.virDomainUndefineFlags(this.ptr, flags), this.op('undefine'));
+  }
+  create(flags = 0): void {
+    check(lv.virDomainCreateWithFlags(this.ptr, flags), this.op('start'));
+  }
+  shutdown(flags = 0): void {
+    check(lv.virDomainShutdownFlags(this.ptr, flags), this.op('shut down'));
+  }
+  reboot(flags = 0): void {
+    check(lv.virDomainReboot(this.ptr, flags), this.op('reboot'));
+  }
+  destroy(flags = 0): void {
+    check(lv.virDomainDestroyFlags(this.ptr, flags), this.op('force off'));
+  }
+  suspend(): void {
+    check(lv.virDomainSuspend(this.ptr), this.op('pause'));
+  }
+  resume(): void {
+    check(lv.virDomainResume(this.ptr), this.op('resume'));
+  }
+  managedSave(flags = 0): void {
+    check(lv.virDomainManagedSave(this.ptr, flags), this.op('save'));
+  }
+  hasManagedSave(): boolean {
+    return check(lv.virDomainHasManagedSaveImage(this.ptr, 0), this.op('check saved state of')) === 1;
+  }
+  managedSaveRemove(): void {
+    check(lv.virDomainManagedSaveRemove(this.ptr, 0), this.op('discard saved state of'));
+  }
+  isPersistent(): boolean {
+    return check(lv.virDomainIsPersistent(this.ptr), this.op('check persistence of')) === 1;
+  }
+  autostart(): boolean {
+    const a = [0];
+    check(lv.virDomainGetAutostart(this.ptr, a), this.op('get autostart of'));
+    return a[0] === 1;
+  }
+  setAutostart(on: boolean): void {
+    check(lv.virDomainSetAutostart(this.ptr, on ? 1 : 0), this.op('set autostart of'));
+  }
+  sendKey(codeset: number, holdtimeMs: number, keycodes: number[]): void {
+    check(lv.virDomainSendKey(this.ptr, codeset, holdtimeMs, Uint32Array.from(keycodes), keycodes.length, 0), this.op('send keys to'));
+  }
+  /** A connected socket fd to the guest's graphics server (caller owns and closes it). */
+  openGraphicsFd(index = 0, flags = 0): number {
+    return check(lv.virDomainOpenGraphicsFD(this.ptr, index, flags), this.op('open graphics of'));
+  }
+}
+
+export class Stream extends Handle {
+  constructor(ptr: Ptr, readonly nonBlocking: boolean) {
+    super(ptr, 'stream');
+  }
+  protected free(p: Ptr): void {
+    lv.virStreamFree(p);
+  }
+  /** Returns bytes, an empty Buffer at end of stream, or null when it would block. */
+  recv(max = 65536): Buffer | null {
+    const buf = Buffer.allocUnsafe(max);
+    const n = lv.virStreamRecv(this.ptr, buf, max) as number;
+    if (n === -2) return null;
+    check(n, 'read from stream');
+    return buf.subarray(0, n);
+  }
+  /** Returns bytes written, or 0 when it would block. */
+  send(data: Uint8Array): number {
+    const n = lv.virStreamSend(this.ptr, data, data.length) as number;
+    if (n === -2) return 0;
+    return check(n, 'write to stream');
+  }
+  finish(): void {
+    check(lv.virStreamFinish(this.ptr), 'finish stream');
+  }
+  abort(): void {
+    lv.virStreamAbort(this.ptr);
+    lv.virResetLastError();
+  }
+}
+
+export class StoragePool extends Handle {
+  constructor(ptr: Ptr) {
+    super(ptr, 'storage pool');
+  }
+  protected free(p: Ptr): void {
+    lv.virStoragePoolFree(p);
+  }
+  get name(): string {
+    return lv.virStoragePoolGetName(this.ptr) as string;
+  }
+  get uuid(): string {
+    return uuidOf(lv.virStoragePoolGetUUIDString, this.ptr, 'get pool UUID');
+  }
+  private op(what: string): string {
+    return `${what} storage pool '${this.name}'`;
+  }
+  info(): { state: number; capacity: number; allocation: number; available: number } {
+    const i = {} as { state: number; capacity: number; allocation: number; available: number };
+    check(lv.virStoragePoolGetInfo(this.ptr, i), this.op('get info of'));
+    return { state: i.state, capacity: Number(i.capacity), allocation: Number(i.allocation), available: Number(i.available) };
+  }
+  xml(flags = 0): string {
+    return checkPtr(lv.virStoragePoolGetXMLDesc(this.ptr, flags), this.op('get XML of')) as unknown as string;
+  }
+  autostart(): boolean {
+    const a = [0];
+    check(lv.virStoragePoolGetAutostart(this.ptr, a), this.op('get autostart of'));
+    return a[0] === 1;
+  }
+  setAutostart(on: boolean): void {
+    check(lv.virStoragePoolSetAutostart(this.ptr, on ? 1 : 0), this.op('set autostart of'));
+  }
+  isPersistent(): boolean {
+    return check(lv.virStoragePoolIsPersistent(this.ptr), this.op('check persistence of')) === 1;
+  }
+  build(flags = 0): void {
+    check(lv.virStoragePoolBuild(this.ptr, flags), this.op('build'));
+  }
+  start(flags = 0): void {
+    check(lv.virStoragePoolCreate(this.ptr, flags), this.op('start'));
+  }
+  destroy(): void {
+    check(lv.virStoragePoolDestroy(this.ptr), this.op('stop'));
+  }
+  undefine(): void {
+    check(lv.virStoragePoolUndefine(this.ptr), this.op('undefine'));
+  }
+  refresh(): void {
+    check(lv.virStoragePoolRefresh(this.ptr, 0), this.op('refresh'));
+  }
+  volumes(): StorageVol[] {
+    return listAll(lv.virStoragePoolListAllVolumes, this.ptr, 0, this.op('list volumes of')).map((p) => new StorageVol(p));
+  }
+  volume(name: string): StorageVol {
+    return new StorageVol(checkPtr(lv.virStorageVolLookupByName(this.ptr, name), `find volume '${name}' in pool '${this.name}'`));
+  }
+  createVolume(xml: string, flags = 0): StorageVol {
+    return new StorageVol(checkPtr(lv.virStorageVolCreateXML(this.ptr, xml, flags), this.op('create a volume in')));
+  }
+}
+
+export class StorageVol extends Handle {
+  constructor(ptr: Ptr) {
+    super(ptr, 'storage volume');
+  }
+  protected free(p: Ptr): void {
+    lv.virStorageVolFree(p);
+  }
+  get name(): string {
+    return lv.virStorageVolGetName(this.ptr) as string;
+  }
+  get key(): string {
+    return lv.virStorageVolGetKey(this.ptr) as string;
+  }
+  get path(): string {
+    return checkPtr(lv.virStorageVolGetPath(this.ptr), `get path of volume '${this.name}'`) as unknown as string;
+  }
+  info(): { type: number; capacity: number; allocation: number } {
+    const i = {} as { type: number; capacity: number; allocation: number };
+    check(lv.virStorageVolGetInfo(this.ptr, i), `get info of volume '${this.name}'`);
+    return { type: i.type, capacity: Number(i.capacity), allocation: Number(i.allocation) };
+  }
+  xml(): string {
+    return checkPtr(lv.virStorageVolGetXMLDesc(this.ptr, 0), `get XML of volume '${this.name}'`) as unknown as string;
+  }
+  delete(): void {
+    check(lv.virStorageVolDelete(this.ptr, 0), `delete volume '${this.name}'`);
+  }
+  resize(capacityBytes: number, flags = 0): void {
+    check(lv.virStorageVolResize(this.ptr, capacityBytes, flags), `resize volume '${this.name}'`);
+  }
+}
+
+export class Network extends Handle {
+  constructor(ptr: Ptr) {
+    super(ptr, 'network');
+  }
+  protected free(p: Ptr): void {
+    lv.virNetworkFree(p);
+  }
+  get name(): string {
+    return lv.virNetworkGetName(this.ptr) as string;
+  }
+  get uuid(): string {
+    return uuidOf(lv.virNetworkGetUUIDString, this.ptr, 'get network UUID');
+  }
+  private op(what: string): string {
+    return `${what} network '${this.name}'`;
+  }
+  isActive(): boolean {
+    return check(lv.virNetworkIsActive(this.ptr), this.op('check state of')) === 1;
+  }
+  isPersistent(): boolean {
+    return check(lv.virNetworkIsPersistent(this.ptr), this.op('check persistence of')) === 1;
+  }
+  autostart(): boolean {
+    const a = [0];
+    check(lv.virNetworkGetAutostart(this.ptr, a), this.op('get autostart of'));
+    return a[0] === 1;
+  }
+  setAutostart(on: boolean): void {
+    check(lv.virNetworkSetAutostart(this.ptr, on ? 1 : 0), this.op('set autostart of'));
+  }
+  xml(flags = 0): string {
+    return checkPtr(lv.virNetworkGetXMLDesc(this.ptr, flags), this.op('get XML of')) as unknown as string;
+  }
+  start(): void {
+    check(lv.virNetworkCreate(this.ptr), this.op('start'));
+  }
+  destroy(): void {
+    check(lv.virNetworkDestroy(this.ptr), this.op('stop'));
+  }
+  undefine(): void {
+    check(lv.virNetworkUndefine(this.ptr), this.op('undefine'));
+  }
+}
+
+/** Reads an array of virTypedParameter (96 bytes each) into a plain object. */
+export function decodeTypedParams(params: Ptr, count: number): TypedParams {
+  const out: TypedParams = {};
+  if (!params || count <= 0) return out;
+  const bytes = koffi.decode(params, 'uint8_t', count * TYPED_PARAM_SIZE) as Uint8Array;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < count; i++) {
+    const base = i * TYPED_PARAM_SIZE;
+    let end = base;
+    while (end < base + 80 && bytes[end] !== 0) end++;
+    const field = Buffer.from(bytes.buffer, bytes.byteOffset + base, end - base).toString('latin1');
+    const type = view.getInt32(base + 80, true);
+    const v = base + TYPED_PARAM_VALUE_OFFSET;
+    switch (type) {
+      case 1: out[field] = view.getInt32(v, true); break;
+      case 2: out[field] = view.getUint32(v, true); break;
+      case 3: out[field] = Number(view.getBigInt64(v, true)); break;
+      case 4: out[field] = Number(view.getBigUint64(v, true)); break;
+      case 5: out[field] = view.getFloat64(v, true); break;
+      case 6: out[field] = bytes[v] !== 0; break;
+      case 7: {
+        const sp = view.getBigUint64(v, true);
+        out[field] = sp ? (koffi.decode(sp, 'const char *') as string) : '';
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export const STATS = { STATE: 1, CPU_TOTAL: 2, BALLOON: 4, VCPU: 8, INTERFACE: 16, BLOCK: 32 } as const;
+
+export class Connection extends Handle {
+  private constructor(ptr: Ptr, readonly uri: string) {
+    super(ptr, 'connection');
+  }
+  static open(uri: string): Connection {
+    initLibvirt();
+    return new Connection(checkPtr(lv.virConnectOpen(uri), `connect to ${uri}`), uri);
+  }
+  protected free(p: Ptr): void {
+    lv.virConnectClose(p);
+  }
+  libVersion(): number {
+    const v = [0];
+    check(lv.virConnectGetLibVersion(this.ptr, v), 'get libvirt version');
+    return v[0];
+  }
+  hypervisorVersion(): number {
+    const v = [0];
+    check(lv.virConnectGetVersion(this.ptr, v), 'get hypervisor version');
+    return v[0];
+  }
+  hypervisorType(): string {
+    return checkPtr(lv.virConnectGetType(this.ptr), 'get hypervisor type') as unknown as string;
+  }
+  hostname(): string {
+    return checkPtr(lv.virConnectGetHostname(this.ptr), 'get host name') as unknown as string;
+  }
+  canonicalUri(): string {
+    return checkPtr(lv.virConnectGetURI(this.ptr), 'get connection URI') as unknown as string;
+  }
+  capabilities(): string {
+    return checkPtr(lv.virConnectGetCapabilities(this.ptr), 'get host capabilities') as unknown as string;
+  }
+  domainCapabilities(o: { emulator?: string; arch?: string; machine?: string; virttype?: string }): string {
+    return checkPtr(
+      lv.virConnectGetDomainCapabilities(this.ptr, o.emulator ?? null, o.arch ?? null, o.machine ?? null, o.virttype ?? null, 0),
+      `get domain capabilities${o.virttype ? ` for '${o.virttype}'` : ''}`,
+    ) as unknown as string;
+  }
+  setKeepAlive(intervalS: number, count: number): void {
+    check(lv.virConnectSetKeepAlive(this.ptr, intervalS, count), 'set keepalive');
+  }
+  isAlive(): boolean {
+    return lv.virConnectIsAlive(this.ptr) === 1;
+  }
+  nodeInfo(): NodeInfo {
+    const i = {} as { model: string; memory: number; cpus: number; mhz: number; nodes: number; sockets: number; cores: number; threads: number };
+    check(lv.virNodeGetInfo(this.ptr, i), 'get host info');
+    return { model: i.model, memoryKiB: i.memory, cpus: i.cpus, mhz: i.mhz, nodes: i.nodes, sockets: i.sockets, cores: i.cores, threads: i.threads };
+  }
+  freeMemoryBytes(): number {
+    const n = lv.virNodeGetFreeMemory(this.ptr);
+    if (!n) {
+      const e = lastError('get free host memory');
+      if (e.code !== -1 && e.code !== 0) throw e;
+    }
+    return Number(n);
+  }
+
+  domains(flags = 0): Domain[] {
+    return listAll(lv.virConnectListAllDomains, this.ptr, flags, 'list domains').map((p) => new Domain(p));
+  }
+  domainByName(name: string): Domain {
+    return new Domain(checkPtr(lv.virDomainLookupByName(this.ptr, name), `find domain '${name}'`));
+  }
+  domainByUuid(uuid: string): Domain {
+    return new Domain(checkPtr(lv.virDomainLookupByUUIDString(this.ptr, uuid), `find domain ${uuid}`));
+  }
+  defineDomain(xml: string, validate = true): Domain {
+    return new Domain(checkPtr(lv.virDomainDefineXMLFlags(this.ptr, xml, validate ? 1 : 0), 'define domain'));
+  }
+  /** Bulk stats for every domain in one call (virConnectGetAllDomainStats). */
+  allDomainStats(stats: number, flags = 0): DomainStatsRecord[] {
+    const out: (Ptr | null)[] = [null];
+    const n = check(lv.virConnectGetAllDomainStats(this.ptr, stats, out, flags), 'get domain statistics');
+    if (!out[0]) return [];
+    try {
+      const recs = n > 0 ? (koffi.decode(out[0], 'void *', n) as Ptr[]) : [];
+      return recs.map((rp) => {
+        const r = koffi.decode(rp, 'virDomainStatsRecord') as { dom: Ptr; params: Ptr; nparams: number };
+        return {
+          name: lv.virDomainGetName(r.dom) as string,
+          uuid: uuidOf(lv.virDomainGetUUIDString, r.dom, 'get domain UUID'),
+          params: decodeTypedParams(r.params, r.nparams),
+        };
+      });
+    } finally {
+      lv.virDomainStatsRecordListFree(out[0]); // also frees the domain refs inside
+    }
+  }
+  newStream(nonBlocking: boolean): Stream {
+    return new Stream(checkPtr(lv.virStreamNew(this.ptr, nonBlocking ? 1 : 0), 'create stream'), nonBlocking);
+  }
+  /** Screenshot of a running domain as { mime, data } (PNG on QEMU 7.2+, else PPM). */
+  screenshot(dom: Domain, screen = 0): { mime: string; data: Buffer } {
+    using st = this.newStream(false);
+    const mime = checkPtr(lv.virDomainScreenshot(dom.ptr, st.ptr, screen, 0), `take a screenshot of '${dom.name}'`) as unknown as string;
+    const parts: Buffer[] = [];
+    try {
+      for (;;) {
+        const chunk = st.recv(262144);
+        if (!chunk || chunk.length === 0) break;
+        parts.push(Buffer.from(chunk));
+      }
+      st.finish();
+    } catch (e) {
+      st.abort();
+      throw e;
+    }
+    return { mime, data: Buffer.concat(parts) };
+  }
+
+  pools(flags = 0): StoragePool[] {
+    return listAll(lv.virConnectListAllStoragePools, this.ptr, flags, 'list storage pools').map((p) => new StoragePool(p));
+  }
+  poolByName(name: string): StoragePool {
+    return new StoragePool(checkPtr(lv.virStoragePoolLookupByName(this.ptr, name), `find storage pool '${name}'`));
+  }
+  definePool(xml: string): StoragePool {
+    return new StoragePool(checkPtr(lv.virStoragePoolDefineXML(this.ptr, xml, 0), 'define storage pool'));
+  }
+  volumeByPath(path: string): StorageVol {
+    return new StorageVol(checkPtr(lv.virStorageVolLookupByPath(this.ptr, path), `find volume '${path}'`));
+  }
+
+  networks(flags = 0): Network[] {
+    return listAll(lv.virConnectListAllNetworks, this.ptr, flags, 'list networks').map((p) => new Network(p));
+  }
+  networkByName(name: string): Network {
+    return new Network(checkPtr(lv.virNetworkLookupByName(this.ptr, name), `find network '${name}'`));
+  }
+  defineNetwork(xml: string): Network {
+    return new Network(checkPtr(lv.virNetworkDefineXML(this.ptr, xml), 'define network'));
+  }
+}
+
+/** Closes every handle of a list, e.g. the result of domains(). */
+export function closeAll(handles: Iterable<{ close(): void }>): void {
+  for (const h of handles) h.close();
+}

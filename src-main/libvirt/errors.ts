@@ -1,0 +1,51 @@
+// Errors that cross the host-process boundary. No koffi here: the main side imports this.
+
+/** Names for the libvirt error codes the app reacts to (virterror.h). */
+export const LIBVIRT_ERROR_CODES: Record<number, string> = {
+  1: 'INTERNAL_ERROR', 3: 'NO_SUPPORT', 5: 'NO_CONNECT', 6: 'INVALID_CONN', 7: 'INVALID_DOMAIN',
+  8: 'INVALID_ARG', 9: 'OPERATION_FAILED', 27: 'XML_ERROR', 28: 'DOM_EXIST', 29: 'OPERATION_DENIED',
+  30: 'OPEN_FAILED', 38: 'SYSTEM_ERROR', 39: 'RPC', 42: 'NO_DOMAIN', 43: 'NO_NETWORK', 45: 'AUTH_FAILED',
+  49: 'NO_STORAGE_POOL', 50: 'NO_STORAGE_VOL', 55: 'OPERATION_INVALID', 67: 'CONFIG_UNSUPPORTED',
+  68: 'OPERATION_TIMEOUT', 72: 'NO_DOMAIN_SNAPSHOT', 74: 'ARGUMENT_UNSUPPORTED', 84: 'OPERATION_UNSUPPORTED',
+  85: 'SSH', 87: 'RESOURCE_BUSY', 88: 'ACCESS_DENIED', 90: 'STORAGE_VOL_EXIST', 92: 'XML_INVALID_SCHEMA',
+};
+
+export interface SerializedLibvirtError {
+  name: 'LibvirtError';
+  code: number;
+  domain: number;
+  message: string;
+  operation: string;
+}
+
+/** A failed libvirt call: libvirt's own code, error domain and message, plus what we were doing. */
+export class LibvirtError extends Error {
+  override readonly name = 'LibvirtError';
+  constructor(
+    readonly code: number,
+    readonly domain: number,
+    readonly libvirtMessage: string,
+    readonly operation: string,
+  ) {
+    super(`${operation}: ${libvirtMessage}`);
+  }
+  get codeName(): string {
+    return LIBVIRT_ERROR_CODES[this.code] ?? `ERROR_${this.code}`;
+  }
+  toJSON(): SerializedLibvirtError {
+    return { name: this.name, code: this.code, domain: this.domain, message: this.libvirtMessage, operation: this.operation };
+  }
+  static fromJSON(e: SerializedLibvirtError): LibvirtError {
+    return new LibvirtError(e.code, e.domain, e.message, e.operation);
+  }
+}
+
+export type HostFailureKind = 'crashed' | 'timeout' | 'closed' | 'spawn-failed' | 'connection-lost';
+
+/** The host process for a connection died, hung, or lost its daemon. */
+export class HostProcessError extends Error {
+  override readonly name = 'HostProcessError';
+  constructor(readonly kind: HostFailureKind, readonly uri: string, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,231 @@
+// koffi declarations of the libvirt C API. Only src-main/libvirt/ imports this file, and only
+// the host process loads it (see LIBVIRT-KOFFI.md). Every type is declared once, at load time:
+// building koffi types in a hot path leaks.
+//
+// Conventions used below (each one was a crash in the design notes):
+// - `char *!` only where libvirt documents that the caller frees; borrowed strings are `const char *`.
+// - Pointers are bare BigInts in koffi 3: the safe wrapper in binding.ts owns them.
+// - No `.async` calls: libvirt keeps its last error per OS thread.
+import koffi from 'koffi';
+
+const lib = koffi.load('libvirt.so.0');
+
+// Opaque handle types.
+for (const name of ['virConnect', 'virDomain', 'virStoragePool', 'virStorageVol', 'virNetwork', 'virStream']) {
+  koffi.pointer(`${name}Ptr`, koffi.opaque(name));
+}
+
+export const ErrorStruct = koffi.struct('virError', {
+  code: 'int',
+  domain: 'int',
+  message: 'const char *',
+  level: 'int',
+  conn: 'void *',
+  dom: 'void *',
+  str1: 'const char *',
+  str2: 'const char *',
+  str3: 'const char *',
+  int1: 'int',
+  int2: 'int',
+  net: 'void *',
+});
+
+koffi.struct('virNodeInfo', {
+  model: koffi.array('char', 32, 'String'),
+  memory: 'unsigned long',
+  cpus: 'unsigned int',
+  mhz: 'unsigned int',
+  nodes: 'unsigned int',
+  sockets: 'unsigned int',
+  cores: 'unsigned int',
+  threads: 'unsigned int',
+});
+
+koffi.struct('virDomainInfo', {
+  state: 'unsigned char',
+  maxMem: 'unsigned long',
+  memory: 'unsigned long',
+  nrVirtCpu: 'unsigned short',
+  cpuTime: 'unsigned long long',
+});
+
+koffi.struct('virStoragePoolInfo', {
+  state: 'int',
+  capacity: 'unsigned long long',
+  allocation: 'unsigned long long',
+  available: 'unsigned long long',
+});
+
+koffi.struct('virStorageVolInfo', {
+  type: 'int',
+  capacity: 'unsigned long long',
+  allocation: 'unsigned long long',
+});
+
+/** struct _virDomainStatsRecord { virDomainPtr dom; virTypedParameterPtr params; int nparams; } */
+export const StatsRecordStruct = koffi.struct('virDomainStatsRecord', {
+  dom: 'void *',
+  params: 'void *',
+  nparams: 'int',
+});
+
+/** sizeof(virTypedParameter): char field[80]; int type; union value (8 bytes, at offset 88). */
+export const TYPED_PARAM_SIZE = 96;
+export const TYPED_PARAM_VALUE_OFFSET = 88;
+
+// Callback prototypes. Each is registered once per process (callbacks.ts) and routed by id.
+export const EventHandleCallback = koffi.proto('void virEventHandleCallback(int watch, int fd, int events, void *opaque)');
+export const EventTimeoutCallback = koffi.proto('void virEventTimeoutCallback(int timer, void *opaque)');
+export const FreeCallback = koffi.proto('void virFreeCallback(void *opaque)');
+export const EventAddHandleFunc = koffi.proto(
+  'int virEventAddHandleFunc(int fd, int event, void *cb, void *opaque, void *ff)',
+);
+export const EventUpdateHandleFunc = koffi.proto('void virEventUpdateHandleFunc(int watch, int event)');
+export const EventRemoveHandleFunc = koffi.proto('int virEventRemoveHandleFunc(int watch)');
+export const EventAddTimeoutFunc = koffi.proto('int virEventAddTimeoutFunc(int timeout, void *cb, void *opaque, void *ff)');
+export const EventUpdateTimeoutFunc = koffi.proto('void virEventUpdateTimeoutFunc(int timer, int timeout)');
+export const EventRemoveTimeoutFunc = koffi.proto('int virEventRemoveTimeoutFunc(int timer)');
+export const DomainLifecycleCallback = koffi.proto(
+  'int virConnectDomainEventCallback(void *conn, void *dom, int event, int detail, void *opaque)',
+);
+export const DomainGenericCallback = koffi.proto('void virConnectDomainEventGenericCallback(void *conn, void *dom, void *opaque)');
+export const ConnectCloseCallback = koffi.proto('void virConnectCloseFunc(void *conn, int reason, void *opaque)');
+export const StreamEventCallback = koffi.proto('void virStreamEventCallback(void *stream, int events, void *opaque)');
+
+/** A declared libvirt function (koffi does not export its own function type). */
+export type NativeFunction = ReturnType<typeof lib.func>;
+
+function fns<T extends Record<string, string>>(decls: T): { [K in keyof T]: NativeFunction } {
+  const out = {} as { [K in keyof T]: NativeFunction };
+  for (const key of Object.keys(decls) as (keyof T)[]) out[key] = lib.func(decls[key]);
+  return out;
+}
+
+export const lv = fns({
+  // library, errors, event loop
+  virInitialize: 'int virInitialize()',
+  virGetVersion: 'int virGetVersion(_Out_ unsigned long *libVer, const char *type, _Out_ unsigned long *typeVer)',
+  virGetLastError: 'void *virGetLastError()',
+  virResetLastError: 'void virResetLastError()',
+  virSetErrorFunc: 'void virSetErrorFunc(void *userData, void *handler)',
+  virEventRegisterImpl:
+    'void virEventRegisterImpl(virEventAddHandleFunc *a, virEventUpdateHandleFunc *b, virEventRemoveHandleFunc *c, virEventAddTimeoutFunc *d, virEventUpdateTimeoutFunc *e, virEventRemoveTimeoutFunc *f)',
+
+  // connection and host
+  virConnectOpen: 'virConnectPtr virConnectOpen(const char *name)',
+  virConnectClose: 'int virConnectClose(virConnectPtr conn)',
+  virConnectGetLibVersion: 'int virConnectGetLibVersion(virConnectPtr conn, _Out_ unsigned long *v)',
+  virConnectGetVersion: 'int virConnectGetVersion(virConnectPtr conn, _Out_ unsigned long *v)',
+  virConnectGetHostname: 'char *! virConnectGetHostname(virConnectPtr conn)',
+  virConnectGetURI: 'char *! virConnectGetURI(virConnectPtr conn)',
+  virConnectGetType: 'const char *virConnectGetType(virConnectPtr conn)',
+  virConnectGetCapabilities: 'char *! virConnectGetCapabilities(virConnectPtr conn)',
+  virConnectGetDomainCapabilities:
+    'char *! virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin, const char *arch, const char *machine, const char *virttype, unsigned int flags)',
+  virConnectSetKeepAlive: 'int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)',
+  virConnectIsAlive: 'int virConnectIsAlive(virConnectPtr conn)',
+  virConnectRegisterCloseCallback:
+    'int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc *cb, void *opaque, void *freecb)',
+  virNodeGetInfo: 'int virNodeGetInfo(virConnectPtr conn, _Out_ virNodeInfo *info)',
+  virNodeGetFreeMemory: 'unsigned long long virNodeGetFreeMemory(virConnectPtr conn)',
+
+  // domains
+  virConnectListAllDomains: 'int virConnectListAllDomains(virConnectPtr conn, _Out_ void **domains, unsigned int flags)',
+  virDomainLookupByName: 'virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name)',
+  virDomainLookupByUUIDString: 'virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuid)',
+  virDomainFree: 'int virDomainFree(virDomainPtr dom)',
+  virDomainGetName: 'const char *virDomainGetName(virDomainPtr dom)',
+  virDomainGetUUIDString: 'int virDomainGetUUIDString(virDomainPtr dom, _Out_ uint8_t *buf)',
+  virDomainGetID: 'unsigned int virDomainGetID(virDomainPtr dom)',
+  virDomainGetInfo: 'int virDomainGetInfo(virDomainPtr dom, _Out_ virDomainInfo *info)',
+  virDomainGetState: 'int virDomainGetState(virDomainPtr dom, _Out_ int *state, _Out_ int *reason, unsigned int flags)',
+  virDomainGetXMLDesc: 'char *! virDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)',
+  virDomainDefineXMLFlags: 'virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)',
+  virDomainUndefineFlags: 'int virDomainUndefineFlags(virDomainPtr dom, unsigned int flags)',
+  virDomainCreateWithFlags: 'int virDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)',
+  virDomainShutdownFlags: 'int virDomainShutdownFlags(virDomainPtr dom, unsigned int flags)',
+  virDomainReboot: 'int virDomainReboot(virDomainPtr dom, unsigned int flags)',
+  virDomainDestroyFlags: 'int virDomainDestroyFlags(virDomainPtr dom, unsigned int flags)',
+  virDomainSuspend: 'int virDomainSuspend(virDomainPtr dom)',
+  virDomainResume: 'int virDomainResume(virDomainPtr dom)',
+  virDomainManagedSave: 'int virDomainManagedSave(virDomainPtr dom, unsigned int flags)',
+  virDomainHasManagedSaveImage: 'int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)',
+  virDomainManagedSaveRemove: 'int virDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags)',
+  virDomainIsPersistent: 'int virDomainIsPersistent(virDomainPtr dom)',
+  virDomainGetAutostart: 'int virDomainGetAutostart(virDomainPtr dom, _Out_ int *autostart)',
+  virDomainSetAutostart: 'int virDomainSetAutostart(virDomainPtr dom, int autostart)',
+  virConnectGetAllDomainStats:
+    'int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats, _Out_ void **retStats, unsigned int flags)',
+  virDomainStatsRecordListFree: 'void virDomainStatsRecordListFree(void *stats)',
+  virConnectDomainEventRegisterAny:
+    'int virConnectDomainEventRegisterAny(virConnectPtr conn, void *dom, int eventID, void *cb, void *opaque, void *freecb)',
+  virConnectDomainEventDeregisterAny: 'int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)',
+  virDomainScreenshot: 'char *! virDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen, unsigned int flags)',
+  virDomainOpenConsole: 'int virDomainOpenConsole(virDomainPtr dom, const char *dev, virStreamPtr st, unsigned int flags)',
+  virDomainOpenGraphicsFD: 'int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags)',
+  virDomainSendKey:
+    'int virDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime, uint32_t *keycodes, int nkeycodes, unsigned int flags)',
+
+  // streams
+  virStreamNew: 'virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags)',
+  virStreamRecv: 'int virStreamRecv(virStreamPtr st, _Out_ uint8_t *data, size_t nbytes)',
+  virStreamSend: 'int virStreamSend(virStreamPtr st, const uint8_t *data, size_t nbytes)',
+  virStreamFinish: 'int virStreamFinish(virStreamPtr st)',
+  virStreamAbort: 'int virStreamAbort(virStreamPtr st)',
+  virStreamFree: 'int virStreamFree(virStreamPtr st)',
+  virStreamEventAddCallback:
+    'int virStreamEventAddCallback(virStreamPtr st, int events, void *cb, void *opaque, void *ff)',
+  virStreamEventUpdateCallback: 'int virStreamEventUpdateCallback(virStreamPtr st, int events)',
+  virStreamEventRemoveCallback: 'int virStreamEventRemoveCallback(virStreamPtr st)',
+
+  // storage pools and volumes
+  virConnectListAllStoragePools: 'int virConnectListAllStoragePools(virConnectPtr conn, _Out_ void **pools, unsigned int flags)',
+  virStoragePoolLookupByName: 'virStoragePoolPtr virStoragePoolLookupByName(virConnectPtr conn, const char *name)',
+  virStoragePoolFree: 'int virStoragePoolFree(virStoragePoolPtr pool)',
+  virStoragePoolGetName: 'const char *virStoragePoolGetName(virStoragePoolPtr pool)',
+  virStoragePoolGetUUIDString: 'int virStoragePoolGetUUIDString(virStoragePoolPtr pool, _Out_ uint8_t *buf)',
+  virStoragePoolGetInfo: 'int virStoragePoolGetInfo(virStoragePoolPtr pool, _Out_ virStoragePoolInfo *info)',
+  virStoragePoolGetXMLDesc: 'char *! virStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags)',
+  virStoragePoolGetAutostart: 'int virStoragePoolGetAutostart(virStoragePoolPtr pool, _Out_ int *autostart)',
+  virStoragePoolSetAutostart: 'int virStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart)',
+  virStoragePoolIsPersistent: 'int virStoragePoolIsPersistent(virStoragePoolPtr pool)',
+  virStoragePoolDefineXML: 'virStoragePoolPtr virStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)',
+  virStoragePoolBuild: 'int virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags)',
+  virStoragePoolCreate: 'int virStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags)',
+  virStoragePoolDestroy: 'int virStoragePoolDestroy(virStoragePoolPtr pool)',
+  virStoragePoolUndefine: 'int virStoragePoolUndefine(virStoragePoolPtr pool)',
+  virStoragePoolRefresh: 'int virStoragePoolRefresh(virStoragePoolPtr pool, unsigned int flags)',
+  virStoragePoolListAllVolumes: 'int virStoragePoolListAllVolumes(virStoragePoolPtr pool, _Out_ void **vols, unsigned int flags)',
+  virStorageVolLookupByName: 'virStorageVolPtr virStorageVolLookupByName(virStoragePoolPtr pool, const char *name)',
+  virStorageVolLookupByPath: 'virStorageVolPtr virStorageVolLookupByPath(virConnectPtr conn, const char *path)',
+  virStorageVolFree: 'int virStorageVolFree(virStorageVolPtr vol)',
+  virStorageVolGetName: 'const char *virStorageVolGetName(virStorageVolPtr vol)',
+  virStorageVolGetKey: 'const char *virStorageVolGetKey(virStorageVolPtr vol)',
+  virStorageVolGetPath: 'char *! virStorageVolGetPath(virStorageVolPtr vol)',
+  virStorageVolGetInfo: 'int virStorageVolGetInfo(virStorageVolPtr vol, _Out_ virStorageVolInfo *info)',
+  virStorageVolGetXMLDesc: 'char *! virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags)',
+  virStorageVolCreateXML: 'virStorageVolPtr virStorageVolCreateXML(virStoragePoolPtr pool, const char *xml, unsigned int flags)',
+  virStorageVolDelete: 'int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags)',
+  virStorageVolResize: 'int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags)',
+
+  // networks
+  virConnectListAllNetworks: 'int virConnectListAllNetworks(virConnectPtr conn, _Out_ void **nets, unsigned int flags)',
+  virNetworkLookupByName: 'virNetworkPtr virNetworkLookupByName(virConnectPtr conn, const char *name)',
+  virNetworkFree: 'int virNetworkFree(virNetworkPtr net)',
+  virNetworkGetName: 'const char *virNetworkGetName(virNetworkPtr net)',
+  virNetworkGetUUIDString: 'int virNetworkGetUUIDString(virNetworkPtr net, _Out_ uint8_t *buf)',
+  virNetworkIsActive: 'int virNetworkIsActive(virNetworkPtr net)',
+  virNetworkIsPersistent: 'int virNetworkIsPersistent(virNetworkPtr net)',
+  virNetworkGetAutostart: 'int virNetworkGetAutostart(virNetworkPtr net, _Out_ int *autostart)',
+  virNetworkSetAutostart: 'int virNetworkSetAutostart(virNetworkPtr net, int autostart)',
+  virNetworkGetXMLDesc: 'char *! virNetworkGetXMLDesc(virNetworkPtr net, unsigned int flags)',
+  virNetworkDefineXML: 'virNetworkPtr virNetworkDefineXML(virConnectPtr conn, const char *xml)',
+  virNetworkCreate: 'int virNetworkCreate(virNetworkPtr net)',
+  virNetworkDestroy: 'int virNetworkDestroy(virNetworkPtr net)',
+  virNetworkUndefine: 'int virNetworkUndefine(virNetworkPtr net)',
+});
+
+/** Address of a native no-op-ish function, used as libvirt's error printer (rule 2). */
+export const nativeResetError: unknown = lib.symbol('virResetError');
+
+export { koffi };

@@ -1,0 +1,235 @@
+// The contract between the main side and a libvirt host process: plain data only (it crosses
+// a process boundary by structured clone). No koffi here.
+import type { SerializedLibvirtError } from './errors';
+
+export type DomainState = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
+
+/** A domain is addressed by UUID (stable) or by name. */
+export type DomainRef = { uuid: string } | { name: string };
+
+export interface ConnectionInfo {
+  uri: string;
+  hostname: string;
+  hypervisorType: string;
+  libVersion: number;
+  hypervisorVersion: number;
+}
+
+export interface NodeInfo {
+  model: string;
+  memoryKiB: number;
+  cpus: number;
+  mhz: number;
+  nodes: number;
+  sockets: number;
+  cores: number;
+  threads: number;
+}
+
+export interface DomainSummary {
+  name: string;
+  uuid: string;
+  /** -1 when not running. */
+  id: number;
+  state: DomainState;
+  stateReason: number;
+  persistent: boolean;
+  autostart: boolean;
+  hasManagedSave: boolean;
+  vcpus: number;
+  memoryKiB: number;
+  maxMemoryKiB: number;
+  cpuTimeNs: number;
+}
+
+export interface DomainInfo {
+  state: DomainState;
+  maxMemoryKiB: number;
+  memoryKiB: number;
+  vcpus: number;
+  cpuTimeNs: number;
+}
+
+export interface DomainStats {
+  name: string;
+  uuid: string;
+  params: Record<string, number | string | boolean>;
+}
+
+export interface UndefineOptions {
+  /** Remove UEFI NVRAM (VIR_DOMAIN_UNDEFINE_NVRAM); else keep it. */
+  nvram?: boolean;
+  managedSave?: boolean;
+  snapshotsMetadata?: boolean;
+  checkpointsMetadata?: boolean;
+  tpm?: boolean;
+}
+
+export interface PoolSummary {
+  name: string;
+  uuid: string;
+  active: boolean;
+  persistent: boolean;
+  autostart: boolean;
+  capacity: number;
+  allocation: number;
+  available: number;
+}
+
+export interface VolumeSummary {
+  name: string;
+  key: string;
+  path: string;
+  type: number;
+  capacity: number;
+  allocation: number;
+}
+
+export interface NetworkSummary {
+  name: string;
+  uuid: string;
+  active: boolean;
+  persistent: boolean;
+  autostart: boolean;
+}
+
+/** Every method a host process answers. Results are plain data. */
+export interface HostApi {
+  connectionInfo(): ConnectionInfo;
+  capabilities(): string;
+  domainCapabilities(o: { emulator?: string; arch?: string; machine?: string; virttype?: string }): string;
+  nodeInfo(): NodeInfo;
+  nodeFreeMemory(): number;
+
+  listDomains(): DomainSummary[];
+  /** Bulk stats (virConnectGetAllDomainStats); groups is a VIR_DOMAIN_STATS_* mask. */
+  domainStats(groups?: number): DomainStats[];
+  lookupDomain(ref: DomainRef): DomainSummary;
+  domainState(ref: DomainRef): { state: DomainState; reason: number };
+  domainInfo(ref: DomainRef): DomainInfo;
+  domainXml(ref: DomainRef, o?: { inactive?: boolean; secure?: boolean }): string;
+  defineDomain(xml: string): DomainSummary;
+  undefineDomain(ref: DomainRef, o?: UndefineOptions): void;
+  startDomain(ref: DomainRef, o?: { paused?: boolean }): void;
+  shutdownDomain(ref: DomainRef): void;
+  rebootDomain(ref: DomainRef): void;
+  destroyDomain(ref: DomainRef): void;
+  suspendDomain(ref: DomainRef): void;
+  resumeDomain(ref: DomainRef): void;
+  managedSaveDomain(ref: DomainRef): void;
+  managedSaveRemove(ref: DomainRef): void;
+  setDomainAutostart(ref: DomainRef, on: boolean): void;
+  screenshot(ref: DomainRef, screen?: number): { mime: string; data: Uint8Array };
+  sendKey(ref: DomainRef, codeset: number, holdtimeMs: number, keycodes: number[]): void;
+  /** Opens the serial console; data arrives as stream-data events for the returned id. */
+  openConsole(ref: DomainRef, o?: { device?: string; force?: boolean }): { streamId: number };
+  streamWrite(streamId: number, data: Uint8Array): void;
+  streamClose(streamId: number): void;
+  /**
+   * Connects to the guest's graphics server (virDomainOpenGraphicsFD) and exposes that socket on a
+   * one-shot Unix socket in a private folder; the caller connects to `path` once.
+   */
+  openGraphics(ref: DomainRef, o?: { index?: number }): { path: string };
+
+  listPools(): PoolSummary[];
+  definePool(xml: string, o?: { build?: boolean; start?: boolean; autostart?: boolean }): PoolSummary;
+  startPool(name: string): void;
+  stopPool(name: string): void;
+  undefinePool(name: string): void;
+  refreshPool(name: string): void;
+  setPoolAutostart(name: string, on: boolean): void;
+  poolXml(name: string): string;
+  listVolumes(pool: string): VolumeSummary[];
+  createVolume(pool: string, xml: string): VolumeSummary;
+  deleteVolume(pool: string, name: string): void;
+  volumeInfo(pool: string, name: string): VolumeSummary;
+  resizeVolume(pool: string, name: string, capacityBytes: number): void;
+
+  listNetworks(): NetworkSummary[];
+  defineNetwork(xml: string): NetworkSummary;
+  startNetwork(name: string): void;
+  stopNetwork(name: string): void;
+  undefineNetwork(name: string): void;
+  setNetworkAutostart(name: string, on: boolean): void;
+  networkXml(name: string, o?: { inactive?: boolean }): string;
+}
+
+export type HostMethod = keyof HostApi;
+
+/** The exact set of methods a host process will run (nothing else on HostService is reachable). */
+export const HOST_METHODS = [
+  'connectionInfo',
+  'capabilities',
+  'domainCapabilities',
+  'nodeInfo',
+  'nodeFreeMemory',
+  'listDomains',
+  'domainStats',
+  'lookupDomain',
+  'domainState',
+  'domainInfo',
+  'domainXml',
+  'defineDomain',
+  'undefineDomain',
+  'startDomain',
+  'shutdownDomain',
+  'rebootDomain',
+  'destroyDomain',
+  'suspendDomain',
+  'resumeDomain',
+  'managedSaveDomain',
+  'managedSaveRemove',
+  'setDomainAutostart',
+  'screenshot',
+  'sendKey',
+  'openConsole',
+  'streamWrite',
+  'streamClose',
+  'openGraphics',
+  'listPools',
+  'definePool',
+  'startPool',
+  'stopPool',
+  'undefinePool',
+  'refreshPool',
+  'setPoolAutostart',
+  'poolXml',
+  'listVolumes',
+  'createVolume',
+  'deleteVolume',
+  'volumeInfo',
+  'resizeVolume',
+  'listNetworks',
+  'defineNetwork',
+  'startNetwork',
+  'stopNetwork',
+  'undefineNetwork',
+  'setNetworkAutostart',
+  'networkXml',
+] as const satisfies readonly HostMethod[];
+// Compile-time check that HOST_METHODS lists every HostApi method.
+const _allListed: Exclude<HostMethod, (typeof HOST_METHODS)[number]> extends never ? true : never = true;
+void _allListed;
+
+export const LIFECYCLE_EVENTS = ['defined', 'undefined', 'started', 'suspended', 'resumed', 'stopped', 'shutdown', 'pmsuspended', 'crashed'] as const;
+export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
+
+export type HostEvent =
+  | { type: 'domain-lifecycle'; uuid: string; name: string; event: LifecycleEventName; detail: number }
+  | { type: 'domain-reboot'; uuid: string; name: string }
+  | { type: 'stream-data'; streamId: number; data: Uint8Array }
+  | { type: 'stream-end'; streamId: number; error?: string }
+  | { type: 'connection-closed'; reason: 'error' | 'eof' | 'keepalive' | 'client' };
+
+export type SerializedError = SerializedLibvirtError | { name: 'Error'; message: string };
+
+export type ToHost = { id: number; method: HostMethod; args: unknown[] };
+export type FromHost =
+  | { kind: 'ready'; info: ConnectionInfo }
+  | { kind: 'open-failed'; error: SerializedError }
+  | { kind: 'result'; id: number; result: unknown }
+  | { kind: 'error'; id: number; error: SerializedError }
+  | { kind: 'event'; event: HostEvent };
+
+/** Env var that tells a host process which libvirt URI it serves. */
+export const HOST_URI_ENV = 'VIRTDESK_LIBVIRT_URI';

@@ -1,0 +1,77 @@
+// Electron IPC adapter over the ApiDispatcher: one invoke channel for calls, one send
+// channel for events. Input validation proper happens in the core.
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { ApiDispatcher } from '../api/dispatcher';
+import { CALL_CHANNEL, EVENT_CHANNEL, type BridgeError, type BridgeResponse } from '../preload/bridge';
+import { isAppUrl } from './security';
+
+export const MAX_METHOD_LENGTH = 64;
+/** Error codes produced by the IPC layer itself (the core produces its own). */
+export const IPC_ERROR = {
+  forbidden: 'FORBIDDEN',
+  badMethod: 'INVALID_METHOD',
+  internal: 'INTERNAL',
+} as const;
+
+export interface IpcContext {
+  dispatcher: ApiDispatcher;
+  /** The app's own URL (file:// index.html or the dev server URL). */
+  appUrl: string;
+  /** The main window, if it exists. Only its web contents may call. */
+  getWindow(): BrowserWindow | null;
+}
+
+/** Reduces anything thrown to a plain, structured-clone-safe error. */
+export function toBridgeError(err: unknown): BridgeError {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { code?: unknown; message?: unknown; field?: unknown };
+    const out: BridgeError = {
+      code: typeof e.code === 'string' && e.code !== '' ? e.code : IPC_ERROR.internal,
+      message: typeof e.message === 'string' ? e.message : String(err),
+    };
+    if (typeof e.field === 'string') out.field = e.field;
+    return out;
+  }
+  return { code: IPC_ERROR.internal, message: String(err) };
+}
+
+/** The sender must be our window's web contents, its main frame, showing the app. */
+export function isTrustedSender(event: IpcMainInvokeEvent, ctx: IpcContext): boolean {
+  const win = ctx.getWindow();
+  if (!win || win.isDestroyed() || event.sender !== win.webContents) return false;
+  const frame = event.senderFrame;
+  if (!frame || frame.parent !== null) return false;
+  return isAppUrl(frame.url, ctx.appUrl);
+}
+
+export function createCallHandler(
+  ctx: IpcContext,
+): (event: IpcMainInvokeEvent, method: unknown, input: unknown) => Promise<BridgeResponse> {
+  return async (event, method, input) => {
+    if (!isTrustedSender(event, ctx)) {
+      return { ok: false, error: { code: IPC_ERROR.forbidden, message: 'IPC call from an untrusted sender' } };
+    }
+    if (typeof method !== 'string' || method.length === 0 || method.length > MAX_METHOD_LENGTH) {
+      return { ok: false, error: { code: IPC_ERROR.badMethod, message: 'method must be a non-empty string of at most 64 characters' } };
+    }
+    try {
+      return { ok: true, result: await ctx.dispatcher.call(method, input) };
+    } catch (err) {
+      return { ok: false, error: toBridgeError(err) };
+    }
+  };
+}
+
+/** Registers the call channel and starts forwarding core events; returns the undo function. */
+export function registerIpc(ipcMain: IpcMain, ctx: IpcContext): () => void {
+  ipcMain.handle(CALL_CHANNEL, createCallHandler(ctx));
+  const unsubscribe = ctx.dispatcher.onEvent((apiEvent) => {
+    const win = ctx.getWindow();
+    if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return;
+    win.webContents.send(EVENT_CHANNEL, apiEvent);
+  });
+  return () => {
+    unsubscribe();
+    ipcMain.removeHandler(CALL_CHANNEL);
+  };
+}

@@ -1,0 +1,4 @@
+// Electron main-process entry (built to out/main/index.js).
+import { startApp } from './app';
+
+startApp();

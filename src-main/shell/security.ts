@@ -1,0 +1,111 @@
+// Renderer hardening: webPreferences, Content-Security-Policy, navigation/window-open guards
+// and permission handlers. Everything the shell does to confine the renderer lives here.
+import type { App, Session, WebContents, WebPreferences } from 'electron';
+
+/**
+ * Sent as a header for http(s) responses and repeated in src-renderer/index.html's meta tag
+ * (file:// pages carry no headers). style-src needs 'unsafe-inline' because Svelte
+ * transitions and noVNC write inline styles; scripts stay 'self' only (no eval, no inline).
+ * ws://127.0.0.1:* is the local console proxy (VNC/serial WebSockets).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws://127.0.0.1:*",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Permissions the renderer may use; every other request or check is denied. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
+
+export function secureWebPreferences(preloadPath: string): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
+}
+
+function decodedPath(url: URL): string | null {
+  // An encoded slash or backslash would let two different paths compare equal once decoded.
+  if (/%2f|%5c/i.test(url.pathname)) return null;
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True if `candidate` is the app itself: for a file:// app the same index.html (any query or
+ * hash), for the dev server the same origin.
+ */
+export function isAppUrl(candidate: string | undefined | null, appUrl: string): boolean {
+  if (typeof candidate !== 'string' || candidate === '') return false;
+  let c: URL;
+  let a: URL;
+  try {
+    c = new URL(candidate);
+    a = new URL(appUrl);
+  } catch {
+    return false;
+  }
+  if (a.protocol === 'file:') {
+    if (c.protocol !== 'file:' || c.host !== a.host) return false;
+    const cp = decodedPath(c);
+    return cp !== null && cp === decodedPath(a);
+  }
+  if (a.protocol === 'http:' || a.protocol === 'https:') return c.origin === a.origin;
+  return false;
+}
+
+const guarded = new WeakSet<WebContents>();
+
+/** Denies window.open and navigation/redirects away from the app. Idempotent per contents. */
+export function guardWebContents(contents: WebContents, appUrl: string): void {
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  const blockForeign = (event: { preventDefault(): void; url: string }): void => {
+    if (!isAppUrl(event.url, appUrl)) event.preventDefault();
+  };
+  contents.on('will-navigate', blockForeign);
+  contents.on('will-redirect', blockForeign);
+  contents.on('will-frame-navigate', blockForeign);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Applies guardWebContents to every web contents the app ever creates. */
+export function installAppWideGuards(app: App, appUrl: string): void {
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
+}
+
+/** Adds the CSP header to every response (replacing any other) and locks down permissions. */
+export function hardenSession(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const responseHeaders: Record<string, string[]> = {};
+    for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
+      if (name.toLowerCase() !== 'content-security-policy') responseHeaders[name] = value;
+    }
+    responseHeaders['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    callback({ responseHeaders });
+  });
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    callback(ALLOWED_PERMISSIONS.has(permission));
+  });
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
+  session.setDevicePermissionHandler(() => false);
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fake, FakeBrowserWindow, resetFakeElectron, emitNavigation } from './fake-electron';
+
+vi.mock('electron', async () => (await import('./fake-electron')).electronModule);
+
+const core = vi.hoisted(() => ({
+  dispatcher: {
+    call: async () => 'ok' as unknown,
+    onEvent: () => () => {},
+    close: async () => {},
+  },
+  createShellCore: undefined as unknown as (dir: string) => unknown,
+}));
+vi.mock('../../../src-main/shell/create-core', () => ({
+  createShellCore: (dir: string) => core.createShellCore(dir),
+}));
+
+const { startApp, resolveAppUrl } = await import('../../../src-main/shell/app');
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('startApp', () => {
+  let userData: string;
+  let close: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  let createShellCore: ReturnType<typeof vi.fn<(dir: string) => unknown>>;
+
+  beforeEach(() => {
+    resetFakeElectron();
+    userData = mkdtempSync(join(tmpdir(), 'virtdesk-app-'));
+    fake.app.userData = userData;
+    close = vi.fn(async () => {});
+    createShellCore = vi.fn((_dir: string) => ({ ...core.dispatcher, close }));
+    core.createShellCore = createShellCore;
+  });
+  afterEach(() => rmSync(userData, { recursive: true, force: true }));
+
+  it('quits at once when another instance holds the single-instance lock', () => {
+    fake.app.requestSingleInstanceLock.mockReturnValue(false);
+    startApp();
+    expect(fake.app.requestSingleInstanceLock).toHaveBeenCalled();
+    expect(fake.app.quit).toHaveBeenCalledTimes(1);
+    expect(fake.app.whenReady).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('creates one hardened window, the core and the IPC handler', async () => {
+    startApp();
+    await flush();
+    expect(fake.app.requestSingleInstanceLock).toHaveBeenCalled();
+    expect(fake.app.enableSandbox).toHaveBeenCalled();
+    expect(createShellCore).toHaveBeenCalledWith(userData);
+    expect(fake.ipcMain.handle).toHaveBeenCalledWith('virtdesk:call', expect.any(Function));
+    expect(fake.session.webRequest.onHeadersReceived).toHaveBeenCalled();
+    expect(fake.session.setPermissionRequestHandler).toHaveBeenCalled();
+
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    const win = FakeBrowserWindow.instances[0]!;
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect(win.options.webPreferences.preload).toMatch(/preload[\\/]index\.js$/);
+    const appUrl = win.loadURL.mock.calls[0]![0];
+    expect(appUrl).toMatch(/^file:\/\/.*renderer\/index\.html$/);
+    expect(emitNavigation(win.webContents, 'will-navigate', 'https://evil.example/')).toBe(true);
+    expect(emitNavigation(win.webContents, 'will-navigate', appUrl)).toBe(false);
+    expect(win.webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  });
+
+  it('focuses the existing window when a second instance starts', async () => {
+    startApp();
+    await flush();
+    const win = FakeBrowserWindow.instances[0]!;
+    win.minimized = true;
+    fake.app.emit('second-instance', {}, [], '/');
+    expect(win.restore).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('restores a saved window position only when it is on screen', async () => {
+    writeFileSync(join(userData, 'window-state.json'), JSON.stringify({ x: 5000, y: 5000, width: 1111, height: 777 }));
+    startApp();
+    await flush();
+    const opts = FakeBrowserWindow.instances[0]!.options;
+    expect(opts).toMatchObject({ width: 1111, height: 777 });
+    expect(opts).not.toHaveProperty('x');
+
+    resetFakeElectron();
+    fake.app.userData = userData;
+    writeFileSync(join(userData, 'window-state.json'), JSON.stringify({ x: 40, y: 50, width: 1111, height: 777, maximized: true }));
+    startApp();
+    await flush();
+    const win = FakeBrowserWindow.instances[0]!;
+    expect(win.options).toMatchObject({ x: 40, y: 50, width: 1111, height: 777 });
+    expect(win.maximize).toHaveBeenCalled();
+  });
+
+  it('quits when all windows are closed, closing the core first', async () => {
+    startApp();
+    await flush();
+    fake.app.emit('window-all-closed');
+    expect(fake.app.quit).toHaveBeenCalledTimes(1);
+
+    const first = { preventDefault: vi.fn() };
+    fake.app.emit('before-quit', first);
+    expect(first.preventDefault).toHaveBeenCalled();
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(fake.ipcMain.removeHandler).toHaveBeenCalledWith('virtdesk:call');
+    await flush();
+    expect(fake.app.quit).toHaveBeenCalledTimes(2);
+
+    const second = { preventDefault: vi.fn() };
+    fake.app.emit('before-quit', second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('still quits when closing the core fails', async () => {
+    close.mockRejectedValueOnce(new Error('stuck'));
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    startApp();
+    await flush();
+    fake.app.emit('before-quit', { preventDefault: vi.fn() });
+    await flush();
+    expect(fake.app.quit).toHaveBeenCalledTimes(1);
+    err.mockRestore();
+  });
+});
+
+describe('resolveAppUrl', () => {
+  it('uses the dev server only unpackaged and on loopback', () => {
+    expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, false)).toBe('http://localhost:5173/');
+    expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, true)).toMatch(/^file:/);
+    expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://evil.example/' }, false)).toMatch(/^file:/);
+    expect(resolveAppUrl({}, false)).toMatch(/^file:.*renderer\/index\.html$/);
+  });
+});
