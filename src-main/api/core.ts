@@ -1,18 +1,218 @@
-// TEMPORARY STUB written by the shell engineer so `electron-vite build` and typecheck pass;
-// the core engineer overwrites this file with the real createCore.
+// The core behind every front: validates input against the contract, runs the handler,
+// and turns every failure into an ApiError. Fronts (Electron IPC, WebSocket, CLI) only adapt.
+import type { z } from 'zod';
 import type { HostSpawner } from '../libvirt/host-channel';
-import type { ApiDispatcher } from './dispatcher';
+import { LibvirtHostClient } from '../libvirt/host-client';
+import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
+import { evaluateHost } from '../host/virt-check';
+import { summarizeDomainXml } from '../xml/domain-summary';
+import { ApiError, isMethodName, methods, parseInput, type MethodName, type MethodResult, type TypedApiEvent, type VmStatsSample } from './contract';
+import { ConnectionManager, toApiError, toVmSummary } from './connection-manager';
+import { ConsoleSessions } from './console-sessions';
+import type { ApiDispatcher, ApiEvent } from './dispatcher';
+import { SettingsStore } from './settings-store';
 
 export interface CoreOptions {
   spawnHost: HostSpawner;
-  hostEntry?: never;
   settingsDir: string;
+  /** Connect the default and saved connections right away (the UI fronts do; the CLI does not). */
+  autoConnect?: boolean;
 }
 
-export function createCore(_options: CoreOptions): ApiDispatcher {
-  return {
-    call: () => Promise.reject(new Error('not implemented')),
-    onEvent: () => () => {},
-    close: () => Promise.resolve(),
+type Input<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
+type Handlers = { [M in MethodName]: (input: Input<M>) => Promise<MethodResult<M>> };
+
+const STATS_GROUPS = 1 | 2 | 4 | 8; // state, cpu-total, balloon, vcpu
+
+export interface Core extends ApiDispatcher {
+  readonly connections: ConnectionManager;
+  readonly settings: SettingsStore;
+}
+
+export function createCore(options: CoreOptions): Core {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const emit = (e: TypedApiEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(e as ApiEvent);
+      } catch {
+        /* one front's failure must not affect the others */
+      }
+    }
   };
+  const settings = new SettingsStore(options.settingsDir);
+  const osCache = new Map<string, string | null>();
+  const osOf = async (uri: string, uuid: string): Promise<string | undefined> => {
+    const key = `${uri} ${uuid}`;
+    if (!osCache.has(key)) {
+      const { client } = await conns.client(uri);
+      osCache.set(key, summarizeDomainXml(await client.api.domainXml({ uuid })).os ?? null);
+    }
+    return osCache.get(key) ?? undefined;
+  };
+  const conns = new ConnectionManager(options.spawnHost, emit, settings, osOf);
+  conns.onClientEvent((uri, e) => {
+    if (e.type === 'domain-lifecycle' && e.event === 'defined') osCache.delete(`${uri} ${e.uuid}`);
+  });
+  const consoles = new ConsoleSessions(conns, emit);
+  const lastCpu = new Map<string, Map<string, { cpuNs: number; at: number }>>();
+
+  const vmAction = (action: 'startDomain' | 'shutdownDomain' | 'rebootDomain' | 'destroyDomain' | 'suspendDomain' | 'resumeDomain' | 'managedSaveDomain' | 'managedSaveRemove') =>
+    async (i: { connection?: string; vm: { uuid: string } | { name: string } }): Promise<void> => {
+      const { client } = await conns.client(i.connection);
+      await client.api[action](i.vm);
+    };
+
+  const handlers: Handlers = {
+    'connections.list': async () => conns.list(),
+    'connections.add': async (i) => {
+      const status = await conns.add(i.uri);
+      const saved = settings.settings.connections.filter((c) => c.uri !== i.uri);
+      settings.update({ connections: [...saved, { uri: i.uri, ...(i.label ? { label: i.label } : {}) }] });
+      return { ...status, ...(i.label ? { label: i.label } : {}) };
+    },
+    'connections.remove': async (i) => {
+      settings.update({ connections: settings.settings.connections.filter((c) => c.uri !== i.uri) });
+      await conns.remove(i.uri);
+    },
+    'connections.reconnect': async (i) => conns.reconnect(i.uri),
+
+    'host.summary': async (i) => {
+      const { uri, client } = await conns.client(i.connection);
+      const [info, node, freeMemoryBytes] = await Promise.all([client.connect(), client.api.nodeInfo(), client.api.nodeFreeMemory()]);
+      return { connection: uri, info, node, freeMemoryBytes };
+    },
+    'host.check': async (i) => {
+      let probe: LibvirtProbe | null = null;
+      try {
+        const { uri, client } = await conns.client(i.connection);
+        probe = hostProbe(uri, client, options.spawnHost);
+      } catch (e) {
+        probe = failingProbe(i.connection ?? 'qemu:///system', toApiError(e).message);
+      }
+      return evaluateHost(await readHostFacts(probe));
+    },
+
+    'vm.list': async (i) => {
+      const { uri, client } = await conns.client(i.connection);
+      const doms = await client.api.listDomains();
+      const oses = await Promise.all(doms.map((d) => osOf(uri, d.uuid).catch(() => undefined)));
+      return doms.map((d, n) => toVmSummary(uri, d, oses[n]));
+    },
+    'vm.get': async (i) => {
+      const { uri, client } = await conns.client(i.connection);
+      const d = await client.api.lookupDomain(i.vm);
+      const xml = summarizeDomainXml(await client.api.domainXml({ uuid: d.uuid }));
+      return { ...toVmSummary(uri, d, xml.os), ...xml };
+    },
+    'vm.xml': async (i) => {
+      const { client } = await conns.client(i.connection);
+      return client.api.domainXml(i.vm, { inactive: i.inactive });
+    },
+    'vm.start': vmAction('startDomain'),
+    'vm.shutdown': vmAction('shutdownDomain'),
+    'vm.reboot': vmAction('rebootDomain'),
+    'vm.forceOff': vmAction('destroyDomain'),
+    'vm.pause': vmAction('suspendDomain'),
+    'vm.resume': vmAction('resumeDomain'),
+    'vm.save': vmAction('managedSaveDomain'),
+    'vm.discardSave': vmAction('managedSaveRemove'),
+    'vm.screenshot': async (i) => {
+      const { client } = await conns.client(i.connection);
+      const shot = await client.api.screenshot(i.vm);
+      return { mime: shot.mime, base64: Buffer.from(shot.data).toString('base64') };
+    },
+    'vm.stats': async (i) => {
+      const { uri, client } = await conns.client(i.connection);
+      const now = Date.now();
+      const records = await client.api.domainStats(STATS_GROUPS);
+      const prev = lastCpu.get(uri) ?? new Map();
+      const next = new Map<string, { cpuNs: number; at: number }>();
+      const samples: VmStatsSample[] = records.map((r) => {
+        const p = r.params;
+        const cpuNs = typeof p['cpu.time'] === 'number' ? p['cpu.time'] : null;
+        const before = prev.get(r.uuid);
+        let cpuPercent: number | null = null;
+        if (cpuNs !== null) {
+          next.set(r.uuid, { cpuNs, at: now });
+          if (before && now > before.at) cpuPercent = Math.max(0, ((cpuNs - before.cpuNs) / ((now - before.at) * 1e6)) * 100);
+        }
+        const num = (k: string): number | null => (typeof p[k] === 'number' ? (p[k] as number) : null);
+        return {
+          uuid: r.uuid,
+          name: r.name,
+          state: (['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'] as const)[num('state.state') ?? 0] ?? 'nostate',
+          cpuPercent,
+          memoryUsedKiB: num('balloon.rss') ?? num('balloon.current'),
+          memoryMaxKiB: num('balloon.maximum'),
+        };
+      });
+      lastCpu.set(uri, next);
+      return samples;
+    },
+
+    'console.open': async (i) => consoles.open(i.connection, i.vm, i.force ?? false),
+    'console.write': async (i) => consoles.write(i.sessionId, i.data),
+    'console.close': async (i) => consoles.close(i.sessionId),
+
+    'settings.get': async () => settings.state(),
+    'settings.update': async (i) => {
+      const state = settings.update(i);
+      emit({ type: 'settings.changed', ...state });
+      return state;
+    },
+  };
+
+  if (options.autoConnect) void conns.start();
+
+  return {
+    connections: conns,
+    settings,
+    async call(method: string, input: unknown): Promise<unknown> {
+      if (!isMethodName(method)) throw new ApiError('UNKNOWN_METHOD', `unknown method '${String(method).slice(0, 64)}'`);
+      const parsed = parseInput(method, input);
+      try {
+        return await (handlers[method] as (i: unknown) => Promise<unknown>)(parsed);
+      } catch (e) {
+        throw toApiError(e);
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+      await conns.close();
+    },
+  };
+}
+
+function hostProbe(uri: string, client: LibvirtHostClient, spawnHost: HostSpawner): LibvirtProbe {
+  return {
+    uri,
+    getLibVersion: async () => (await client.connect()).libVersion,
+    getVersion: async () => (await client.connect()).hypervisorVersion,
+    getCapabilities: () => client.api.capabilities(),
+    getDomainCapabilities: (virttype) => client.api.domainCapabilities({ virttype, arch: 'x86_64' }),
+    // LXC is a separate libvirt driver: it is available when lxc:/// opens.
+    probeLxc: async () => {
+      const lxc = new LibvirtHostClient('lxc:///', spawnHost, { startTimeoutMs: 15_000 });
+      try {
+        await lxc.connect();
+        return { available: true };
+      } catch (e) {
+        return { available: false, error: e instanceof Error ? e.message : String(e) };
+      } finally {
+        await lxc.close();
+      }
+    },
+  };
+}
+
+function failingProbe(uri: string, message: string): LibvirtProbe {
+  const fail = async (): Promise<never> => {
+    throw new Error(message);
+  };
+  return { uri, getLibVersion: fail, getVersion: fail, getCapabilities: fail, getDomainCapabilities: fail, probeLxc: fail };
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# npm run setup: installs the host packages Virtdesk and its tests need (apt, only when
+# missing), makes sure libvirtd answers, then installs the npm dependencies (npm ci).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
+  qemu-system-x86 qemu-utils ovmf osinfo-db
+  busybox-static cpio grub-rescue-pc genisoimage virtinst tini
+  chromium fonts-dejavu-core
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing host packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "setup: host packages are installed"
+fi
+
+# Under systemd the package starts libvirtd; elsewhere (containers, CI) start it ourselves.
+if ! virsh -c qemu:///system uri >/dev/null 2>&1; then
+  if [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl enable --now virtlogd libvirtd || true
+  else
+    "${sudo[@]}" bash scripts/start-daemons.sh
+  fi
+fi
+
+npm ci

@@ -1,0 +1,219 @@
+// The single source of truth of the Virtdesk API: every method (input schema + result type)
+// and every event. Electron IPC, the browser-mode WebSocket and the CLI are thin adapters over
+// the same handlers; the renderer imports its types from here.
+import { z } from 'zod';
+import type { HostCheckReport } from '../host/virt-check';
+import type { ConnectionInfo, DomainState, NodeInfo } from '../libvirt/protocol';
+
+export type { HostCheckReport, ConnectionInfo, DomainState, NodeInfo };
+
+// ---- shared input pieces ----
+/** A libvirt connection URI such as qemu:///system, qemu+ssh://user@host/system, test:///default. */
+export const connectionUri = z
+  .string()
+  .trim()
+  .min(1, 'connection URI is empty')
+  .max(1024, 'connection URI is longer than 1024 characters')
+  .regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s]*$/i, 'not a libvirt URI (expected e.g. qemu:///system or qemu+ssh://user@host/system)');
+
+/** A VM is named by UUID (preferred, stable) or by name. */
+export const vmRef = z.union([
+  z.object({ uuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a UUID') }).strict(),
+  z.object({ name: z.string().min(1, 'VM name is empty').max(200, 'VM name is longer than 200 characters') }).strict(),
+]);
+export type VmRef = z.infer<typeof vmRef>;
+
+const onConnection = { connection: connectionUri.optional() };
+const onVm = { ...onConnection, vm: vmRef };
+
+export const themeSchema = z.enum(['system', 'light', 'dark']);
+export const languageSchema = z.enum(['en', 'ja']);
+
+export const settingsSchema = z.object({
+  /** null: qemu:///system if reachable, else qemu:///session. */
+  defaultConnection: connectionUri.nullable(),
+  connections: z.array(z.object({ uri: connectionUri, label: z.string().max(100).optional() }).strict()).max(50),
+  statsIntervalMs: z.number().int().min(500, 'stats interval must be at least 500 ms').max(60_000, 'stats interval must be at most 60 s'),
+  theme: themeSchema,
+  language: languageSchema,
+}).strict();
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  defaultConnection: null,
+  connections: [],
+  statsIntervalMs: 2000,
+  theme: 'system',
+  language: 'en',
+};
+
+// ---- results ----
+export type ConnectionStateName = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface ConnectionStatus {
+  uri: string;
+  label?: string;
+  state: ConnectionStateName;
+  /** Why it failed or is reconnecting. */
+  error?: string;
+  info?: ConnectionInfo;
+  isDefault: boolean;
+  /** The demo connection (test:///default) offered when no libvirt is reachable. */
+  isDemo: boolean;
+}
+
+export interface VmSummary {
+  connection: string;
+  uuid: string;
+  name: string;
+  id: number;
+  state: DomainState;
+  persistent: boolean;
+  autostart: boolean;
+  hasManagedSave: boolean;
+  vcpus: number;
+  memoryKiB: number;
+  maxMemoryKiB: number;
+  /** Short OS id from the libosinfo metadata (e.g. "debian12"), when present. */
+  os?: string;
+}
+
+export interface VmDisk {
+  device: string;
+  target: string;
+  bus?: string;
+  source?: string;
+  format?: string;
+  readonly: boolean;
+}
+
+export interface VmNic {
+  type: string;
+  mac?: string;
+  source?: string;
+  model?: string;
+}
+
+export interface VmDetails extends VmSummary {
+  title?: string;
+  description?: string;
+  domainType: string;
+  arch?: string;
+  machine?: string;
+  firmware: 'bios' | 'uefi';
+  bootOrder: string[];
+  disks: VmDisk[];
+  nics: VmNic[];
+  graphics: { type: string; port?: number; listen?: string }[];
+  serialConsoles: number;
+}
+
+export interface VmStatsSample {
+  uuid: string;
+  name: string;
+  state: DomainState;
+  /** CPU use in percent of one host CPU × vCPUs (0..100·vcpus), since the previous sample. */
+  cpuPercent: number | null;
+  memoryUsedKiB: number | null;
+  memoryMaxKiB: number | null;
+}
+
+export interface HostSummary {
+  connection: string;
+  info: ConnectionInfo;
+  node: NodeInfo;
+  freeMemoryBytes: number;
+}
+
+export interface SettingsState {
+  settings: Settings;
+  /** Shown once when the settings file was unreadable and defaults were used. */
+  notice?: string;
+}
+
+// ---- events ----
+export type ApiEventMap = {
+  'connection.state': ConnectionStatus;
+  'vm.changed': { connection: string; uuid: string; name: string; event: string; vm: VmSummary | null };
+  'vm.stats': { connection: string; samples: VmStatsSample[]; at: number };
+  'console.data': { sessionId: string; data: string };
+  'console.end': { sessionId: string; reason: string };
+  'settings.changed': SettingsState;
+};
+export type ApiEventType = keyof ApiEventMap;
+export type TypedApiEvent = { [K in ApiEventType]: { type: K } & ApiEventMap[K] }[ApiEventType];
+
+// ---- methods ----
+const empty = z.object({}).strict();
+
+function method<I extends z.ZodType, R>(input: I, _result?: R) {
+  return { input, result: undefined as unknown as R };
+}
+
+export const methods = {
+  'connections.list': method(empty, [] as ConnectionStatus[]),
+  'connections.add': method(z.object({ uri: connectionUri, label: z.string().trim().max(100).optional() }).strict(), {} as ConnectionStatus),
+  'connections.remove': method(z.object({ uri: connectionUri }).strict(), undefined as void),
+  'connections.reconnect': method(z.object({ uri: connectionUri }).strict(), {} as ConnectionStatus),
+
+  'host.summary': method(z.object(onConnection).strict(), {} as HostSummary),
+  'host.check': method(z.object(onConnection).strict(), {} as HostCheckReport),
+
+  'vm.list': method(z.object(onConnection).strict(), [] as VmSummary[]),
+  'vm.get': method(z.object(onVm).strict(), {} as VmDetails),
+  'vm.xml': method(z.object({ ...onVm, inactive: z.boolean().optional() }).strict(), '' as string),
+  'vm.start': method(z.object(onVm).strict(), undefined as void),
+  'vm.shutdown': method(z.object(onVm).strict(), undefined as void),
+  'vm.reboot': method(z.object(onVm).strict(), undefined as void),
+  'vm.forceOff': method(z.object(onVm).strict(), undefined as void),
+  'vm.pause': method(z.object(onVm).strict(), undefined as void),
+  'vm.resume': method(z.object(onVm).strict(), undefined as void),
+  'vm.save': method(z.object(onVm).strict(), undefined as void),
+  'vm.discardSave': method(z.object(onVm).strict(), undefined as void),
+  'vm.screenshot': method(z.object(onVm).strict(), {} as { mime: string; base64: string }),
+  'vm.stats': method(z.object(onConnection).strict(), [] as VmStatsSample[]),
+
+  /** Opens the serial console; output arrives as console.data events (base64). */
+  'console.open': method(z.object({ ...onVm, force: z.boolean().optional() }).strict(), {} as { sessionId: string }),
+  'console.write': method(z.object({ sessionId: z.string().min(1).max(64), data: z.string().max(1_000_000) }).strict(), undefined as void),
+  'console.close': method(z.object({ sessionId: z.string().min(1).max(64) }).strict(), undefined as void),
+
+  'settings.get': method(empty, {} as SettingsState),
+  'settings.update': method(settingsSchema.partial().strict(), {} as SettingsState),
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+export type MethodResult<M extends MethodName> = (typeof methods)[M]['result'];
+
+/** The typed client every front uses (renderer, CLI, tests). */
+export type VirtdeskApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodResult<M>> };
+
+export type ApiErrorCode = 'INVALID_INPUT' | 'UNKNOWN_METHOD' | 'LIBVIRT' | 'CONNECTION' | 'NOT_FOUND' | 'INTERNAL';
+
+/** The one error shape every front shows; `field` names the bad input field. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(readonly code: ApiErrorCode, message: string, readonly field?: string, readonly libvirtCode?: number) {
+    super(message);
+  }
+  toJSON(): { code: ApiErrorCode; message: string; field?: string; libvirtCode?: number } {
+    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}), ...(this.libvirtCode !== undefined ? { libvirtCode: this.libvirtCode } : {}) };
+  }
+}
+
+/** Validates a method's input; throws ApiError('INVALID_INPUT') naming the first bad field. */
+export function parseInput<M extends MethodName>(method: M, input: unknown): z.output<(typeof methods)[M]['input']> {
+  const spec = methods[method];
+  if (!spec) throw new ApiError('UNKNOWN_METHOD', `unknown method '${String(method)}'`);
+  const r = spec.input.safeParse(input ?? {});
+  if (r.success) return r.data as z.output<(typeof methods)[M]['input']>;
+  const issue = r.error.issues[0];
+  const field = issue.path.join('.') || undefined;
+  const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : issue.message;
+  throw new ApiError('INVALID_INPUT', field ? `${field}: ${message}` : message, field ?? (issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined));
+}
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}

@@ -1,0 +1,71 @@
+// Reads what the UI shows about a VM from its domain XML.
+import type { VmDetails, VmDisk, VmNic } from '../api/contract';
+import { asArray, attr, parseXml, text, type XmlNode } from './parse';
+
+export type DomainXmlSummary = Omit<VmDetails, 'connection' | 'uuid' | 'name' | 'id' | 'state' | 'persistent' | 'autostart' | 'hasManagedSave' | 'vcpus' | 'memoryKiB' | 'maxMemoryKiB'>;
+
+const LIBOSINFO_NS = 'http://libosinfo.org/xmlns/libvirt/domain/1.0';
+
+/** The OS short id from virt-manager's libosinfo metadata: <libosinfo:os id="http://debian.org/debian/12"/>. */
+function osFromMetadata(metadata: unknown): string | undefined {
+  if (!metadata || typeof metadata !== 'object') return undefined;
+  for (const [key, value] of Object.entries(metadata as XmlNode)) {
+    if (!key.endsWith('libosinfo')) continue;
+    const node = asArray(value as XmlNode)[0];
+    if (!node || (attr(node, `xmlns:${key.split(':')[0]}`) ?? LIBOSINFO_NS) !== LIBOSINFO_NS) continue;
+    const id = attr(asArray((node as XmlNode)[`${key.split(':')[0]}:os`] as XmlNode)[0], 'id');
+    if (id) return shortOsId(id);
+  }
+  return undefined;
+}
+
+/** "http://debian.org/debian/12" → "debian12"; "http://microsoft.com/win/11" → "win11". */
+export function shortOsId(id: string): string {
+  const parts = id.replace(/^[a-z]+:\/\/[^/]+\//i, '').split('/').filter(Boolean);
+  if (parts.length >= 2) return `${parts[parts.length - 2]}${parts[parts.length - 1]}`;
+  return parts[0] ?? id;
+}
+
+export function summarizeDomainXml(xml: string): DomainXmlSummary {
+  const dom = (parseXml(xml).domain ?? {}) as XmlNode;
+  const os = (dom.os ?? {}) as XmlNode;
+  const devices = (dom.devices ?? {}) as XmlNode;
+  const type = asArray(os.type as XmlNode)[0];
+  const loader = asArray(os.loader as XmlNode)[0];
+  const firmware = attr(os, 'firmware') === 'efi' || attr(loader, 'type') === 'pflash' ? 'uefi' : 'bios';
+  const disks: VmDisk[] = asArray(devices.disk as XmlNode[]).map((d) => {
+    const source = (d.source ?? {}) as XmlNode;
+    return {
+      device: attr(d, 'device') ?? 'disk',
+      target: attr(d.target, 'dev') ?? '',
+      bus: attr(d.target, 'bus'),
+      source: attr(source, 'file') ?? attr(source, 'dev') ?? (attr(source, 'pool') ? `${attr(source, 'pool')}/${attr(source, 'volume')}` : undefined),
+      format: attr(d.driver, 'type'),
+      readonly: 'readonly' in d || attr(d, 'device') === 'cdrom',
+    };
+  });
+  const nics: VmNic[] = asArray(devices.interface as XmlNode[]).map((n) => ({
+    type: attr(n, 'type') ?? 'unknown',
+    mac: attr(n.mac, 'address'),
+    source: attr(n.source, 'network') ?? attr(n.source, 'bridge') ?? attr(n.source, 'dev'),
+    model: attr(n.model, 'type'),
+  }));
+  const graphics = asArray(devices.graphics as XmlNode[]).map((g) => {
+    const port = Number(attr(g, 'port'));
+    return { type: attr(g, 'type') ?? 'unknown', port: Number.isFinite(port) && port > 0 ? port : undefined, listen: attr(g, 'listen') };
+  });
+  return {
+    title: text(dom.title),
+    description: text(dom.description),
+    domainType: attr(dom, 'type') ?? 'unknown',
+    arch: attr(type, 'arch'),
+    machine: attr(type, 'machine'),
+    firmware,
+    bootOrder: asArray(os.boot as XmlNode[]).map((b) => attr(b, 'dev') ?? '').filter(Boolean),
+    disks,
+    nics,
+    graphics,
+    serialConsoles: asArray(devices.serial as XmlNode[]).length,
+    os: osFromMetadata(dom.metadata),
+  };
+}
