@@ -15,27 +15,33 @@ export function initLibvirt(): void {
   if (lv.virInitialize() < 0) throw lastError('initialize libvirt');
 }
 
-export function lastError(operation: string): LibvirtError {
+/**
+ * What we were doing, for the error message. A function when it needs a libvirt call (such as
+ * a handle's name): every libvirt API resets the thread's last error on entry, so the message
+ * must be built only after the error was read.
+ */
+type Operation = string | (() => string);
+
+export function lastError(operation: Operation): LibvirtError {
   const p = lv.virGetLastError();
-  if (!p) return new LibvirtError(-1, 0, 'unknown libvirt error', operation);
-  const e = koffi.decode(p, 'virError') as { code: number; domain: number; message: string | null };
-  const err = new LibvirtError(e.code, e.domain, e.message ?? 'unknown libvirt error', operation);
+  const e = p ? (koffi.decode(p, 'virError') as { code: number; domain: number; message: string | null }) : null;
   lv.virResetLastError();
-  return err;
+  const what = typeof operation === 'function' ? operation() : operation;
+  return new LibvirtError(e?.code ?? -1, e?.domain ?? 0, e?.message ?? 'unknown libvirt error', what);
 }
 
-function check(ret: number, operation: string): number {
+function check(ret: number, operation: Operation): number {
   if (ret < 0) throw lastError(operation);
   return ret;
 }
 
-function checkPtr(p: Ptr | null, operation: string): Ptr {
+function checkPtr(p: Ptr | null, operation: Operation): Ptr {
   if (!p) throw lastError(operation);
   return p;
 }
 
 /** Calls a virXxxListAll function and returns the handle pointers; frees the array itself. */
-function listAll(fn: NativeFunction, owner: Ptr, flags: number, operation: string): Ptr[] {
+function listAll(fn: NativeFunction, owner: Ptr, flags: number, operation: Operation): Ptr[] {
   const out: (Ptr | null)[] = [null];
   const n = check(fn(owner, out, flags), operation);
   if (n === 0 || !out[0]) {
@@ -127,8 +133,8 @@ export class Domain extends Handle {
     const id = lv.virDomainGetID(this.ptr) as number;
     return id === 0xffffffff ? -1 : id;
   }
-  private op(what: string): string {
-    return `${what} domain '${this.name}'`;
+  private op(what: string): () => string {
+    return () => `${what} domain '${this.name}'`;
   }
   info(): DomainInfo {
     const i = {} as { state: number; maxMem: number; memory: number; nrVirtCpu: number; cpuTime: number | bigint };
@@ -237,8 +243,8 @@ export class StoragePool extends Handle {
   get uuid(): string {
     return uuidOf(lv.virStoragePoolGetUUIDString, this.ptr, 'get pool UUID');
   }
-  private op(what: string): string {
-    return `${what} storage pool '${this.name}'`;
+  private op(what: string): () => string {
+    return () => `${what} storage pool '${this.name}'`;
   }
   info(): { state: number; capacity: number; allocation: number; available: number } {
     const i = {} as { state: number; capacity: number; allocation: number; available: number };
@@ -278,7 +284,7 @@ export class StoragePool extends Handle {
     return listAll(lv.virStoragePoolListAllVolumes, this.ptr, 0, this.op('list volumes of')).map((p) => new StorageVol(p));
   }
   volume(name: string): StorageVol {
-    return new StorageVol(checkPtr(lv.virStorageVolLookupByName(this.ptr, name), `find volume '${name}' in pool '${this.name}'`));
+    return new StorageVol(checkPtr(lv.virStorageVolLookupByName(this.ptr, name), () => `find volume '${name}' in pool '${this.name}'`));
   }
   createVolume(xml: string, flags = 0): StorageVol {
     return new StorageVol(checkPtr(lv.virStorageVolCreateXML(this.ptr, xml, flags), this.op('create a volume in')));
@@ -299,21 +305,21 @@ export class StorageVol extends Handle {
     return lv.virStorageVolGetKey(this.ptr) as string;
   }
   get path(): string {
-    return checkPtr(lv.virStorageVolGetPath(this.ptr), `get path of volume '${this.name}'`) as unknown as string;
+    return checkPtr(lv.virStorageVolGetPath(this.ptr), () => `get path of volume '${this.name}'`) as unknown as string;
   }
   info(): { type: number; capacity: number; allocation: number } {
     const i = {} as { type: number; capacity: number; allocation: number };
-    check(lv.virStorageVolGetInfo(this.ptr, i), `get info of volume '${this.name}'`);
+    check(lv.virStorageVolGetInfo(this.ptr, i), () => `get info of volume '${this.name}'`);
     return { type: i.type, capacity: Number(i.capacity), allocation: Number(i.allocation) };
   }
   xml(): string {
-    return checkPtr(lv.virStorageVolGetXMLDesc(this.ptr, 0), `get XML of volume '${this.name}'`) as unknown as string;
+    return checkPtr(lv.virStorageVolGetXMLDesc(this.ptr, 0), () => `get XML of volume '${this.name}'`) as unknown as string;
   }
   delete(): void {
-    check(lv.virStorageVolDelete(this.ptr, 0), `delete volume '${this.name}'`);
+    check(lv.virStorageVolDelete(this.ptr, 0), () => `delete volume '${this.name}'`);
   }
   resize(capacityBytes: number, flags = 0): void {
-    check(lv.virStorageVolResize(this.ptr, capacityBytes, flags), `resize volume '${this.name}'`);
+    check(lv.virStorageVolResize(this.ptr, capacityBytes, flags), () => `resize volume '${this.name}'`);
   }
 }
 
@@ -330,8 +336,8 @@ export class Network extends Handle {
   get uuid(): string {
     return uuidOf(lv.virNetworkGetUUIDString, this.ptr, 'get network UUID');
   }
-  private op(what: string): string {
-    return `${what} network '${this.name}'`;
+  private op(what: string): () => string {
+    return () => `${what} network '${this.name}'`;
   }
   isActive(): boolean {
     return check(lv.virNetworkIsActive(this.ptr), this.op('check state of')) === 1;
@@ -489,7 +495,7 @@ export class Connection extends Handle {
   /** Screenshot of a running domain as { mime, data } (PNG on QEMU 7.2+, else PPM). */
   screenshot(dom: Domain, screen = 0): { mime: string; data: Buffer } {
     using st = this.newStream(false);
-    const mime = checkPtr(lv.virDomainScreenshot(dom.ptr, st.ptr, screen, 0), `take a screenshot of '${dom.name}'`) as unknown as string;
+    const mime = checkPtr(lv.virDomainScreenshot(dom.ptr, st.ptr, screen, 0), () => `take a screenshot of '${dom.name}'`) as unknown as string;
     const parts: Buffer[] = [];
     try {
       for (;;) {

@@ -283,7 +283,7 @@ export class HostService implements HostApi {
       const stream = this.conn.newStream(true);
       const id = this.nextStreamId++;
       try {
-        if (lv.virDomainOpenConsole(d.ptr, o.device ?? null, stream.ptr, o.force ? 1 : 2) < 0) throw lastError(`open the serial console of '${d.name}'`);
+        if (lv.virDomainOpenConsole(d.ptr, o.device ?? null, stream.ptr, o.force ? 1 : 2) < 0) throw lastError(() => `open the serial console of '${d.name}'`);
         if (lv.virStreamEventAddCallback(stream.ptr, STREAM_READABLE | STREAM_ERROR | STREAM_HANGUP, nativeCallbacks().stream, BigInt(id), null) < 0) {
           throw lastError('watch the console stream');
         }

@@ -1,0 +1,61 @@
+// Every method of the contract refuses bad input with a clear error naming the field.
+import { describe, expect, it } from 'vitest';
+import { ApiError, methods, parseInput, type MethodName } from '../../../src-main/api/contract';
+
+const BAD: Record<MethodName, { input: unknown; field: string }> = {
+  'connections.list': { input: { extra: 1 }, field: 'extra' },
+  'connections.add': { input: { uri: 'not a uri' }, field: 'uri' },
+  'connections.remove': { input: {}, field: 'uri' },
+  'connections.reconnect': { input: { uri: 42 }, field: 'uri' },
+  'host.summary': { input: { connection: '' }, field: 'connection' },
+  'host.check': { input: { connection: 'qemu:///system\nx' }, field: 'connection' },
+  'vm.list': { input: { connection: 'x'.repeat(2000) }, field: 'connection' },
+  'vm.get': { input: { vm: { uuid: 'nope' } }, field: 'vm' },
+  'vm.xml': { input: { vm: { name: 'a' }, inactive: 'yes' }, field: 'inactive' },
+  'vm.start': { input: {}, field: 'vm' },
+  'vm.shutdown': { input: { vm: { name: '' } }, field: 'vm' },
+  'vm.reboot': { input: { vm: { name: 'x'.repeat(201) } }, field: 'vm' },
+  'vm.forceOff': { input: { vm: 'name' }, field: 'vm' },
+  'vm.pause': { input: { vm: { id: 3 } }, field: 'vm' },
+  'vm.resume': { input: { vm: null }, field: 'vm' },
+  'vm.save': { input: { vm: { name: 'a', uuid: 'b' } }, field: 'vm' },
+  'vm.discardSave': { input: { vm: [] }, field: 'vm' },
+  'vm.screenshot': { input: { vm: { name: 1 } }, field: 'vm' },
+  'vm.stats': { input: { connection: 5 }, field: 'connection' },
+  'console.open': { input: { vm: { name: 'a' }, force: 1 }, field: 'force' },
+  'console.write': { input: { sessionId: '', data: '' }, field: 'sessionId' },
+  'console.close': { input: {}, field: 'sessionId' },
+  'settings.get': { input: { a: 1 }, field: 'a' },
+  'settings.update': { input: { statsIntervalMs: 10 }, field: 'statsIntervalMs' },
+};
+
+describe('contract input validation', () => {
+  it('has a bad-input case for every method', () => {
+    expect(Object.keys(BAD).sort()).toEqual(Object.keys(methods).sort());
+  });
+
+  for (const [method, bad] of Object.entries(BAD) as [MethodName, { input: unknown; field: string }][]) {
+    it(`${method} refuses bad input naming '${bad.field}'`, () => {
+      let err: unknown;
+      try {
+        parseInput(method, bad.input);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).code).toBe('INVALID_INPUT');
+      expect((err as ApiError).field?.split('.')[0]).toBe(bad.field);
+      expect((err as ApiError).message.length).toBeGreaterThan(5);
+    });
+  }
+
+  it('accepts good input and trims URIs', () => {
+    expect(parseInput('connections.add', { uri: '  qemu+ssh://root@host/system ' })).toEqual({ uri: 'qemu+ssh://root@host/system' });
+    expect(parseInput('vm.start', { vm: { uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f' } })).toBeTruthy();
+    expect(parseInput('settings.update', { theme: 'dark', language: 'ja', statsIntervalMs: 1000 })).toBeTruthy();
+  });
+
+  it('refuses an unknown method', () => {
+    expect(() => parseInput('vm.explode' as MethodName, {})).toThrow(/unknown method 'vm.explode'/);
+  });
+});
