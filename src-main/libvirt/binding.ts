@@ -1,7 +1,7 @@
 // The typed, safe wrapper over ffi.ts. Handles own their pointer, free it exactly once, and
 // throw a JS error when used after close. Every failing call becomes a LibvirtError read on
 // this thread right after the call (rule 1). Only the host process uses this module.
-import { koffi, lv, nativeResetError, type NativeFunction, TYPED_PARAM_SIZE, TYPED_PARAM_VALUE_OFFSET } from './ffi';
+import { koffi, lv, nativeResetError, xmlSetGenericErrorFunc, type NativeFunction, TYPED_PARAM_SIZE, TYPED_PARAM_VALUE_OFFSET } from './ffi';
 import { LibvirtError } from './errors';
 
 type Ptr = bigint;
@@ -12,6 +12,8 @@ export function initLibvirt(): void {
   if (initialized) return;
   initialized = true;
   lv.virSetErrorFunc(null, nativeResetError);
+  // virResetError(NULL) is a no-op, so it serves as a silent handler for libxml2 as well.
+  xmlSetGenericErrorFunc(null, nativeResetError);
   if (lv.virInitialize() < 0) throw lastError('initialize libvirt');
 }
 
@@ -494,21 +496,25 @@ export class Connection extends Handle {
   }
   /** Screenshot of a running domain as { mime, data } (PNG on QEMU 7.2+, else PPM). */
   screenshot(dom: Domain, screen = 0): { mime: string; data: Buffer } {
-    using st = this.newStream(false);
-    const mime = checkPtr(lv.virDomainScreenshot(dom.ptr, st.ptr, screen, 0), () => `take a screenshot of '${dom.name}'`) as unknown as string;
-    const parts: Buffer[] = [];
+    const st = this.newStream(false);
     try {
-      for (;;) {
-        const chunk = st.recv(262144);
-        if (!chunk || chunk.length === 0) break;
-        parts.push(Buffer.from(chunk));
+      const mime = checkPtr(lv.virDomainScreenshot(dom.ptr, st.ptr, screen, 0), () => `take a screenshot of '${dom.name}'`) as unknown as string;
+      const parts: Buffer[] = [];
+      try {
+        for (;;) {
+          const chunk = st.recv(262144);
+          if (!chunk || chunk.length === 0) break;
+          parts.push(Buffer.from(chunk));
+        }
+        st.finish();
+      } catch (e) {
+        st.abort();
+        throw e;
       }
-      st.finish();
-    } catch (e) {
-      st.abort();
-      throw e;
+      return { mime, data: Buffer.concat(parts) };
+    } finally {
+      st.close();
     }
-    return { mime, data: Buffer.concat(parts) };
   }
 
   pools(flags = 0): StoragePool[] {

@@ -228,4 +228,7 @@ export const lv = fns({
 /** Address of a native no-op-ish function, used as libvirt's error printer (rule 2). */
 export const nativeResetError: unknown = lib.symbol('virResetError');
 
+/** libxml2 (inside libvirt) prints parse warnings to stderr unless given a handler too. */
+export const xmlSetGenericErrorFunc = koffi.load('libxml2.so.2').func('void xmlSetGenericErrorFunc(void *ctx, void *handler)');
+
 export { koffi };

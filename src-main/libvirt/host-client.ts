@@ -78,7 +78,7 @@ export class LibvirtHostClient {
       const ms = SLOW_METHODS.has(method) ? this.opts.slowCallTimeoutMs : this.opts.callTimeoutMs;
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new HostProcessError('timeout', this.uri, `${method} on ${this.uri} did not answer within ${Math.round(ms / 1000)} s; the libvirt host process was restarted`));
+        reject(new HostProcessError('timeout', this.uri, `${method} on ${this.uri} did not answer within ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}; the libvirt host process was restarted`));
         // A hung native call cannot be interrupted: kill the process, the next call respawns it.
         this.kill(run, `call ${method} timed out`);
       }, ms);

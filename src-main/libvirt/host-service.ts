@@ -7,6 +7,7 @@ import path from 'node:path';
 import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, ConnectCloseCallback, StreamEventCallback } from './ffi';
 import { Connection, Domain, STATS, Stream, closeAll, lastError } from './binding';
 import { registerEventLoop, stopEventLoop } from './event-loop';
+import { LibvirtError } from './errors';
 import { LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type HostApi, type HostEvent, type PoolSummary, type NetworkSummary, type VolumeSummary } from './protocol';
 import type { StoragePool, StorageVol, Network } from './binding';
 
@@ -237,9 +238,19 @@ export class HostService implements HostApi {
     }
   }
   undefineDomain(ref: DomainRef, o: { nvram?: boolean; managedSave?: boolean; snapshotsMetadata?: boolean; checkpointsMetadata?: boolean; tpm?: boolean } = {}) {
-    const flags = (o.nvram ? UNDEFINE.NVRAM : UNDEFINE.KEEP_NVRAM) | (o.managedSave ? UNDEFINE.MANAGED_SAVE : 0) |
-      (o.snapshotsMetadata ? UNDEFINE.SNAPSHOTS_METADATA : 0) | (o.checkpointsMetadata ? UNDEFINE.CHECKPOINTS_METADATA : 0) | (o.tpm ? UNDEFINE.TPM : 0);
-    this.withDomain(ref, (d) => d.undefine(flags));
+    const flags = (o.managedSave ? UNDEFINE.MANAGED_SAVE : 0) | (o.snapshotsMetadata ? UNDEFINE.SNAPSHOTS_METADATA : 0) |
+      (o.checkpointsMetadata ? UNDEFINE.CHECKPOINTS_METADATA : 0) | (o.tpm ? UNDEFINE.TPM : 0);
+    this.withDomain(ref, (d) => {
+      if (o.nvram) return d.undefine(flags | UNDEFINE.NVRAM);
+      // Keep NVRAM unless asked: QEMU refuses to undefine a UEFI domain without one of the two
+      // flags, while drivers without NVRAM support (test:///) refuse the flag itself.
+      try {
+        d.undefine(flags | UNDEFINE.KEEP_NVRAM);
+      } catch (e) {
+        if (!(e instanceof LibvirtError) || ![3, 8, 74, 84].includes(e.code)) throw e;
+        d.undefine(flags);
+      }
+    });
   }
   startDomain(ref: DomainRef, o: { paused?: boolean } = {}) {
     this.withDomain(ref, (d) => d.create(o.paused ? 1 : 0));

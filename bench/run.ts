@@ -1,0 +1,48 @@
+// `npm run bench`: runs every measurement group, prints a human-readable table per group, and
+// as its LAST stdout line exactly one JSON object merging every group's numeric metrics.
+// To add measurements: write a module exporting `async () => GroupResult` and list it below.
+import { type BenchGroup, type Metrics, printTable } from './lib';
+import { hostRoundTripGroup, list1000Group, syncCallGroup, virshGroup } from './libvirt';
+
+const GROUPS: { title: string; run: BenchGroup }[] = [
+  { title: 'libvirt: in-process call (binding.ts, test:///default)', run: () => syncCallGroup() },
+  { title: 'libvirt: host process round trip (LibvirtHostClient, test:///default)', run: () => hostRoundTripGroup() },
+  { title: 'libvirt: virsh per call', run: () => virshGroup() },
+  { title: 'libvirt: 1,000 domains (custom test:///<file>)', run: () => list1000Group() },
+];
+
+/** Ratios and other values computed from several groups' metrics. */
+function derived(m: Metrics): Metrics {
+  const out: Metrics = {};
+  if (m.virshPerCallUs && m.hostRoundTripUs) out.virshRatio = Math.round((m.virshPerCallUs / m.hostRoundTripUs) * 10) / 10;
+  return out;
+}
+
+const TARGETS: { key: string; ok: (v: number) => boolean; text: string }[] = [
+  { key: 'virshRatio', ok: (v) => v >= 1000, text: '≥ 1000' },
+  { key: 'list1000ColdMs', ok: (v) => v < 100, text: '< 100 ms' },
+  { key: 'list1000RefreshMs', ok: (v) => v < 20, text: '< 20 ms' },
+];
+
+async function main(): Promise<void> {
+  const metrics: Metrics = {};
+  for (const g of GROUPS) {
+    const r = await g.run();
+    printTable(g.title, r.rows);
+    Object.assign(metrics, r.metrics);
+  }
+  Object.assign(metrics, derived(metrics));
+  printTable(
+    'targets (reported, not enforced)',
+    TARGETS.map((t) => ({ what: t.key, value: String(metrics[t.key]), note: `${t.text}: ${t.ok(metrics[t.key]) ? 'met' : 'MISSED'}` })),
+  );
+  console.log(JSON.stringify(metrics));
+}
+
+main().then(
+  () => process.exit(0), // every client is closed by its group; exit explicitly anyway so a stray handle cannot hang the run
+  (e: unknown) => {
+    console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

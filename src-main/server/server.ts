@@ -1,0 +1,353 @@
+// Browser mode: one node:http server that serves the built renderer and the API over a
+// WebSocket at /api. The renderer talks to it through src-renderer/lib/transport-websocket.ts.
+//
+// Access control for /api (static files need none, they hold no secrets):
+// - the token, presented as the subprotocol `Sec-WebSocket-Protocol: virtdesk.<token>`
+//   (the one header a browser lets a page set on a WebSocket), compared in constant time;
+//   missing or wrong → 401 on the upgrade;
+// - an Origin header, when present, must be the server's own origin (browsers always send
+//   it, so another site's page cannot use the API even if it guessed the port; DNS
+//   rebinding gives the attacker's origin, not ours) → else 403. No Origin (tests, CLI) is
+//   fine when the token is right.
+//
+// Wire protocol (JSON text frames, see the summary in transport-websocket.ts):
+//   client → { id: number, method: string, input: unknown }
+//   server → { id, ok: true, result } | { id, ok: false, error: { code, message, field? } }
+//   server → { event: { type, ...payload } }   (every core event to every socket)
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { ApiError } from '../api/contract';
+import type { ApiDispatcher, ApiEvent } from '../api/dispatcher';
+import { CONTENT_SECURITY_POLICY } from '../shell/security';
+import { createStaticHandler } from './static-files';
+
+export const API_PATH = '/api';
+/** Prefix of the subprotocol that carries the token: `virtdesk.<token>`. */
+export const TOKEN_PROTOCOL_PREFIX = 'virtdesk.';
+export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+export const MAX_METHOD_LENGTH = 64;
+/** A socket that cannot keep up with this much unsent data is dropped (the client reconnects). */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface ServerOptions {
+  dispatcher: ApiDispatcher;
+  /** The built renderer (out/renderer). May be missing: `/` then explains how to build it. */
+  staticDir: string;
+  /** Listen address; default 127.0.0.1. */
+  host?: string;
+  /** 0 = a free port chosen by the OS. */
+  port?: number;
+  /** The access token (base64url, at least 16 characters); see generateToken(). */
+  token: string;
+  /**
+   * Other WebSocket upgrades (e.g. a console proxy at /console/...). Return true when the
+   * request was handled; unhandled upgrades get 404.
+   */
+  onOtherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+}
+
+export interface RunningServer {
+  /** The port actually listened on. */
+  readonly port: number;
+  readonly host: string;
+  /** `http://<host>:<port>` */
+  readonly origin: string;
+  /** The link to open: `http://<host>:<port>/#token=<token>`. */
+  readonly url: string;
+  readonly server: http.Server;
+  close(): Promise<void>;
+}
+
+/** 32 random bytes, base64url (43 characters). New per server start. */
+export function generateToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The host as it appears in a URL (IPv6 in brackets). */
+export function urlHost(host: string): string {
+  return net.isIPv6(host) ? `[${host}]` : host;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (net.isIPv4(host) && host.startsWith('127.'));
+}
+
+const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
+
+/** The origins a page of this server can have. */
+export function allowedOrigins(host: string, port: number): Set<string> {
+  const out = new Set<string>([`http://${urlHost(host)}:${port}`]);
+  if (isLoopback(host) || isWildcard(host)) out.add(`http://localhost:${port}`);
+  if (isWildcard(host)) {
+    // Reachable under any local address (and the host name) when listening on all of them.
+    for (const list of Object.values(os.networkInterfaces())) {
+      for (const a of list ?? []) {
+        out.add(`http://${urlHost(a.address.split('%')[0] ?? a.address)}:${port}`);
+      }
+    }
+    out.add(`http://${os.hostname().toLowerCase()}:${port}`);
+  }
+  return out;
+}
+
+/** CONTENT_SECURITY_POLICY with connect-src limited to this server (its own ws://). */
+export function contentSecurityPolicy(host: string, port: number): string {
+  const sources = ["'self'", `ws://${urlHost(host)}:${port}`];
+  if (isLoopback(host)) sources.push(`ws://localhost:${port}`);
+  const connect = `connect-src ${sources.join(' ')}`;
+  const directives = CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim()).filter(Boolean);
+  const i = directives.findIndex((d) => d.startsWith('connect-src'));
+  if (i === -1) directives.push(connect);
+  else directives[i] = connect;
+  return directives.join('; ');
+}
+
+/** Constant-time comparison (independent of where the strings differ and of their lengths). */
+export function tokensEqual(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b) && presented.length === expected.length;
+}
+
+/** The `virtdesk.<token>` entry of a Sec-WebSocket-Protocol header that matches, if any. */
+export function matchingTokenProtocol(header: string | undefined, token: string): string | null {
+  if (!header) return null;
+  let found: string | null = null;
+  for (const p of header.split(',').map((s) => s.trim())) {
+    // Check every candidate so the time taken does not depend on the position of a match.
+    if (p.startsWith(TOKEN_PROTOCOL_PREFIX) && tokensEqual(p.slice(TOKEN_PROTOCOL_PREFIX.length), token) && found === null) found = p;
+  }
+  return found;
+}
+
+export interface WireError {
+  code: string;
+  message: string;
+  field?: string;
+  libvirtCode?: number;
+}
+
+export function toWireError(err: unknown): WireError {
+  if (err instanceof ApiError) return err.toJSON();
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+  socket.on('error', () => undefined);
+  const body = `${message}\n`;
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+        'Connection: close\r\n' +
+        'Content-Type: text/plain; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    socket.once('finish', () => socket.destroy());
+    setTimeout(() => socket.destroy(), 1000).unref();
+  } else {
+    socket.destroy();
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? '';
+  const end = u.search(/[?#]/);
+  return end === -1 ? u : u.slice(0, end);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { dispatcher, token } = options;
+  const host = options.host ?? DEFAULT_HOST;
+  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{16,}$/.test(token)) {
+    throw new Error('the server token must be base64url text of at least 16 characters');
+  }
+  if (!net.isIP(host) && host !== 'localhost') throw new Error(`listen address '${host}' is not an IP address`);
+
+  // Filled in once listening (the port may be 0 until then).
+  let headers: Record<string, string> = {};
+  let origins = new Set<string>();
+  let port = 0;
+  const staticHandler = createStaticHandler({
+    staticDir: options.staticDir,
+    get headers() {
+      return headers;
+    },
+  });
+
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (pathOf(req.url) === API_PATH) {
+      const body = 'The Virtdesk API is a WebSocket: connect with the token as subprotocol virtdesk.<token>.\n';
+      res.writeHead(426, { ...headers, Upgrade: 'websocket', Connection: 'Upgrade', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    staticHandler(req, res);
+  });
+
+  const acceptedProtocol = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: true,
+    handleProtocols: (_protocols, req) => acceptedProtocol.get(req) ?? false,
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (pathOf(req.url) !== API_PATH) {
+      if (options.onOtherUpgrade?.(req, socket, head)) return;
+      rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    const protocol = matchingTokenProtocol(req.headers['sec-websocket-protocol'], token);
+    if (protocol === null) {
+      rejectUpgrade(socket, 401, 'The access token is missing or wrong.');
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      const o = origin.toLowerCase();
+      const allowed = isWildcard(host) ? allowedOrigins(host, port) : origins;
+      if (!allowed.has(o)) {
+        rejectUpgrade(socket, 403, 'Forbidden origin.');
+        return;
+      }
+    }
+    acceptedProtocol.set(req, protocol);
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const alive = new WeakMap<WebSocket, boolean>();
+  const send = (ws: WebSocket, text: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.terminate();
+      return;
+    }
+    ws.send(text);
+  };
+  const reply = (ws: WebSocket, id: number | null, outcome: { ok: true; result: unknown } | { ok: false; error: WireError }): void => {
+    let text: string;
+    try {
+      text = JSON.stringify({ id, ...outcome });
+    } catch (e) {
+      text = JSON.stringify({ id, ok: false, error: { code: 'INTERNAL', message: `result is not serializable: ${e instanceof Error ? e.message : String(e)}` } });
+    }
+    send(ws, text);
+  };
+  const malformed = (ws: WebSocket, id: number | null, message: string): void => reply(ws, id, { ok: false, error: { code: 'INVALID_INPUT', message } });
+
+  const onMessage = (ws: WebSocket, data: RawData, isBinary: boolean): void => {
+    if (isBinary) return malformed(ws, null, 'binary frames are not supported: send JSON text');
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return malformed(ws, null, 'the frame is not valid JSON');
+    }
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return malformed(ws, null, 'the frame must be a JSON object { id, method, input }');
+    const { id, method, input } = msg as { id?: unknown; method?: unknown; input?: unknown };
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return malformed(ws, null, 'id must be an integer');
+    if (typeof method !== 'string' || method.length === 0 || method.length > MAX_METHOD_LENGTH) {
+      return malformed(ws, id, `method must be a non-empty string of at most ${MAX_METHOD_LENGTH} characters`);
+    }
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(dispatcher.call(method, input));
+    } catch (e) {
+      pending = Promise.reject(e);
+    }
+    pending.then(
+      (result) => reply(ws, id, { ok: true, result }),
+      (err: unknown) => reply(ws, id, { ok: false, error: toWireError(err) }),
+    );
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
+    ws.on('error', () => ws.terminate());
+  });
+
+  const unsubscribe = dispatcher.onEvent((event: ApiEvent) => {
+    if (wss.clients.size === 0) return;
+    let text: string;
+    try {
+      text = JSON.stringify({ event });
+    } catch {
+      return;
+    }
+    for (const ws of wss.clients) send(ws, text);
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      server.once('error', onError);
+      server.listen({ port: options.port ?? 0, host, exclusive: true }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+  } catch (e) {
+    clearInterval(heartbeat);
+    unsubscribe();
+    wss.close();
+    throw e;
+  }
+
+  port = (server.address() as AddressInfo).port;
+  origins = allowedOrigins(host, port);
+  headers = {
+    'Content-Security-Policy': contentSecurityPolicy(host, port),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+  const origin = `http://${urlHost(host)}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      const sockets = [...wss.clients];
+      for (const ws of sockets) ws.close(1001, 'server shutting down');
+      const deadline = Date.now() + 1000;
+      while (sockets.some((ws) => ws.readyState !== ws.CLOSED) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    })();
+    return closing;
+  };
+
+  return { port, host, origin, url: `${origin}/#token=${token}`, server, close };
+}
