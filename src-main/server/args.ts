@@ -1,9 +1,11 @@
 // Command line of browser mode (`npm run serve -- [options]`), kept apart from main.ts so it
 // can be tested without starting anything.
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_HOST, isLoopback } from './server';
+import { defaultSettingsDir } from './settings-dir';
+
+export { defaultSettingsDir };
 
 /**
  * The default port is fixed so the address stays the same between runs; when it is taken
@@ -30,12 +32,6 @@ export const USAGE = `Usage: npm run serve -- [--port N] [--listen ADDR] [--sett
   --port N            TCP port (default ${DEFAULT_PORT}, or a free one if that is taken; 0 = any free port)
   --listen ADDR       IP address to listen on (default ${DEFAULT_HOST}; anything else exposes the VMs to the network)
   --settings-dir DIR  where settings.json lives (default $XDG_CONFIG_HOME/virtdesk or ~/.config/virtdesk)`;
-
-export function defaultSettingsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || os.homedir(), '.config');
-  return path.join(base, 'virtdesk');
-}
 
 /** Parses argv (without node and the script); throws UsageError with a one-line message. */
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {

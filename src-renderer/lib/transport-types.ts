@@ -1,0 +1,60 @@
+// What api-client.ts needs from a transport (Electron IPC or the browser-mode WebSocket),
+// and the one error type API calls reject with. Type-only imports from src-main.
+import type { TypedApiEvent } from '../../src-main/api/contract';
+
+/**
+ * Error codes: the core's ApiErrorCode ('INVALID_INPUT', 'UNKNOWN_METHOD', 'LIBVIRT',
+ * 'CONNECTION', 'NOT_FOUND', 'INTERNAL'), the IPC layer's ('FORBIDDEN', 'INVALID_METHOD'),
+ * and the WebSocket transport's own: 'CONNECTION' (not connected / connection lost while the
+ * call was pending) and 'AUTH' (the server refused the access token).
+ */
+export type ApiCallErrorCode = string;
+
+/** Thrown (as a rejection) by every `api[...]` method when the call fails. */
+export class ApiCallError extends Error {
+  override readonly name = 'ApiCallError';
+  readonly code: ApiCallErrorCode;
+  /** The bad input field, for INVALID_INPUT. */
+  readonly field?: string;
+  readonly libvirtCode?: number;
+  /** The method that failed. */
+  readonly method?: string;
+
+  constructor(code: ApiCallErrorCode, message: string, extra: { field?: string; libvirtCode?: number; method?: string } = {}) {
+    super(message);
+    this.code = code;
+    if (extra.field !== undefined) this.field = extra.field;
+    if (extra.libvirtCode !== undefined) this.libvirtCode = extra.libvirtCode;
+    if (extra.method !== undefined) this.method = extra.method;
+  }
+}
+
+/** The error shape both transports carry (see src-main/preload/bridge.ts BridgeError). */
+export interface WireErrorShape {
+  code?: unknown;
+  message?: unknown;
+  field?: unknown;
+  libvirtCode?: unknown;
+}
+
+export function toApiCallError(error: WireErrorShape | null | undefined, method?: string): ApiCallError {
+  const e = error ?? {};
+  return new ApiCallError(typeof e.code === 'string' && e.code !== '' ? e.code : 'INTERNAL', typeof e.message === 'string' ? e.message : 'unknown error', {
+    ...(typeof e.field === 'string' ? { field: e.field } : {}),
+    ...(typeof e.libvirtCode === 'number' ? { libvirtCode: e.libvirtCode } : {}),
+    ...(method !== undefined ? { method } : {}),
+  });
+}
+
+export type ConnectionListener = (up: boolean, error: string | null) => void;
+
+export interface Transport {
+  readonly kind: 'ipc' | 'websocket';
+  /** Resolves with the result or rejects with ApiCallError. */
+  call(method: string, input: unknown): Promise<unknown>;
+  onEvent(listener: (event: TypedApiEvent) => void): () => void;
+  onConnectionChange(listener: ConnectionListener): () => void;
+  readonly connected: boolean;
+  readonly lastError: string | null;
+  close(): void;
+}

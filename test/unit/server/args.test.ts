@@ -1,0 +1,58 @@
+// Command line of `npm run serve` (src-main/server/args.ts).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORT, defaultSettingsDir, exposureWarning, parseServeArgs, UsageError } from '../../../src-main/server/args';
+
+const env = { HOME: '/home/u' } as NodeJS.ProcessEnv;
+
+describe('parseServeArgs', () => {
+  it('has safe defaults', () => {
+    expect(parseServeArgs([], env)).toEqual({ port: DEFAULT_PORT, portExplicit: false, host: '127.0.0.1', settingsDir: '/home/u/.config/virtdesk', help: false });
+  });
+
+  it('reads --port, --listen and --settings-dir in both spellings', () => {
+    expect(parseServeArgs(['--port', '0', '--listen', '0.0.0.0', '--settings-dir', '/tmp/s'], env)).toMatchObject({ port: 0, portExplicit: true, host: '0.0.0.0', settingsDir: '/tmp/s' });
+    expect(parseServeArgs(['--port=9000', '--listen=::1', '--settings-dir=rel'], env)).toMatchObject({ port: 9000, host: '::1', settingsDir: path.resolve('rel') });
+    expect(parseServeArgs(['--listen', 'localhost'], env).host).toBe('127.0.0.1');
+    expect(parseServeArgs(['--listen', '[::]'], env).host).toBe('::');
+    expect(parseServeArgs(['--help'], env).help).toBe(true);
+  });
+
+  it('refuses bad arguments with one clear line', () => {
+    const bad: [string[], RegExp][] = [
+      [['--port'], /--port needs a value/],
+      [['--port', 'abc'], /--port must be a number/],
+      [['--port', '70000'], /--port must be a number/],
+      [['--port', '-1'], /--port needs a value|--port must be a number/],
+      [['--listen', 'example.com'], /--listen must be an IP address/],
+      [['--listen', '--port', '1'], /--listen needs a value/],
+      [['--settings-dir='], /must not be empty/],
+      [['--frobnicate'], /unknown argument '--frobnicate'/],
+      [['extra'], /unknown argument 'extra'/],
+      [['--port', '1', '--port', '2'], /more than once/],
+    ];
+    for (const [argv, message] of bad) {
+      let err: unknown;
+      try {
+        parseServeArgs(argv, env);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, argv.join(' ')).toBeInstanceOf(UsageError);
+      expect((err as Error).message, argv.join(' ')).toMatch(message);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('follows XDG_CONFIG_HOME when it is absolute', () => {
+    expect(defaultSettingsDir({ HOME: '/home/u', XDG_CONFIG_HOME: '/xdg' })).toBe('/xdg/virtdesk');
+    expect(defaultSettingsDir({ HOME: '/home/u', XDG_CONFIG_HOME: 'relative' })).toBe('/home/u/.config/virtdesk');
+  });
+
+  it('warns about non-loopback listen addresses only', () => {
+    expect(exposureWarning('127.0.0.1')).toBeNull();
+    expect(exposureWarning('::1')).toBeNull();
+    expect(exposureWarning('0.0.0.0')).toMatch(/anyone on that network who has the token/);
+    expect(exposureWarning('192.168.1.5')).toMatch(/192\.168\.1\.5/);
+  });
+});
