@@ -207,7 +207,8 @@ export class ConnectionManager {
     if (this.closed || this.conns.get(m.uri) !== m) return;
     const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** m.attempts);
     m.attempts++;
-    this.setState(m, 'reconnecting', `lost connection to ${m.uri} — reconnecting (${reason}); next try in ${Math.round(delay / 1000)} s`);
+    const why = reason.replace(/^lost connection to \S+ \((.*)\)$/, '$1');
+    this.setState(m, 'reconnecting', `lost connection to ${m.uri} — reconnecting (${why}); next try in ${Math.round(delay / 1000)} s`);
     clearTimeout(m.retryTimer);
     m.retryTimer = setTimeout(() => void this.connect(m), delay);
   }
