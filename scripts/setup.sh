@@ -8,7 +8,7 @@ packages=(
   libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
   qemu-system-x86 qemu-utils ovmf osinfo-db
   busybox-static cpio grub-rescue-pc genisoimage virtinst tini
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core fonts-noto-cjk
 )
 
 missing=()

@@ -6,6 +6,10 @@ import { LibvirtHostClient } from '../libvirt/host-client';
 import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
 import { evaluateHost } from '../host/virt-check';
 import { summarizeDomainXml } from '../xml/domain-summary';
+import { KEYCODE_SET_LINUX, linuxKeycodes } from '../consoles/keycodes';
+import { consoleBusyError, isConsoleBusy } from '../consoles/serial';
+import { ConsoleTickets } from '../consoles/tickets';
+import { VNC_PATH, VncProxy, isLocalUri, remoteGraphicsError } from '../consoles/vnc-proxy';
 import { ApiError, isMethodName, methods, parseInput, type MethodName, type MethodResult, type TypedApiEvent, type VmStatsSample } from './contract';
 import { ConnectionManager, toApiError, toVmSummary } from './connection-manager';
 import { ConsoleSessions } from './console-sessions';
@@ -17,6 +21,14 @@ export interface CoreOptions {
   settingsDir: string;
   /** Connect the default and saved connections right away (the UI fronts do; the CLI does not). */
   autoConnect?: boolean;
+  /**
+   * Base URL of the server that takes console WebSockets (console.endpoint): the desktop app's
+   * loopback console server `ws://127.0.0.1:<port>`; absent or null = the page's own origin
+   * (browser mode, where the API server routes /console/vnc to `core.vncProxy`).
+   */
+  consoleEndpoint?: () => string | null | Promise<string | null>;
+  /** One-time console tickets (tests inject a clock through their own instance). */
+  tickets?: ConsoleTickets;
 }
 
 type Input<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -27,6 +39,10 @@ const STATS_GROUPS = 1 | 2 | 4 | 8; // state, cpu-total, balloon, vcpu
 export interface Core extends ApiDispatcher {
   readonly connections: ConnectionManager;
   readonly settings: SettingsStore;
+  /** Console tickets issued by console.vncTicket. */
+  readonly tickets: ConsoleTickets;
+  /** Takes /console/vnc WebSocket upgrades; a server wires it into its upgrade handling. */
+  readonly vncProxy: VncProxy;
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -55,6 +71,8 @@ export function createCore(options: CoreOptions): Core {
     if (e.type === 'domain-lifecycle' && e.event === 'defined') osCache.delete(`${uri} ${e.uuid}`);
   });
   const consoles = new ConsoleSessions(conns, emit);
+  const tickets = options.tickets ?? new ConsoleTickets();
+  const vncProxy = new VncProxy({ tickets, clientFor: async (uri) => (await conns.client(uri)).client });
   const lastCpu = new Map<string, Map<string, { cpuNs: number; at: number }>>();
 
   const vmAction = (action: 'startDomain' | 'shutdownDomain' | 'rebootDomain' | 'destroyDomain' | 'suspendDomain' | 'resumeDomain' | 'managedSaveDomain' | 'managedSaveRemove') =>
@@ -151,9 +169,51 @@ export function createCore(options: CoreOptions): Core {
       return samples;
     },
 
-    'console.open': async (i) => consoles.open(i.connection, i.vm, i.force ?? false),
+    'console.open': async (i) => {
+      try {
+        return await consoles.open(i.connection, i.vm, i.force ?? false);
+      } catch (e) {
+        if (i.force || !isConsoleBusy(e)) throw e;
+        let name = 'name' in i.vm ? i.vm.name : i.vm.uuid;
+        try {
+          name = (await (await conns.client(i.connection)).client.api.lookupDomain(i.vm)).name;
+        } catch {
+          /* keep the ref as given */
+        }
+        throw consoleBusyError(name, (e as { code?: number }).code);
+      }
+    },
     'console.write': async (i) => consoles.write(i.sessionId, i.data),
     'console.close': async (i) => consoles.close(i.sessionId),
+    'console.vncTicket': async (i) => {
+      const { uri, client } = await conns.client(i.connection);
+      if (!isLocalUri(uri)) throw remoteGraphicsError(uri);
+      const d = await client.api.lookupDomain(i.vm);
+      if (d.id === -1 || d.state === 'shutoff' || d.state === 'crashed') {
+        throw new ApiError('LIBVIRT', `VM '${d.name}' is not running — start it to see its screen`, undefined, 55 /* VIR_ERR_OPERATION_INVALID */);
+      }
+      const graphics = summarizeDomainXml(await client.api.domainXml({ uuid: d.uuid })).graphics;
+      const graphicsIndex = graphics.findIndex((g) => g.type === 'vnc');
+      if (graphicsIndex === -1) {
+        const other = graphics[0]?.type;
+        throw new ApiError(
+          'LIBVIRT',
+          other
+            ? `VM '${d.name}' has a ${other === 'spice' ? 'SPICE' : other} display; the embedded console shows VNC displays only — change the display to VNC, or use virt-viewer`
+            : `VM '${d.name}' has no graphical display — add a VNC display, or use the serial console`,
+          undefined,
+          67 /* VIR_ERR_CONFIG_UNSUPPORTED */,
+        );
+      }
+      const { ticket, expiresInMs } = tickets.issue({ connection: uri, vm: { uuid: d.uuid }, kind: 'vnc', graphicsIndex, name: d.name });
+      return { ticket, path: `${VNC_PATH}?ticket=${ticket}`, expiresInMs };
+    },
+    'console.endpoint': async () => ({ wsBase: (await options.consoleEndpoint?.()) ?? null }),
+    'vm.sendKeys': async (i) => {
+      const { client } = await conns.client(i.connection);
+      // holdtime 0: libvirt's default press duration.
+      await client.api.sendKey(i.vm, KEYCODE_SET_LINUX, 0, linuxKeycodes(i.keys));
+    },
 
     'settings.get': async () => settings.state(),
     'settings.update': async (i) => {
@@ -168,6 +228,8 @@ export function createCore(options: CoreOptions): Core {
   return {
     connections: conns,
     settings,
+    tickets,
+    vncProxy,
     async call(method: string, input: unknown): Promise<unknown> {
       if (!isMethodName(method)) throw new ApiError('UNKNOWN_METHOD', `unknown method '${String(method).slice(0, 64)}'`);
       const parsed = parseInput(method, input);
@@ -183,6 +245,8 @@ export function createCore(options: CoreOptions): Core {
     },
     async close() {
       listeners.clear();
+      vncProxy.close();
+      tickets.clear();
       await conns.close();
     },
   };

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createCore, type Core } from '../api/core';
 import { nodeHostSpawner } from '../libvirt/node-host-spawner';
 import { exposureWarning, parseServeArgs, USAGE, UsageError, type ServeArgs } from './args';
+import { browserConsoleUpgrades } from '../consoles/server-upgrades';
 import { generateToken, startServer, type RunningServer } from './server';
 
 /** out/renderer, relative to this file (src-main/server/ → repository root). */
@@ -20,14 +21,18 @@ function errorText(e: unknown): string {
 }
 
 async function listen(args: ServeArgs, core: Core, token: string): Promise<RunningServer> {
-  const options = { dispatcher: core, staticDir: STATIC_DIR, host: args.host, port: args.port, token };
+  // /console/vnc on the same server: see browserConsoleUpgrades for why the token does not apply.
+  let running: RunningServer | null = null;
+  const onOtherUpgrade = browserConsoleUpgrades(core.vncProxy, () => running);
+  const options = { dispatcher: core, staticDir: STATIC_DIR, host: args.host, port: args.port, token, onOtherUpgrade };
+  const started = async (o: typeof options): Promise<RunningServer> => (running = await startServer(o));
   try {
-    return await startServer(options);
+    return await started(options);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' && !args.portExplicit && args.port !== 0) {
       process.stderr.write(`Port ${args.port} is in use; using a free port instead.\n`);
-      return startServer({ ...options, port: 0 });
+      return started({ ...options, port: 0 });
     }
     if (code === 'EADDRINUSE') throw new Error(`port ${args.port} on ${args.host} is already in use (choose another with --port, or --port 0 for any free port)`);
     if (code === 'EADDRNOTAVAIL') throw new Error(`${args.host} is not an address of this machine (--listen)`);
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     void (async () => {
+      core.vncProxy.close(); // upgraded console sockets would otherwise hold server.close() open
       await server.close().catch((e: unknown) => process.stderr.write(`virtdesk serve: closing the server: ${errorText(e)}\n`));
       await core.close().catch((e: unknown) => process.stderr.write(`virtdesk serve: closing the core: ${errorText(e)}\n`));
       process.exit(0);

@@ -27,7 +27,7 @@ export function shortOsId(id: string): string {
 }
 
 export function summarizeDomainXml(xml: string): DomainXmlSummary {
-  const dom = (parseXml(xml).domain ?? {}) as XmlNode;
+  const dom = (asArray(parseXml(xml).domain as XmlNode[])[0] ?? {}) as XmlNode;
   const os = (dom.os ?? {}) as XmlNode;
   const devices = (dom.devices ?? {}) as XmlNode;
   const type = asArray(os.type as XmlNode)[0];

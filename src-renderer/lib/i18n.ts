@@ -36,6 +36,7 @@ export const en = {
 
   'banner.reconnecting': 'Lost connection to {uri} — reconnecting…',
   'banner.transportDown': 'Lost contact with the Virtdesk service — retrying…',
+  'banner.tokenRefused': 'The Virtdesk service refused this page: its access link is missing or out of date. Open the exact link printed by `npm run serve`.',
   'banner.settingsNotice': 'Settings notice',
 
   'sidebar.label': 'Connections',
@@ -70,7 +71,7 @@ export const en = {
   'addConn.error': 'Could not add the connection: {error}',
 
   'noLibvirt.title': 'libvirt is not available',
-  'noLibvirt.body': 'Virtdesk manages virtual machines through libvirt, but no libvirt daemon answered on this computer. What was found and how to fix it:',
+  'noLibvirt.body': 'Virtdesk manages virtual machines through libvirt, but the default connection could not be opened. What was found and how to fix it:',
   'noLibvirt.demo': 'Use the demo connection (test:///default)',
   'noLibvirt.demoHint': 'The demo connection simulates a host with a virtual machine, so you can try every feature safely. It does not run real VMs and forgets its changes when Virtdesk stops.',
   'noLibvirt.retry': 'Check again',
@@ -292,6 +293,7 @@ export const ja: Messages = {
 
   'banner.reconnecting': '{uri} への接続が切れました — 再接続しています…',
   'banner.transportDown': 'Virtdesk サービスとの通信が途絶えました — 再試行しています…',
+  'banner.tokenRefused': 'Virtdesk サービスがこのページを拒否しました。アクセス用のリンクがないか、古くなっています。`npm run serve` が表示したリンクをそのまま開いてください。',
   'banner.settingsNotice': '設定に関するお知らせ',
 
   'sidebar.label': '接続',
@@ -326,7 +328,7 @@ export const ja: Messages = {
   'addConn.error': '接続を追加できませんでした: {error}',
 
   'noLibvirt.title': 'libvirt を利用できません',
-  'noLibvirt.body': 'Virtdesk は libvirt を通じて仮想マシンを管理しますが、このコンピューターでは libvirt デーモンが応答しませんでした。確認結果と対処方法:',
+  'noLibvirt.body': 'Virtdesk は libvirt を通じて仮想マシンを管理しますが、既定の接続を開けませんでした。確認結果と対処方法:',
   'noLibvirt.demo': 'デモ接続を使う (test:///default)',
   'noLibvirt.demoHint': 'デモ接続は仮想マシンのあるホストを模擬するので、すべての機能を安全に試せます。実際の仮想マシンは動かず、Virtdesk を終了すると変更は失われます。',
   'noLibvirt.retry': 'もう一度確認',
@@ -543,7 +545,9 @@ export function getLanguage(): Language {
 
 /** Switches the UI language at once and sets <html lang>. */
 export function setLanguage(language: Language): void {
-  if (typeof document !== 'undefined') document.documentElement.lang = language;
+  // Structural access so this file also typechecks without the DOM library (node-side tests).
+  const doc = (globalThis as { document?: { documentElement: { lang: string } } }).document;
+  if (doc) doc.documentElement.lang = language;
   if (language === current) return;
   current = language;
   for (const l of [...listeners]) l();

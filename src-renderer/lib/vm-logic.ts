@@ -125,12 +125,13 @@ export function sortVms(list: readonly VmSummary[], key: SortKey, dir: SortDir, 
     .map((x) => x.v);
 }
 
-/** The next selection after ArrowUp (-1) / ArrowDown (+1); starts at the first/last row. */
+/** The next selection after ArrowUp (-1) / ArrowDown (+1) / PageDown (+10)…, clamped to the list. */
 export function moveSelection(uuids: readonly string[], current: string | null, delta: number): string | null {
   if (uuids.length === 0) return null;
   const i = current === null ? -1 : uuids.indexOf(current);
-  if (i === -1) return (delta >= 0 ? uuids[0] : uuids[uuids.length - 1]) ?? null;
-  return uuids[Math.min(uuids.length - 1, Math.max(0, i + delta))] ?? null;
+  // Without a (visible) selection, moving down starts above the first row, up below the last.
+  const from = i !== -1 ? i : delta >= 0 ? -1 : uuids.length;
+  return uuids[Math.min(uuids.length - 1, Math.max(0, from + delta))] ?? null;
 }
 
 // ---- stats ----

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionStatus, VmStatsSample, VmSummary } from '../../../src-main/api/contract';
+import {
+  allowedActions,
+  applyStats,
+  applyVmChanged,
+  filterVms,
+  latestCpu,
+  moveSelection,
+  pickConnection,
+  scrollToReveal,
+  sortVms,
+  stateCategory,
+  upsertConnection,
+  visibleRange,
+  type VmChangedEvent,
+} from '../../../src-renderer/lib/vm-logic';
+
+const C = 'test:///default';
+let n = 0;
+function vm(name: string, over: Partial<VmSummary> = {}): VmSummary {
+  n++;
+  return {
+    connection: C,
+    uuid: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+    name,
+    id: -1,
+    state: 'shutoff',
+    persistent: true,
+    autostart: false,
+    hasManagedSave: false,
+    vcpus: 1,
+    memoryKiB: 262144,
+    maxMemoryKiB: 262144,
+    ...over,
+  };
+}
+const changed = (v: VmSummary, gone = false): VmChangedEvent => ({ connection: C, uuid: v.uuid, name: v.name, event: gone ? 'undefined' : 'started', vm: gone ? null : v });
+
+describe('applyVmChanged', () => {
+  const a = vm('a');
+  const b = vm('b');
+  it('updates a VM in place', () => {
+    const list = [a, b];
+    const next = applyVmChanged(list, changed({ ...a, state: 'running' }));
+    expect(next.map((v) => v.state)).toEqual(['running', 'shutoff']);
+    expect(next).not.toBe(list);
+    expect(list[0]?.state).toBe('shutoff'); // input untouched
+  });
+  it('inserts an unknown VM', () => {
+    const c = vm('c');
+    expect(applyVmChanged([a, b], changed(c)).map((v) => v.name)).toEqual(['a', 'b', 'c']);
+  });
+  it('removes a VM when vm is null', () => {
+    expect(applyVmChanged([a, b], changed(a, true)).map((v) => v.name)).toEqual(['b']);
+    expect(applyVmChanged([b], changed(a, true)).map((v) => v.name)).toEqual(['b']);
+  });
+});
+
+describe('connections', () => {
+  const st = (uri: string, state: ConnectionStatus['state'], over: Partial<ConnectionStatus> = {}): ConnectionStatus => ({ uri, state, isDefault: false, isDemo: false, ...over });
+  it('upserts statuses and drops closed ones', () => {
+    let list = upsertConnection([], st('qemu:///system', 'connecting', { isDefault: true, label: 'Local' }));
+    list = upsertConnection(list, st('qemu:///system', 'connected', { isDefault: true }));
+    expect(list).toEqual([st('qemu:///system', 'connected', { isDefault: true, label: 'Local' })]);
+    list = upsertConnection(list, st(C, 'connected', { isDemo: true }));
+    expect(list.map((c) => c.uri)).toEqual(['qemu:///system', C]);
+    list = upsertConnection(list, st(C, 'closed'));
+    expect(list.map((c) => c.uri)).toEqual(['qemu:///system']);
+  });
+  it('picks the connected default first', () => {
+    const list = [st('qemu+ssh://h/system', 'connected'), st('qemu:///system', 'connected', { isDefault: true })];
+    expect(pickConnection(list, null)).toBe('qemu:///system');
+    expect(pickConnection(list, 'qemu+ssh://h/system')).toBe('qemu+ssh://h/system');
+    expect(pickConnection(list, 'gone:///')).toBe('qemu:///system');
+    expect(pickConnection([st('a:///', 'failed'), st('b:///', 'connected')], null)).toBe('b:///');
+    expect(pickConnection([], null)).toBeNull();
+  });
+});
+
+describe('filterVms', () => {
+  const list = [vm('Web-01', { state: 'running' }), vm('web-02', { state: 'paused' }), vm('db', { state: 'shutoff' }), vm('broken', { state: 'crashed' }), vm('busy', { state: 'blocked' })];
+  it('matches names case-insensitively by substring', () => {
+    expect(filterVms(list, 'WEB', 'all').map((v) => v.name)).toEqual(['Web-01', 'web-02']);
+    expect(filterVms(list, '  b-0 ', 'all').map((v) => v.name)).toEqual(['Web-01', 'web-02']);
+    expect(filterVms(list, '', 'all')).toHaveLength(5);
+    expect(filterVms(list, 'zzz', 'all')).toHaveLength(0);
+  });
+  it('filters by state category', () => {
+    expect(filterVms(list, '', 'running').map((v) => v.name)).toEqual(['Web-01', 'busy']);
+    expect(filterVms(list, '', 'paused').map((v) => v.name)).toEqual(['web-02']);
+    expect(filterVms(list, '', 'shutoff').map((v) => v.name)).toEqual(['db']);
+    expect(filterVms(list, '', 'other').map((v) => v.name)).toEqual(['broken']);
+    expect(filterVms(list, 'web', 'paused').map((v) => v.name)).toEqual(['web-02']);
+    expect(stateCategory('pmsuspended')).toBe('other');
+  });
+});
+
+describe('sortVms', () => {
+  const list = [
+    vm('vm10', { vcpus: 2, memoryKiB: 4096, state: 'shutoff', os: 'debian12' }),
+    vm('vm2', { vcpus: 8, memoryKiB: 1024, state: 'running' }),
+    vm('Alpha', { vcpus: 2, memoryKiB: 2048, state: 'paused', os: 'alpine3.19' }),
+  ];
+  const names = (l: VmSummary[]): string[] => l.map((v) => v.name);
+  it('sorts names naturally and case-insensitively', () => {
+    expect(names(sortVms(list, 'name', 'asc'))).toEqual(['Alpha', 'vm2', 'vm10']);
+    expect(names(sortVms(list, 'name', 'desc'))).toEqual(['vm10', 'vm2', 'Alpha']);
+  });
+  it('sorts numbers, with name as tie-breaker', () => {
+    expect(names(sortVms(list, 'vcpus', 'asc'))).toEqual(['Alpha', 'vm10', 'vm2']);
+    expect(names(sortVms(list, 'vcpus', 'desc'))).toEqual(['vm2', 'Alpha', 'vm10']);
+    expect(names(sortVms(list, 'memory', 'asc'))).toEqual(['vm2', 'Alpha', 'vm10']);
+  });
+  it('sorts states by activity', () => {
+    expect(names(sortVms(list, 'state', 'asc'))).toEqual(['vm2', 'Alpha', 'vm10']);
+  });
+  it('puts missing values last in both directions', () => {
+    expect(names(sortVms(list, 'os', 'asc'))).toEqual(['Alpha', 'vm10', 'vm2']);
+    expect(names(sortVms(list, 'os', 'desc'))).toEqual(['vm10', 'Alpha', 'vm2']);
+    const cpu = new Map([[list[0]!.uuid, 50], [list[1]!.uuid, 10]]);
+    expect(names(sortVms(list, 'cpu', 'desc', (v) => cpu.get(v.uuid) ?? null))).toEqual(['vm10', 'vm2', 'Alpha']);
+  });
+  it('does not modify its input', () => {
+    const copy = list.slice();
+    sortVms(list, 'name', 'desc');
+    expect(list).toEqual(copy);
+  });
+});
+
+describe('moveSelection', () => {
+  const ids = ['a', 'b', 'c'];
+  it('moves and stops at the ends', () => {
+    expect(moveSelection(ids, null, 1)).toBe('a');
+    expect(moveSelection(ids, null, -1)).toBe('c');
+    expect(moveSelection(ids, 'a', 1)).toBe('b');
+    expect(moveSelection(ids, 'c', 1)).toBe('c');
+    expect(moveSelection(ids, 'a', -1)).toBe('a');
+    expect(moveSelection(ids, 'gone', 1)).toBe('a');
+    expect(moveSelection([], 'a', 1)).toBeNull();
+    expect(moveSelection(ids, 'a', 1e9)).toBe('c'); // End
+    expect(moveSelection(ids, null, 1e9)).toBe('c');
+    expect(moveSelection(ids, 'c', -1e9)).toBe('a'); // Home
+    expect(moveSelection(ids, 'a', 10)).toBe('c'); // PageDown
+  });
+});
+
+describe('applyStats', () => {
+  const sample = (uuid: string, cpuPercent: number | null): VmStatsSample => ({ uuid, name: uuid, state: 'running', cpuPercent, memoryUsedKiB: 100, memoryMaxKiB: 200 });
+  it('appends normalized samples and keeps the last max points', () => {
+    let h: ReadonlyMap<string, readonly import('../../../src-renderer/lib/vm-logic').StatPoint[]> = new Map();
+    for (let i = 0; i < 70; i++) h = applyStats(h, [sample('x', i * 2)], i, () => 2, 60);
+    const pts = h.get('x')!;
+    expect(pts).toHaveLength(60);
+    expect(pts[0]!.at).toBe(10);
+    expect(pts[59]!.cpu).toBe(69); // 138% of one CPU over 2 vCPUs
+    expect(latestCpu(pts)).toBe(69);
+  });
+  it('keeps other VMs and returns a new map', () => {
+    const h1 = applyStats(new Map(), [sample('a', 10), sample('b', null)], 1, () => 1);
+    const h2 = applyStats(h1, [sample('a', 20)], 2, () => 1);
+    expect(h2).not.toBe(h1);
+    expect(h2.get('b')).toEqual([{ at: 1, cpu: null, memoryUsedKiB: 100, memoryMaxKiB: 200 }]);
+    expect(h2.get('a')!.map((p) => p.cpu)).toEqual([10, 20]);
+    expect(h1.get('a')).toHaveLength(1);
+    expect(latestCpu(h2.get('b'))).toBeNull();
+  });
+});
+
+describe('virtualization geometry', () => {
+  it('renders only the visible rows plus overscan', () => {
+    expect(visibleRange(0, 400, 40, 1000, 5)).toEqual({ start: 0, end: 16 });
+    expect(visibleRange(4000, 400, 40, 1000, 5)).toEqual({ start: 95, end: 116 });
+    expect(visibleRange(39960, 400, 40, 1000, 5)).toEqual({ start: 994, end: 1000 });
+    expect(visibleRange(0, 400, 40, 0)).toEqual({ start: 0, end: 0 });
+    expect(visibleRange(0, 400, 40, 3)).toEqual({ start: 0, end: 3 });
+  });
+  it('computes the scroll position that reveals a row', () => {
+    expect(scrollToReveal(5, 0, 400, 40)).toBe(0); // visible
+    expect(scrollToReveal(20, 0, 400, 40)).toBe(440); // below: align bottom
+    expect(scrollToReveal(3, 800, 400, 40)).toBe(120); // above: align top
+  });
+});
+
+describe('allowedActions', () => {
+  it('enables actions by state', () => {
+    const on = (s: VmSummary['state'], saved = false): string[] =>
+      Object.entries(allowedActions({ state: s, hasManagedSave: saved }))
+        .filter(([, v]) => v)
+        .map(([k]) => k)
+        .sort();
+    expect(on('running')).toEqual(['forceOff', 'pause', 'reboot', 'save', 'shutdown']);
+    expect(on('paused')).toEqual(['forceOff', 'resume', 'save']);
+    expect(on('shutoff')).toEqual(['start']);
+    expect(on('shutoff', true)).toEqual(['discardSave', 'start']);
+    expect(on('crashed')).toEqual(['forceOff', 'start']);
+    expect(on('shutdown')).toEqual(['forceOff']);
+  });
+});
