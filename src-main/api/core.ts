@@ -186,8 +186,10 @@ export function createCore(options: CoreOptions): Core {
     'console.write': async (i) => consoles.write(i.sessionId, i.data),
     'console.close': async (i) => consoles.close(i.sessionId),
     'console.vncTicket': async (i) => {
-      const { uri, client } = await conns.client(i.connection);
-      if (!isLocalUri(uri)) throw remoteGraphicsError(uri);
+      // Remote hosts are refused before connecting (no point in waiting for SSH first).
+      const target = i.connection ?? (await conns.resolveDefault());
+      if (!isLocalUri(target)) throw remoteGraphicsError(target);
+      const { uri, client } = await conns.client(target);
       const d = await client.api.lookupDomain(i.vm);
       if (d.id === -1 || d.state === 'shutoff' || d.state === 'crashed') {
         throw new ApiError('LIBVIRT', `VM '${d.name}' is not running — start it to see its screen`, undefined, 55 /* VIR_ERR_OPERATION_INVALID */);

@@ -62,7 +62,7 @@ export function remoteGraphicsError(uri: string): ApiError {
   return new ApiError(
     'LIBVIRT',
     `Graphical consoles of VMs on remote hosts (${uri}) need an SSH tunnel to the host's VNC server, which Virtdesk does not support yet. ` +
-      'Use the serial console, or open the display on that host (e.g. virt-viewer there, or `virt-viewer --connect <uri>` here).',
+      `Use the serial console, or virt-viewer (\`virt-viewer --connect ${uri} <vm>\`), which tunnels over SSH itself.`,
     'connection',
     84, // VIR_ERR_OPERATION_UNSUPPORTED
   );

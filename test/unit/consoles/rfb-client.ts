@@ -12,8 +12,11 @@ export class ByteReader {
   private failure: Error | null = null;
   /** Every byte ever pushed (throughput accounting). */
   total = 0;
+  /** The first chunk (WebSocket frame / TCP read) that arrived. */
+  first: Buffer | null = null;
 
   push(b: Buffer): void {
+    this.first ??= Buffer.from(b);
     this.chunks.push(b);
     this.length += b.length;
     this.total += b.length;
@@ -81,6 +84,8 @@ export interface ByteTransport {
   reader: ByteReader;
   write(b: Buffer): void;
   close(): void;
+  /** The WebSocket subprotocol the server chose, if any. */
+  protocol?: string;
 }
 
 /** RFB over the app's console WebSocket. Rejects with the HTTP status on a refused upgrade. */
@@ -108,7 +113,7 @@ export function wsTransport(url: string, o: { origin?: string } = {}): Promise<B
         reader,
         write: (b) => ws.send(b, { binary: true }),
         close: () => ws.terminate(),
-        ...({ protocol: ws.protocol } as object),
+        protocol: ws.protocol,
       }),
     );
   });

@@ -1,0 +1,64 @@
+// The console API methods of the core on libvirt's test driver (no daemon, no graphics).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../src-main/api/core';
+import type { ApiError } from '../../../src-main/api/contract';
+import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
+
+const DEMO = 'test:///default';
+let core: Core | null = null;
+let dir = '';
+
+function newCore(o: { consoleEndpoint?: () => string | null } = {}): Core {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdtest-core-consoles-'));
+  core = createCore({ spawnHost: nodeHostSpawner, settingsDir: dir, ...o });
+  return core;
+}
+
+afterEach(async () => {
+  await core?.close();
+  core = null;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const fail = (p: Promise<unknown>): Promise<ApiError> => p.then(() => Promise.reject(new Error('expected a failure')), (e: ApiError) => e);
+
+describe('console API on the test driver', () => {
+  it('console.endpoint: null (same origin) by default, the shell-provided base otherwise', async () => {
+    expect(await newCore().call('console.endpoint', {})).toEqual({ wsBase: null });
+    await core?.close();
+    expect(await newCore({ consoleEndpoint: () => 'ws://127.0.0.1:4567' }).call('console.endpoint', {})).toEqual({ wsBase: 'ws://127.0.0.1:4567' });
+  });
+
+  it('console.vncTicket refuses a VM without a VNC display and remote connections (without connecting)', async () => {
+    const c = newCore();
+    const noGraphics = await fail(c.call('console.vncTicket', { connection: DEMO, vm: { name: 'test' } }));
+    expect(noGraphics.code).toBe('LIBVIRT');
+    expect(noGraphics.message).toBe("VM 'test' has no graphical display — add a VNC display, or use the serial console");
+    const t0 = Date.now();
+    const remote = await fail(c.call('console.vncTicket', { connection: 'qemu+ssh://nobody@example.invalid/system', vm: { name: 'x' } }));
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(remote.code).toBe('LIBVIRT');
+    expect(remote.field).toBe('connection');
+    expect(remote.libvirtCode).toBe(84);
+    expect(remote.message).toMatch(/remote hosts .*SSH tunnel.*not support/);
+    expect(c.tickets.size).toBe(0);
+    const missing = await fail(c.call('console.vncTicket', { connection: DEMO, vm: { name: 'ghost' } }));
+    expect(missing.code).toBe('NOT_FOUND');
+  });
+
+  it('vm.sendKeys sends linux key names and validates them', async () => {
+    const c = newCore();
+    await expect(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: ['KEY_LEFTCTRL', 'KEY_LEFTALT', 'KEY_DELETE'] })).resolves.toBeUndefined();
+    const unknown = await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: ['KEY_LEFTCTRL', 'KEY_CTRL'] }));
+    expect(unknown.code).toBe('INVALID_INPUT');
+    expect(unknown.field).toBe('keys.1');
+    expect(unknown.message).toContain('"KEY_CTRL"');
+    const tooMany = await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: Array(17).fill('KEY_A') }));
+    expect(tooMany.field).toBe('keys');
+    expect((await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: [] }))).field).toBe('keys');
+    expect((await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: 'KEY_A' }))).field).toBe('keys');
+  });
+});
