@@ -3,12 +3,14 @@
 // To add measurements: write a module exporting `async () => GroupResult` and list it below.
 import { type BenchGroup, type Metrics, printTable } from './lib';
 import { hostRoundTripGroup, list1000Group, syncCallGroup, virshGroup } from './libvirt';
+import { uiGroup } from './ui';
 
 const GROUPS: { title: string; run: BenchGroup }[] = [
   { title: 'libvirt: in-process call (binding.ts, test:///default)', run: () => syncCallGroup() },
   { title: 'libvirt: host process round trip (LibvirtHostClient, test:///default)', run: () => hostRoundTripGroup() },
   { title: 'libvirt: virsh per call', run: () => virshGroup() },
   { title: 'libvirt: 1,000 domains (custom test:///<file>)', run: () => list1000Group() },
+  { title: 'UI in Chromium (browser mode)', run: () => uiGroup() },
 ];
 
 /** Ratios and other values computed from several groups' metrics. */
@@ -22,6 +24,9 @@ const TARGETS: { key: string; ok: (v: number) => boolean; text: string }[] = [
   { key: 'virshRatio', ok: (v) => v >= 1000, text: '≥ 1000' },
   { key: 'list1000ColdMs', ok: (v) => v < 100, text: '< 100 ms' },
   { key: 'list1000RefreshMs', ok: (v) => v < 20, text: '< 20 ms' },
+  { key: 'eventToUiMs', ok: (v) => v < 50, text: '< 50 ms' },
+  { key: 'render1000Ms', ok: (v) => v < 100, text: '< 100 ms' },
+  { key: 'serveColdStartMs', ok: (v) => v < 1500, text: '< 1500 ms' },
 ];
 
 async function main(): Promise<void> {
