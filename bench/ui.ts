@@ -64,10 +64,10 @@ async function eventToUi(page: Page, served: Served, samples: number): Promise<n
 
 async function render1000(page: Page, served: Served): Promise<number> {
   await page.goto(served.url);
-  await page.waitForFunction(() => performance.getEntriesByName('virtdesk:vm-list-painted').some((e) => (e as PerformanceMark).detail?.count >= 1000), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('virtdesk:vm-list-painted').some((e) => ((e as unknown as { detail?: { count?: number } }).detail?.count ?? 0) >= 1000), undefined, { timeout: 60_000 });
   return page.evaluate(() => {
-    const painted = performance.getEntriesByName('virtdesk:vm-list-painted').find((e) => (e as PerformanceMark).detail?.count >= 1000)!;
-    const received = performance.getEntriesByName('virtdesk:vm-list-received').find((e) => (e as PerformanceMark).detail?.count >= 1000)!;
+    const painted = performance.getEntriesByName('virtdesk:vm-list-painted').find((e) => ((e as unknown as { detail?: { count?: number } }).detail?.count ?? 0) >= 1000)!;
+    const received = performance.getEntriesByName('virtdesk:vm-list-received').find((e) => ((e as unknown as { detail?: { count?: number } }).detail?.count ?? 0) >= 1000)!;
     return painted.startTime - received.startTime;
   });
 }
