@@ -271,6 +271,7 @@ export class VncProxy {
 
   /** Ends every console connection and refuses new ones. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     for (const s of this.opening) s.destroy();
     this.opening.clear();

@@ -27,6 +27,9 @@ const BAD: Record<MethodName, { input: unknown; field: string }> = {
   'console.close': { input: {}, field: 'sessionId' },
   'settings.get': { input: { a: 1 }, field: 'a' },
   'settings.update': { input: { statsIntervalMs: 10 }, field: 'statsIntervalMs' },
+  'console.vncTicket': { input: { vm: { name: '' } }, field: 'vm' },
+  'console.endpoint': { input: { wsBase: 'x' }, field: 'wsBase' },
+  'vm.sendKeys': { input: { vm: { name: 'a' }, keys: ['KEY_CTRL'] }, field: 'keys' },
 };
 
 describe('contract input validation', () => {

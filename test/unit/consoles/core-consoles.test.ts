@@ -9,10 +9,11 @@ import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
 
 const DEMO = 'test:///default';
 let core: Core | null = null;
-let dir = '';
+const dirs: string[] = [];
 
 function newCore(o: { consoleEndpoint?: () => string | null } = {}): Core {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdtest-core-consoles-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdtest-core-consoles-'));
+  dirs.push(dir);
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir: dir, ...o });
   return core;
 }
@@ -20,7 +21,7 @@ function newCore(o: { consoleEndpoint?: () => string | null } = {}): Core {
 afterEach(async () => {
   await core?.close();
   core = null;
-  fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const fail = (p: Promise<unknown>): Promise<ApiError> => p.then(() => Promise.reject(new Error('expected a failure')), (e: ApiError) => e);

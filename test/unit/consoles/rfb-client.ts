@@ -7,6 +7,8 @@ import WebSocket from 'ws';
 /** Bytes in arrival order; read(n) copies, skip(n) discards without copying. */
 export class ByteReader {
   private chunks: Buffer[] = [];
+  /** performance.now() at the arrival of each chunk (parallel to chunks). */
+  private times: number[] = [];
   private length = 0;
   private waiter: { n: number; resolve: () => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
@@ -18,6 +20,7 @@ export class ByteReader {
   push(b: Buffer): void {
     this.first ??= Buffer.from(b);
     this.chunks.push(b);
+    this.times.push(performance.now());
     this.length += b.length;
     this.total += b.length;
     if (this.waiter && this.length >= this.waiter.n) {
@@ -40,12 +43,23 @@ export class ByteReader {
     return new Promise((resolve, reject) => (this.waiter = { n, resolve, reject }));
   }
 
+  private shift(): void {
+    this.chunks.shift();
+    this.times.shift();
+  }
+
+  /** Waits for the next unread byte; returns when (performance.now()) its chunk arrived. */
+  async nextByteAt(): Promise<number> {
+    await this.need(1);
+    return this.times[0]!;
+  }
+
   async read(n: number): Promise<Buffer> {
     await this.need(n);
     if (this.chunks[0]!.length >= n) {
       const head = this.chunks[0]!;
       const out = head.subarray(0, n);
-      if (head.length === n) this.chunks.shift();
+      if (head.length === n) this.shift();
       else this.chunks[0] = head.subarray(n);
       this.length -= n;
       return out;
@@ -57,7 +71,7 @@ export class ByteReader {
       const take = Math.min(head.length, n - off);
       head.copy(out, off, 0, take);
       off += take;
-      if (take === head.length) this.chunks.shift();
+      if (take === head.length) this.shift();
       else this.chunks[0] = head.subarray(take);
     }
     this.length -= n;
@@ -71,7 +85,7 @@ export class ByteReader {
       while (left > 0 && this.chunks.length) {
         const head = this.chunks[0]!;
         const take = Math.min(head.length, left);
-        if (take === head.length) this.chunks.shift();
+        if (take === head.length) this.shift();
         else this.chunks[0] = head.subarray(take);
         this.length -= take;
         left -= take;
@@ -228,9 +242,12 @@ export class RfbClient {
       const h = await r.read(12);
       const rect = { x: h.readUInt16BE(0), y: h.readUInt16BE(2), w: h.readUInt16BE(4), h: h.readUInt16BE(6), encoding: h.readInt32BE(8) };
       if (rect.encoding === 0) await r.skip(rect.w * rect.h * bpp);
-      else if (rect.encoding === -223) {
-        /* DesktopSize: no data */
-      } else throw new Error(`unexpected encoding ${rect.encoding} (only Raw was asked for)`);
+      else if (rect.encoding === -223 || rect.encoding === -258) {
+        /* DesktopSize, QEMU extended key event ack: no data */
+      } else if (rect.encoding === -308) {
+        const screens = (await r.read(4))[0]!; // ExtendedDesktopSize: count, 3 × pad, 16 bytes each
+        await r.skip(16 * screens);
+      } else throw new Error(`unexpected encoding ${rect.encoding} (only Raw and pseudo-encodings without pixels are supported)`);
       rects.push(rect);
     }
     return rects;
