@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '../src-main/libvirt/binding';
 import { LibvirtHostClient } from '../src-main/libvirt/host-client';
-import type { HostChannel, HostSpawner } from '../src-main/libvirt/host-channel';
+import type { HostSpawner } from '../src-main/libvirt/host-channel';
 import { nodeHostSpawner } from '../src-main/libvirt/node-host-spawner';
 import { HOST_URI_ENV } from '../src-main/libvirt/protocol';
 import { type GroupResult, type Row, fmtMs, fmtUs, median, now, percentile, round } from './lib';
@@ -197,40 +197,6 @@ function forkProbe(file: string, execArgv: string[], env: Record<string, string>
   });
 }
 
-/**
- * A host spawner like nodeHostSpawner but forking a prebuilt JS bundle of host-process.ts (as
- * the desktop build does with out/main/libvirt-host.js) instead of the TypeScript source
- * through tsx. Bench-only: it shows what tsx costs at spawn.
- */
-async function bundledHostSpawner(dir: string): Promise<HostSpawner | null> {
-  let esbuild: typeof import('esbuild');
-  try {
-    esbuild = await import('esbuild');
-  } catch {
-    return null;
-  }
-  const outfile = path.join(dir, 'libvirt-host.cjs');
-  await esbuild.build({
-    entryPoints: [path.join(__dirname, '..', 'src-main', 'libvirt', 'host-process.ts')],
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['koffi'], outfile, logLevel: 'silent',
-  });
-  const nodePath = path.join(__dirname, '..', 'node_modules');
-  return (env) => {
-    const child = fork(outfile, [], { execArgv: [], env: { ...process.env, NODE_PATH: nodePath, ...env }, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.on('error', () => undefined);
-    const channel: HostChannel = {
-      send: (m) => {
-        if (!child.connected) throw new Error('host process is not connected');
-        child.send(m as never);
-      },
-      onMessage: (l) => child.on('message', l),
-      onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
-      kill: () => child.kill('SIGKILL'),
-    };
-    return channel;
-  };
-}
-
 export async function list1000Group(o: { domains?: number; coldRuns?: number; refreshRuns?: number; profile?: boolean } = {}): Promise<GroupResult> {
   const n = o.domains ?? 1000;
   const coldRuns = o.coldRuns ?? 5;
@@ -326,15 +292,6 @@ async function profileStartup(uri: string, n: number): Promise<Row[]> {
       { what: `  host: domainStats() in-process, warm`, value: fmtMs(phase('listed2', 'stats2')) },
       { what: '  probe total seen from parent', value: fmtMs(median(probeParent)) },
     ];
-    const bundled = await bundledHostSpawner(dir);
-    if (bundled) {
-      const xs: ColdRun[] = [];
-      for (let i = 0; i < runs; i++) xs.push(await coldList(uri, bundled, n));
-      rows.push(
-        { what: '  cold list+stats, prebuilt host bundle (no tsx)', value: fmtMs(median(xs.map((x) => x.totalMs))), note: 'bench-only spawner, esbuild bundle' },
-        { what: '    of which spawn + connect (ready)', value: fmtMs(median(xs.map((x) => x.readyMs))) },
-      );
-    }
     return rows;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

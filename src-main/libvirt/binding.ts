@@ -3,6 +3,7 @@
 // this thread right after the call (rule 1). Only the host process uses this module.
 import { koffi, lv, nativeResetError, xmlSetGenericErrorFunc, type NativeFunction, TYPED_PARAM_SIZE, TYPED_PARAM_VALUE_OFFSET } from './ffi';
 import { LibvirtError } from './errors';
+import type { DomainInfo, DomainState, NodeInfo } from './protocol';
 
 type Ptr = bigint;
 
@@ -85,28 +86,8 @@ abstract class Handle implements Disposable {
   }
 }
 
-export const DOMAIN_STATES = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'] as const;
-export type DomainState = (typeof DOMAIN_STATES)[number];
+const DOMAIN_STATES: readonly DomainState[] = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'];
 export const stateName = (n: number): DomainState => DOMAIN_STATES[n] ?? 'nostate';
-
-export interface NodeInfo {
-  model: string;
-  memoryKiB: number;
-  cpus: number;
-  mhz: number;
-  nodes: number;
-  sockets: number;
-  cores: number;
-  threads: number;
-}
-
-export interface DomainInfo {
-  state: DomainState;
-  maxMemoryKiB: number;
-  memoryKiB: number;
-  vcpus: number;
-  cpuTimeNs: number;
-}
 
 export type TypedParams = Record<string, number | string | boolean>;
 

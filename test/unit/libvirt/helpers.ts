@@ -1,3 +1,4 @@
+import { waitFor as waitForShared } from '../../support/host-events';
 // Shared bits for the libvirt unit tests. Everything here runs against libvirt's test driver
 // (test:///default or a custom test:///<file>), which keeps its state per connection: each
 // connection, and so each host process, starts from the same fresh default state.
@@ -31,14 +32,8 @@ export function testNetworkXml(name: string): string {
   return `<network><name>${name}</name></network>`;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 5_000, everyMs = 10): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function waitFor<T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 5_000, everyMs = 10): Promise<T> {
+  return waitForShared(what, probe, timeoutMs, everyMs);
 }
 
 /** Lifecycle event names for one domain, in arrival order. */
