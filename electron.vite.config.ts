@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
@@ -10,8 +9,7 @@ const root = __dirname;
 const fromRoot = (p: string): string => resolve(root, p);
 
 const mainEntry = fromRoot('src-main/shell/main.ts');
-// Written by the libvirt engineer; built as out/main/libvirt-host.js only once it exists so
-// this config keeps building before it lands.
+// The libvirt host process, forked per connection (utilityProcess in the app): out/main/libvirt-host.js.
 const hostEntry = fromRoot('src-main/libvirt/host-process.ts');
 
 export default defineConfig({
@@ -24,7 +22,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: mainEntry,
-          ...(existsSync(hostEntry) ? { 'libvirt-host': hostEntry } : {}),
+          'libvirt-host': hostEntry,
         },
         output: {
           entryFileNames: '[name].js',
