@@ -1,16 +1,48 @@
-// Hash routes: #/vms, #/vm/<uuid>, #/host, #/settings. Anything else — including the
-// browser-mode "#token=…" fragment, which the api-client strips — means the VM list.
-export type Route = { name: 'vms' } | { name: 'vm'; uuid: string } | { name: 'host' } | { name: 'settings' };
+// Hash routes: #/vms, #/vm/<uuid>, #/host, #/settings, and
+// #/console/<uuid>[?connection=<uri>][&kind=graphical|serial] (a VM's console on a page of its
+// own, e.g. a detached window). Anything else — including
+// the browser-mode "#token=…" fragment, which the api-client strips — means the VM list.
+export type Route =
+  | { name: 'vms' }
+  | { name: 'vm'; uuid: string }
+  | { name: 'host' }
+  | { name: 'settings' }
+  | { name: 'console'; uuid: string; connection?: string; kind?: 'graphical' | 'serial' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+function uuidOf(part: string | undefined): string | null {
+  let uuid: string;
+  try {
+    uuid = decodeURIComponent(part ?? '');
+  } catch {
+    return null;
+  }
+  return UUID.test(uuid) ? uuid.toLowerCase() : null;
+}
+
 export function parseRoute(hash: string): Route {
   if (!hash.startsWith('#/')) return { name: 'vms' };
-  const parts = hash.slice(2).split(/[?&]/)[0]?.split('/') ?? [];
+  const rest = hash.slice(2);
+  const q = rest.search(/[?&]/);
+  const parts = (q === -1 ? rest : rest.slice(0, q)).split('/');
+  const query = new URLSearchParams(q === -1 ? '' : rest.slice(q + 1));
   switch (parts[0]) {
     case 'vm': {
-      const uuid = decodeURIComponent(parts[1] ?? '');
-      return UUID.test(uuid) ? { name: 'vm', uuid: uuid.toLowerCase() } : { name: 'vms' };
+      const uuid = uuidOf(parts[1]);
+      return uuid ? { name: 'vm', uuid } : { name: 'vms' };
+    }
+    case 'console': {
+      const uuid = uuidOf(parts[1]);
+      if (!uuid) return { name: 'vms' };
+      const connection = query.get('connection');
+      const kind = query.get('kind');
+      return {
+        name: 'console',
+        uuid,
+        ...(connection ? { connection } : {}),
+        ...(kind === 'graphical' || kind === 'serial' ? { kind } : {}),
+      };
     }
     case 'host':
       return { name: 'host' };
@@ -25,6 +57,13 @@ export function routeToHash(route: Route): string {
   switch (route.name) {
     case 'vm':
       return `#/vm/${encodeURIComponent(route.uuid)}`;
+    case 'console': {
+      const query = new URLSearchParams();
+      if (route.connection) query.set('connection', route.connection);
+      if (route.kind) query.set('kind', route.kind);
+      const q = query.toString();
+      return `#/console/${encodeURIComponent(route.uuid)}${q ? `?${q}` : ''}`;
+    }
     case 'host':
       return '#/host';
     case 'settings':

@@ -10,15 +10,31 @@ describe('hash routes', () => {
     expect(parseRoute(`#/vm/${UUID.toUpperCase()}`)).toEqual({ name: 'vm', uuid: UUID });
     expect(parseRoute('#/host')).toEqual({ name: 'host' });
     expect(parseRoute('#/settings')).toEqual({ name: 'settings' });
+    expect(parseRoute(`#/console/${UUID}`)).toEqual({ name: 'console', uuid: UUID });
+    expect(parseRoute(`#/console/${UUID}?connection=qemu%3A%2F%2F%2Fsystem`)).toEqual({ name: 'console', uuid: UUID, connection: 'qemu:///system' });
+    expect(parseRoute(`#/console/${UUID}?connection=qemu%3A%2F%2F%2Fsystem&kind=serial`)).toEqual({ name: 'console', uuid: UUID, connection: 'qemu:///system', kind: 'serial' });
+    expect(parseRoute(`#/console/${UUID}?kind=nonsense`)).toEqual({ name: 'console', uuid: UUID });
+    expect(parseRoute(`#/vm/${UUID}?tab=xml`)).toEqual({ name: 'vm', uuid: UUID });
   });
   it('treats the browser-mode token fragment and junk as the VM list', () => {
     expect(parseRoute('#token=abc123')).toEqual({ name: 'vms' });
     expect(parseRoute('')).toEqual({ name: 'vms' });
     expect(parseRoute('#/vm/not-a-uuid')).toEqual({ name: 'vms' });
     expect(parseRoute('#/nowhere')).toEqual({ name: 'vms' });
+    expect(parseRoute('#/console/not-a-uuid')).toEqual({ name: 'vms' });
+    expect(parseRoute('#/console/%E0%A4%A')).toEqual({ name: 'vms' });
   });
   it('round-trips', () => {
-    for (const r of [{ name: 'vms' }, { name: 'vm', uuid: UUID }, { name: 'host' }, { name: 'settings' }] as const) {
+    for (const r of [
+      { name: 'vms' },
+      { name: 'vm', uuid: UUID },
+      { name: 'host' },
+      { name: 'settings' },
+      { name: 'console', uuid: UUID },
+      { name: 'console', uuid: UUID, connection: 'qemu+ssh://user@host.example/system?keyfile=/a b&x=1' },
+      { name: 'console', uuid: UUID, connection: 'qemu:///system', kind: 'graphical' },
+      { name: 'console', uuid: UUID, kind: 'serial' },
+    ] as const) {
       expect(parseRoute(routeToHash(r))).toEqual(r);
     }
   });

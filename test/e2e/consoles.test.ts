@@ -1,0 +1,414 @@
+// The embedded consoles end to end: browser mode in Debian's Chromium, the REAL qemu:///system
+// daemon, the tiny TCG guest (serial) and a GRUB rescue CD guest (graphical, VNC).
+import fs from 'node:fs';
+import path from 'node:path';
+import { XMLBuilder } from 'fast-xml-parser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
+import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { launchBrowser, saveScreenshot } from '../support/browser';
+import { collectEvents } from '../support/host-events';
+import { startServe, type Served } from '../support/serve';
+import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+
+const FIXTURES = '/var/lib/libvirt/images/virtdesk-fixtures';
+const GRUB_ISO_SOURCE = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
+const GRUB_ISO = path.join(FIXTURES, 'grub-rescue-cdrom.iso');
+
+/** A copy of the GRUB rescue CD where the qemu driver may read it (copied once). */
+function grubIso(): string {
+  if (!fs.existsSync(GRUB_ISO_SOURCE)) throw new Error(`${GRUB_ISO_SOURCE} is missing: run 'npm run setup' (package grub-rescue-pc)`);
+  fs.mkdirSync(FIXTURES, { recursive: true });
+  if (!fs.existsSync(GRUB_ISO) || fs.statSync(GRUB_ISO).size !== fs.statSync(GRUB_ISO_SOURCE).size) {
+    const tmp = `${GRUB_ISO}.${process.pid}.tmp`;
+    fs.copyFileSync(GRUB_ISO_SOURCE, tmp);
+    fs.chmodSync(tmp, 0o644);
+    fs.renameSync(tmp, GRUB_ISO);
+  }
+  return GRUB_ISO;
+}
+
+/** BIOS guest booting the GRUB rescue CD: a text screen on VGA, reachable over VNC. */
+function grubGuestXml(name: string, iso: string): string {
+  const domain = {
+    domain: {
+      '@_type': 'qemu',
+      name,
+      memory: { '@_unit': 'MiB', '#text': '256' },
+      vcpu: '1',
+      os: {
+        type: { '@_arch': 'x86_64', '@_machine': 'pc', '#text': 'hvm' },
+        boot: { '@_dev': 'cdrom' },
+      },
+      features: { acpi: '' },
+      on_poweroff: 'destroy',
+      on_reboot: 'restart',
+      devices: {
+        disk: {
+          '@_type': 'file',
+          '@_device': 'cdrom',
+          driver: { '@_name': 'qemu', '@_type': 'raw' },
+          source: { '@_file': iso },
+          target: { '@_dev': 'hdc', '@_bus': 'ide' },
+          readonly: '',
+        },
+        graphics: { '@_type': 'vnc', '@_autoport': 'yes', '@_listen': '127.0.0.1' },
+        video: { model: { '@_type': 'vga' } },
+      },
+    },
+  };
+  return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(domain);
+}
+
+interface CanvasInfo {
+  width: number;
+  height: number;
+  /** Share of pixels that are not (nearly) black. */
+  lit: number;
+  /** A hash of all pixels. */
+  hash: number;
+  /**
+   * Lit pixels per character cell (VGA text mode: 80 columns of 9 or 8 pixels, rows of 16),
+   * row by row. A blinking cursor changes one cell; typed text, new output or a reboot change
+   * many — see changedCells. Equal glyphs have equal counts — see findEchoed.
+   */
+  cells: number[];
+  cols: number;
+}
+
+/** Reads the noVNC canvas' pixels in the page. */
+async function canvasInfo(page: Page): Promise<CanvasInfo | null> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="vnc-canvas-host"] canvas');
+    if (!c || c.width === 0 || c.height === 0) return null;
+    const ctx = c.getContext('2d');
+    if (!ctx) return null;
+    const { width, height } = c;
+    const d = ctx.getImageData(0, 0, width, height).data;
+    const cw = width % 80 === 0 ? width / 80 : 8;
+    const cols = Math.ceil(width / cw);
+    const cells = new Array<number>(cols * Math.ceil(height / 16)).fill(0);
+    let lit = 0;
+    let h = 0x811c9dc5;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        const r = d[i]!;
+        const g = d[i + 1]!;
+        const b = d[i + 2]!;
+        if (r > 24 || g > 24 || b > 24) {
+          lit++;
+          cells[Math.floor(y / 16) * cols + Math.floor(x / cw)]!++;
+        }
+        h = Math.imul(h ^ (r | (g << 8) | (b << 16)), 0x01000193) >>> 0;
+      }
+    }
+    return { width, height, lit: lit / (width * height), hash: h, cells, cols };
+  });
+}
+
+/** How many character cells differ between two screens (a different size: all of them). */
+function changedCells(a: CanvasInfo, b: CanvasInfo): number {
+  if (a.width !== b.width || a.height !== b.height) return Math.max(a.cells.length, b.cells.length);
+  let n = 0;
+  for (let i = 0; i < a.cells.length; i++) if (a.cells[i] !== b.cells[i]) n++;
+  return n;
+}
+
+/**
+ * True when some text row ends with `word` (after `prefixLength` characters) and the next
+ * row holds exactly the same glyphs at its start and nothing after them: `echo <word>` and
+ * its output, compared as pixels (no OCR needed).
+ */
+function findEchoed(c: CanvasInfo, prefixLength: number, wordLength: number): boolean {
+  const rows = c.cells.length / c.cols;
+  const cell = (r: number, col: number): number => c.cells[r * c.cols + col] ?? 0;
+  for (let r = 0; r + 1 < rows; r++) {
+    let same = true;
+    for (let i = 0; i < wordLength && same; i++) same = cell(r, prefixLength + i) > 0 && cell(r, prefixLength + i) === cell(r + 1, i);
+    for (let col = wordLength; col < c.cols && same; col++) same = cell(r + 1, col) === 0;
+    if (same) return true;
+  }
+  return false;
+}
+
+/** More than a blinking cursor (one cell) and a ticking countdown (a couple of cells). */
+const REAL_CHANGE = 4;
+
+async function waitCanvas(page: Page, what: string, ok: (c: CanvasInfo) => boolean, timeoutMs = 30_000): Promise<CanvasInfo> {
+  const until = Date.now() + timeoutMs;
+  let last: CanvasInfo | null = null;
+  for (;;) {
+    last = await canvasInfo(page);
+    if (last && ok(last)) return last;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; canvas: ${last ? `${last.width}x${last.height}, ${(last.lit * 100).toFixed(2)} % lit` : 'none'}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The screen once it has stopped changing (beyond the cursor) for `quietMs`. */
+async function settledCanvas(page: Page, quietMs = 1500, timeoutMs = 30_000): Promise<CanvasInfo> {
+  const until = Date.now() + timeoutMs;
+  let last = await canvasInfo(page);
+  let since = Date.now();
+  for (;;) {
+    await page.waitForTimeout(250);
+    const now = await canvasInfo(page);
+    if (!now || !last || changedCells(now, last) >= REAL_CHANGE) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return now;
+    if (Date.now() > until) {
+      if (last) return last;
+      throw new Error('the VNC canvas never appeared');
+    }
+  }
+}
+
+/** All rows of the terminal's DOM renderer, trimmed. */
+async function terminalRows(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="serial-terminal"] .xterm-rows > div', (rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
+}
+
+async function waitForRows(page: Page, what: string, ok: (rows: string[]) => boolean, timeoutMs: number): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await terminalRows(page);
+    if (ok(rows)) return rows;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; terminal:\n${rows.filter((r) => r.trim()).join('\n')}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Presses Enter until the guest shell answers with a prompt (the boot may still be running). */
+async function waitForShell(p: Page, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  await p.locator('[data-testid="serial-terminal"]').click();
+  for (;;) {
+    await p.keyboard.press('Enter');
+    await p.waitForTimeout(1000);
+    const rows = await terminalRows(p);
+    if (rows.some((r) => /^\/ # ?$/.test(r))) return;
+    if (Date.now() > until) throw new Error(`no shell prompt within ${timeoutMs} ms; terminal:\n${rows.filter((r) => r.trim()).join('\n')}`);
+  }
+}
+
+describe('embedded consoles (browser mode, qemu:///system)', () => {
+  const client = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
+  const defined: string[] = [];
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await client.connect();
+    served = await startServe();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(`${m.text()} ${m.location().url}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${r.url()}`);
+    });
+    await page.goto(served.url);
+    await page.waitForSelector('[data-testid="vm-grid"], [data-testid="vm-list-empty"]', { timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    // Remove only the domains this file defined — always, whatever failed.
+    for (const name of defined) {
+      await client.api.destroyDomain({ name }).catch(() => undefined);
+      await client.api.undefineDomain({ name }, { nvram: true, managedSave: true, snapshotsMetadata: true }).catch(() => undefined);
+    }
+    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await served?.stop();
+    await client.close();
+  });
+
+  async function openConsoleTab(uuid: string): Promise<void> {
+    await page.evaluate((h) => (location.hash = h), `#/vm/${uuid}`);
+    await page.waitForSelector(`[data-testid="vm-details"][data-vm-uuid="${uuid}"] [data-testid="vm-title"]`, { timeout: 30_000 });
+    await page.getByRole('tab', { name: 'Console' }).click();
+    await page.waitForSelector('[data-testid="vm-console"]', { timeout: 30_000 });
+  }
+
+  it('serial: types into the tiny guest shell and reconnects across a reboot', { timeout: 300_000 }, async () => {
+    const name = uniqueName('vdtest-e2e-serial');
+    defined.push(name);
+    const { uuid } = await client.api.defineDomain(tinyGuestXml(name));
+
+    await openConsoleTab(uuid);
+    // The tiny guest has a display too: the switch is there, graphics first.
+    await page.getByRole('button', { name: 'Serial', exact: true }).click();
+    const serial = page.locator('[data-testid="serial-console"]');
+    await expect.poll(() => serial.getAttribute('data-state'), { timeout: 30_000 }).toBe('not-running');
+    await saveScreenshot(page, 'consoles-serial-not-running');
+
+    // Start from the console itself: it connects by itself when the guest is up.
+    await serial.locator('[data-testid="console-start"]').click();
+    await expect.poll(() => serial.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    await waitForRows(page, 'the boot marker', (rows) => rows.some((r) => r.includes(TINY_GUEST_MARKER)), 120_000);
+    await page.waitForTimeout(500);
+
+    await page.locator('[data-testid="serial-terminal"]').click();
+    await page.keyboard.type('echo $((6*7))');
+    await page.keyboard.press('Enter');
+    await waitForRows(page, 'the answer 42', (rows) => rows.some((r) => r.trim() === '42'), 30_000);
+    await saveScreenshot(page, 'consoles-serial-42');
+
+    // Reboot from the UI; the marker comes back on the (re)connected console.
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await waitForRows(page, 'a cleared terminal', (rows) => !rows.some((r) => r.includes(TINY_GUEST_MARKER)), 5_000);
+    await page.locator('[data-action="reboot"]').click();
+    await page.locator('[data-testid="confirm-ok"]').click();
+    await waitForRows(page, 'the boot marker after the reboot', (rows) => rows.some((r) => r.includes(TINY_GUEST_MARKER)), 180_000);
+    await expect.poll(() => serial.getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+
+    // The shell answers on the new boot too.
+    await page.waitForTimeout(500);
+    await page.locator('[data-testid="serial-terminal"]').click();
+    await page.keyboard.type('echo $((6*9))');
+    await page.keyboard.press('Enter');
+    await waitForRows(page, 'the answer 54', (rows) => rows.some((r) => r.trim() === '54'), 30_000);
+    await saveScreenshot(page, 'consoles-serial-after-reboot');
+
+    // Off and on again (a new QEMU process, a new console stream): it reconnects by itself.
+    await page.locator('[data-action="forceOff"]').click();
+    await page.locator('[data-testid="confirm-ok"]').click();
+    await expect.poll(() => serial.getAttribute('data-state'), { timeout: 60_000 }).toBe('not-running');
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await page.locator('[data-action="start"]').click();
+    await expect.poll(() => serial.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    await waitForRows(page, 'the boot marker after off/on', (rows) => rows.some((r) => r.includes(TINY_GUEST_MARKER)), 120_000);
+    await saveScreenshot(page, 'consoles-serial-after-restart');
+  });
+
+  it('serial: Detach opens the console in its own window; "Take over" moves it back without a tug of war', { timeout: 300_000 }, async () => {
+    const name = uniqueName('vdtest-e2e-detach');
+    defined.push(name);
+    const { uuid } = await client.api.defineDomain(tinyGuestXml(name));
+    await client.api.startDomain({ name });
+
+    await openConsoleTab(uuid);
+    await page.getByRole('button', { name: 'Serial', exact: true }).click();
+    const serial = page.locator('[data-testid="serial-console"]');
+    await expect.poll(() => serial.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+
+    // Detach: a window with only the console (the serial one, as chosen here).
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('[data-testid="console-detach"]').click()]);
+    await popup.waitForSelector('[data-testid="console-page"]', { timeout: 30_000 });
+    expect(popup.url()).toContain(`#/console/${uuid}`);
+    const detached = popup.locator('[data-testid="serial-console"]');
+    await expect.poll(() => detached.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    await page.locator('[data-testid="console-detached"]').waitFor({ timeout: 5_000 });
+    await waitForShell(popup);
+    await popup.keyboard.type('echo $((6*7))');
+    await popup.keyboard.press('Enter');
+    await waitForRows(popup, 'the answer 42 in the detached window', (rows) => rows.some((r) => r.trim() === '42'), 30_000);
+    await saveScreenshot(popup, 'consoles-detached');
+
+    // Back here: the detached window holds the console, so this one offers to take it over.
+    await page.locator('[data-testid="console-show-here"]').click();
+    await expect.poll(() => serial.getAttribute('data-busy'), { timeout: 30_000 }).toBe('true');
+    expect(await serial.getAttribute('data-state')).toBe('disconnected');
+    await saveScreenshot(page, 'consoles-serial-busy');
+    await serial.locator('[data-testid="console-take-over"]').click();
+    await page.locator('[data-testid="confirm-ok"]').click();
+    await expect.poll(() => serial.getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+
+    // The other window lost it and says so — it does not force it back.
+    await expect.poll(() => detached.getAttribute('data-busy'), { timeout: 30_000 }).toBe('true');
+    await page.waitForTimeout(3000);
+    expect(await serial.getAttribute('data-state')).toBe('connected');
+    await page.locator('[data-testid="serial-terminal"]').click();
+    await page.keyboard.type('echo $((5*5))');
+    await page.keyboard.press('Enter');
+    await waitForRows(page, 'the answer 25', (rows) => rows.some((r) => r.trim() === '25'), 30_000);
+    await popup.close();
+  });
+
+  it('graphical: GRUB on the VNC console takes keys, typed text, Ctrl+Alt+Del, and reconnects after off/on', { timeout: 300_000 }, async () => {
+    const name = uniqueName('vdtest-e2e-vnc');
+    defined.push(name);
+    const { uuid } = await client.api.defineDomain(grubGuestXml(name, grubIso()));
+    const { events } = collectEvents(client);
+    await client.api.startDomain({ name });
+
+    await openConsoleTab(uuid);
+    const vnc = page.locator('[data-testid="vnc-console"]');
+    await expect.poll(() => vnc.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    // GRUB draws its banner and prompt: more than 1 % of the screen is lit.
+    await waitCanvas(page, 'GRUB on the screen', (c) => c.lit > 0.01, 90_000);
+    let before = await settledCanvas(page);
+    expect(before.lit).toBeGreaterThan(0.01);
+    await saveScreenshot(page, 'consoles-vnc-grub');
+
+    // Keys typed on the focused canvas reach the guest: 'c' opens GRUB's command line (and
+    // stops the menu's countdown), then `ls` lists the devices.
+    await page.locator('[data-testid="vnc-canvas-host"] canvas').click();
+    await page.locator('[data-testid="vnc-focus-hint"]').waitFor({ state: 'visible', timeout: 5_000 });
+    await page.keyboard.press('c');
+    await waitCanvas(page, 'the GRUB command line', (c) => changedCells(c, before) >= REAL_CHANGE, 30_000);
+    before = await settledCanvas(page);
+    await page.keyboard.type('ls');
+    await page.keyboard.press('Enter');
+    await waitCanvas(page, 'the screen to change after typing ls', (c) => changedCells(c, before) >= REAL_CHANGE, 30_000);
+    before = await settledCanvas(page);
+    await saveScreenshot(page, 'consoles-vnc-ls');
+
+    // Ctrl+Alt pressed and released alone gives the keyboard back.
+    await page.keyboard.down('Control');
+    await page.keyboard.down('Alt');
+    await page.keyboard.up('Alt');
+    await page.keyboard.up('Control');
+    await page.locator('[data-testid="vnc-focus-hint"]').waitFor({ state: 'hidden', timeout: 5_000 });
+
+    // "Type clipboard": text typed as keystrokes.
+    await page.getByRole('button', { name: 'Type clipboard' }).click();
+    const dialog = page.locator('[data-testid="type-dialog"]');
+    await dialog.getByLabel('Text to type').fill('echo typed\n');
+    await dialog.locator('[data-testid="type-submit"]').click();
+    await waitCanvas(page, 'the screen to change after typing "echo typed"', (c) => changedCells(c, before) >= REAL_CHANGE, 30_000);
+    before = await settledCanvas(page);
+    // "grub> echo typed" then "typed": the text arrived as typed (no stuck modifier key).
+    expect(findEchoed(before, 'grub> echo '.length, 'typed'.length)).toBe(true);
+    await saveScreenshot(page, 'consoles-vnc-typed');
+
+    // Send keys → Ctrl+Alt+Del: the BIOS reboots the machine (GRUB reads keys through it).
+    const rebootsBefore = events.filter((e) => e.type === 'domain-reboot' && e.name === name).length;
+    await page.getByRole('button', { name: 'Send keys' }).click();
+    await page.getByRole('menuitem', { name: 'Ctrl+Alt+Del' }).click();
+    const until = Date.now() + 60_000;
+    let rebooted = false;
+    for (;;) {
+      rebooted = events.filter((e) => e.type === 'domain-reboot' && e.name === name).length > rebootsBefore;
+      const c = await canvasInfo(page);
+      if (rebooted || (c && changedCells(c, before) >= REAL_CHANGE)) break;
+      if (Date.now() > until) throw new Error('neither a reboot event nor a redraw within 60 s of Ctrl+Alt+Del');
+      await page.waitForTimeout(250);
+    }
+    await expect.poll(() => vnc.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    await waitCanvas(page, 'GRUB again after Ctrl+Alt+Del', (c) => c.lit > 0.01, 90_000);
+    await saveScreenshot(page, 'consoles-vnc-after-ctrl-alt-del');
+
+    // Force off, then start from the UI: the console waits, then reconnects by itself.
+    await page.locator('[data-action="forceOff"]').click();
+    await page.locator('[data-testid="confirm-ok"]').click();
+    await expect.poll(() => vnc.getAttribute('data-state'), { timeout: 60_000 }).toBe('not-running');
+    await saveScreenshot(page, 'consoles-vnc-off');
+    await page.locator('[data-action="start"]').click();
+    await expect.poll(() => vnc.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    await waitCanvas(page, 'GRUB after the restart', (c) => c.lit > 0.01, 90_000);
+    await saveScreenshot(page, 'consoles-vnc-restarted');
+
+    // Chromium asks for /favicon.ico by itself; the app has none.
+    expect(pageErrors.filter((e) => !/favicon\.ico/.test(e))).toEqual([]);
+  });
+});
