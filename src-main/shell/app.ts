@@ -31,6 +31,8 @@ function focusWindow(win: BrowserWindow | null): void {
   win.focus();
 }
 
+const PRELOAD_PATH = path.join(__dirname, '../preload/index.js');
+
 function createMainWindow(appUrl: string): BrowserWindow {
   const stateFile = path.join(app.getPath('userData'), 'window-state.json');
   const state = loadWindowState(
@@ -45,9 +47,9 @@ function createMainWindow(appUrl: string): BrowserWindow {
     minHeight: MIN_HEIGHT,
     show: false,
     title: 'Virtdesk',
-    webPreferences: secureWebPreferences(path.join(__dirname, '../preload/index.js')),
+    webPreferences: secureWebPreferences(PRELOAD_PATH),
   });
-  guardWebContents(win.webContents, appUrl);
+  guardWebContents(win.webContents, appUrl, PRELOAD_PATH);
   if (state.maximized) win.maximize();
   trackWindowState(win, stateFile);
   win.once('ready-to-show', () => win.show());
@@ -76,7 +78,7 @@ export function startApp(): void {
   let disposeIpc: (() => void) | null = null;
   let shutdown: 'none' | 'running' | 'done' = 'none';
 
-  installAppWideGuards(app, appUrl);
+  installAppWideGuards(app, appUrl, PRELOAD_PATH);
   app.on('second-instance', () => focusWindow(mainWindow));
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (event) => {
@@ -99,7 +101,7 @@ export function startApp(): void {
     .then(() => {
       hardenSession(session.defaultSession);
       dispatcher = createShellCore(app.getPath('userData'));
-      disposeIpc = registerIpc(ipcMain, { dispatcher, appUrl, getWindow: () => mainWindow });
+      disposeIpc = registerIpc(ipcMain, { dispatcher, appUrl, getWindows: () => BrowserWindow.getAllWindows() });
       mainWindow = createMainWindow(appUrl);
       mainWindow.on('closed', () => {
         mainWindow = null;

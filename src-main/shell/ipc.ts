@@ -17,8 +17,8 @@ export interface IpcContext {
   dispatcher: ApiDispatcher;
   /** The app's own URL (file:// index.html or the dev server URL). */
   appUrl: string;
-  /** The main window, if it exists. Only its web contents may call. */
-  getWindow(): BrowserWindow | null;
+  /** The app's windows (main + detached consoles). Only their web contents may call. */
+  getWindows(): BrowserWindow[];
 }
 
 /** Reduces anything thrown to a plain, structured-clone-safe error. */
@@ -35,10 +35,9 @@ export function toBridgeError(err: unknown): BridgeError {
   return { code: IPC_ERROR.internal, message: String(err) };
 }
 
-/** The sender must be our window's web contents, its main frame, showing the app. */
+/** The sender must be one of our windows' web contents, its main frame, showing the app. */
 export function isTrustedSender(event: IpcMainInvokeEvent, ctx: IpcContext): boolean {
-  const win = ctx.getWindow();
-  if (!win || win.isDestroyed() || event.sender !== win.webContents) return false;
+  if (!ctx.getWindows().some((win) => !win.isDestroyed() && event.sender === win.webContents)) return false;
   const frame = event.senderFrame;
   if (!frame || frame.parent !== null) return false;
   return isAppUrl(frame.url, ctx.appUrl);
@@ -66,9 +65,9 @@ export function createCallHandler(
 export function registerIpc(ipcMain: IpcMain, ctx: IpcContext): () => void {
   ipcMain.handle(CALL_CHANNEL, createCallHandler(ctx));
   const unsubscribe = ctx.dispatcher.onEvent((apiEvent) => {
-    const win = ctx.getWindow();
-    if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return;
-    win.webContents.send(EVENT_CHANNEL, apiEvent);
+    for (const win of ctx.getWindows()) {
+      if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(EVENT_CHANNEL, apiEvent);
+    }
   });
   return () => {
     unsubscribe();

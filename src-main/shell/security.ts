@@ -21,7 +21,8 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** Permissions the renderer may use; every other request or check is denied. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
+// clipboard-read: the consoles' Paste / "Type clipboard" buttons (only the app's own pages run here).
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'clipboard-read', 'fullscreen']);
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {
@@ -74,11 +75,32 @@ export function isAppUrl(candidate: string | undefined | null, appUrl: string): 
 
 const guarded = new WeakSet<WebContents>();
 
-/** Denies window.open and navigation/redirects away from the app. Idempotent per contents. */
-export function guardWebContents(contents: WebContents, appUrl: string): void {
+/** The app's own detached console page (`#/console/<uuid>…`): the only URL window.open may open. */
+export function isConsoleWindowUrl(candidate: string, appUrl: string): boolean {
+  if (!isAppUrl(candidate, appUrl)) return false;
+  try {
+    return new URL(candidate).hash.startsWith('#/console/');
+  } catch {
+    return false;
+  }
+}
+
+type WindowOpenResponse = { action: 'deny' } | { action: 'allow'; overrideBrowserWindowOptions: { width: number; height: number; title: string; webPreferences: WebPreferences } };
+
+/** window.open: a detached console window of the app (same locked-down preferences) or nothing. */
+export function windowOpenDecision(url: string, appUrl: string, preloadPath: string | undefined): WindowOpenResponse {
+  if (!preloadPath || !isConsoleWindowUrl(url, appUrl)) return { action: 'deny' };
+  return { action: 'allow', overrideBrowserWindowOptions: { width: 1024, height: 800, title: 'Virtdesk console', webPreferences: secureWebPreferences(preloadPath) } };
+}
+
+/**
+ * Denies navigation/redirects away from the app and every window.open except the app's own
+ * console page (when `preloadPath` is given). Idempotent per contents.
+ */
+export function guardWebContents(contents: WebContents, appUrl: string, preloadPath?: string): void {
   if (guarded.has(contents)) return;
   guarded.add(contents);
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => windowOpenDecision(url, appUrl, preloadPath));
   const blockForeign = (event: { preventDefault(): void; url: string }): void => {
     if (!isAppUrl(event.url, appUrl)) event.preventDefault();
   };
@@ -89,8 +111,8 @@ export function guardWebContents(contents: WebContents, appUrl: string): void {
 }
 
 /** Applies guardWebContents to every web contents the app ever creates. */
-export function installAppWideGuards(app: App, appUrl: string): void {
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl));
+export function installAppWideGuards(app: App, appUrl: string, preloadPath?: string): void {
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appUrl, preloadPath));
 }
 
 /** Adds the CSP header to every response (replacing any other) and locks down permissions. */

@@ -35,6 +35,9 @@ export interface Bounds {
 
 export class FakeBrowserWindow extends EventEmitter {
   static instances: FakeBrowserWindow[] = [];
+  static getAllWindows(): FakeBrowserWindow[] {
+    return FakeBrowserWindow.instances.filter((w) => !w.isDestroyed());
+  }
   readonly webContents = new FakeWebContents();
   readonly options: Record<string, any>;
   minimized = false;

@@ -41,7 +41,7 @@ describe('virtdesk:call handler', () => {
     handler = createCallHandler({
       dispatcher: dispatcher as ApiDispatcher,
       appUrl: APP_URL,
-      getWindow: () => win as unknown as BrowserWindow,
+      getWindows: () => [win as unknown as BrowserWindow],
     });
   });
 
@@ -125,7 +125,7 @@ describe('registerIpc', () => {
     const dispose = registerIpc(ipcMain as unknown as IpcMain, {
       dispatcher: dispatcher as ApiDispatcher,
       appUrl: APP_URL,
-      getWindow: () => win as unknown as BrowserWindow,
+      getWindows: () => [win as unknown as BrowserWindow],
     });
     expect(ipcMain.handle).toHaveBeenCalledWith('virtdesk:call', expect.any(Function));
 

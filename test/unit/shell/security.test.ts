@@ -93,7 +93,7 @@ describe('Content-Security-Policy', () => {
 });
 
 describe('permissions', () => {
-  it('grants only clipboard-sanitized-write and fullscreen', () => {
+  it('grants only clipboard access (console paste) and fullscreen', () => {
     const session = createFakeSession();
     hardenSession(session as unknown as Session);
     const request = session.setPermissionRequestHandler.mock.calls[0]![0] as (
@@ -107,10 +107,11 @@ describe('permissions', () => {
       request(null, permission, cb);
       return cb.mock.calls[0]![0] as boolean;
     };
-    expect([...ALLOWED_PERMISSIONS].sort()).toEqual(['clipboard-sanitized-write', 'fullscreen']);
+    expect([...ALLOWED_PERMISSIONS].sort()).toEqual(['clipboard-read', 'clipboard-sanitized-write', 'fullscreen']);
+    expect(decide('clipboard-read')).toBe(true);
     expect(decide('clipboard-sanitized-write')).toBe(true);
     expect(decide('fullscreen')).toBe(true);
-    for (const denied of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'display-capture']) {
+    for (const denied of ['media', 'geolocation', 'notifications', 'openExternal', 'display-capture']) {
       expect(decide(denied)).toBe(false);
       expect(check(null, denied)).toBe(false);
     }
@@ -167,6 +168,8 @@ describe('navigation and window guards', () => {
   it('denies window.open and webviews', () => {
     expect(contents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
     expect(contents.windowOpenHandler?.({ url: APP_URL })).toEqual({ action: 'deny' });
+    // Without a preload path even the app's own console page is denied.
+    expect(contents.windowOpenHandler?.({ url: `${APP_URL}#/console/6695eb01-f6a4-8304-79aa-97f2502e193f` })).toEqual({ action: 'deny' });
     expect(emitNavigation(contents, 'will-attach-webview', APP_URL)).toBe(true);
   });
 
@@ -183,5 +186,18 @@ describe('navigation and window guards', () => {
     app.emit('web-contents-created', {}, other);
     expect(other.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
     expect(emitNavigation(other, 'will-navigate', 'https://evil.example/')).toBe(true);
+  });
+});
+
+describe('detached console windows', () => {
+  it('allows only the app\'s own console page, with the same locked-down preferences', async () => {
+    const { windowOpenDecision } = await import('../../../src-main/shell/security');
+    const ok = windowOpenDecision(`${APP_URL}#/console/6695eb01-f6a4-8304-79aa-97f2502e193f?kind=serial`, APP_URL, '/app/preload.js');
+    expect(ok.action).toBe('allow');
+    if (ok.action === 'allow') {
+      expect(ok.overrideBrowserWindowOptions.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/app/preload.js' });
+    }
+    expect(windowOpenDecision(`${APP_URL}#/settings`, APP_URL, '/app/preload.js')).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('https://evil.example/#/console/x', APP_URL, '/app/preload.js')).toEqual({ action: 'deny' });
   });
 });
