@@ -4,6 +4,7 @@
 import { type BenchGroup, type Metrics, printTable } from './lib';
 import { hostRoundTripGroup, list1000Group, syncCallGroup, virshGroup } from './libvirt';
 import { uiGroup } from './ui';
+import { createGroup } from './create';
 import { consolesGroup } from './consoles';
 
 const GROUPS: { title: string; run: BenchGroup }[] = [
@@ -12,6 +13,7 @@ const GROUPS: { title: string; run: BenchGroup }[] = [
   { title: 'libvirt: virsh per call', run: () => virshGroup() },
   { title: 'libvirt: 1,000 domains (custom test:///<file>)', run: () => list1000Group() },
   { title: 'UI in Chromium (browser mode)', run: () => uiGroup() },
+  { title: 'create: vm.create vs virt-install (qemu:///system, tiny guest)', run: () => createGroup() },
   { title: 'consoles: VNC proxy and serial (qemu:///system, tiny guest)', run: () => consolesGroup() },
 ];
 
@@ -29,6 +31,7 @@ const TARGETS: { key: string; ok: (v: number) => boolean; text: string }[] = [
   { key: 'eventToUiMs', ok: (v) => v < 50, text: '< 50 ms' },
   { key: 'render1000Ms', ok: (v) => v < 100, text: '< 100 ms' },
   { key: 'serveColdStartMs', ok: (v) => v < 1500, text: '< 1500 ms' },
+  { key: 'createVsVirtInstall', ok: (v) => v >= 5, text: '≥ 5' },
   { key: 'vncProxyThroughputRatio', ok: (v) => v >= 0.9, text: '≥ 0.9' },
   { key: 'vncProxyAddedLatencyMs', ok: (v) => v < 1, text: '< 1 ms' },
 ];

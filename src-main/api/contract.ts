@@ -4,9 +4,11 @@
 import { z } from 'zod';
 import type { HostCheckReport } from '../host/virt-check';
 import type { ConnectionInfo, DomainState, NodeInfo } from '../libvirt/protocol';
+import { createMethods } from './contract-create';
 import { LINUX_KEY_NAMES, MAX_SEND_KEYS } from '../consoles/keycodes';
 
 export type { HostCheckReport, ConnectionInfo, DomainState, NodeInfo };
+export type * from './contract-create';
 
 // ---- shared input pieces ----
 /** A libvirt connection URI such as qemu:///system, qemu+ssh://user@host/system, test:///default. */
@@ -214,6 +216,9 @@ export const methods = {
 
   'settings.get': method(empty, {} as SettingsState),
   'settings.update': method(settingsSchema.partial().strict(), {} as SettingsState),
+
+  // Creating and deleting VMs, OS presets, storage, networks, the server-side file browser.
+  ...createMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

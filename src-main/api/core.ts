@@ -13,6 +13,7 @@ import { VNC_PATH, VncProxy, isLocalUri, remoteGraphicsError } from '../consoles
 import { ApiError, isMethodName, methods, parseInput, type MethodName, type MethodResult, type TypedApiEvent, type VmStatsSample } from './contract';
 import { ConnectionManager, toApiError, toVmSummary } from './connection-manager';
 import { ConsoleSessions } from './console-sessions';
+import { createHandlers } from './create-handlers';
 import type { ApiDispatcher, ApiEvent } from './dispatcher';
 import { SettingsStore } from './settings-store';
 
@@ -82,6 +83,7 @@ export function createCore(options: CoreOptions): Core {
     };
 
   const handlers: Handlers = {
+    ...createHandlers({ client: (uri) => conns.client(uri) }),
     'connections.list': async () => conns.list(),
     'connections.add': async (i) => {
       const status = await conns.add(i.uri);

@@ -8,7 +8,7 @@ import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, ConnectClose
 import { Connection, Domain, STATS, Stream, closeAll, lastError } from './binding';
 import { registerEventLoop, stopEventLoop } from './event-loop';
 import { LibvirtError } from './errors';
-import { LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type HostApi, type HostEvent, type PoolSummary, type NetworkSummary, type VolumeSummary } from './protocol';
+import { LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type DomainXmlRecord, type HostApi, type HostEvent, type PoolSummary, type NetworkSummary, type VolumeSummary } from './protocol';
 import type { StoragePool, StorageVol, Network } from './binding';
 
 const UNDEFINE = { MANAGED_SAVE: 1, SNAPSHOTS_METADATA: 2, NVRAM: 4, KEEP_NVRAM: 8, CHECKPOINTS_METADATA: 16, TPM: 32 };
@@ -426,6 +426,29 @@ export class HostService implements HostApi {
   }
   resizeVolume(pool: string, name: string, capacityBytes: number) {
     this.withVolume(pool, name, (v) => v.resize(capacityBytes));
+  }
+  volumeXml(pool: string, name: string) {
+    return this.withVolume(pool, name, (v) => v.xml());
+  }
+  allDomainXml(): DomainXmlRecord[] {
+    const doms = this.conn.domains();
+    try {
+      const out: DomainXmlRecord[] = [];
+      for (const d of doms) {
+        try {
+          const active = d.id !== -1;
+          const persistent = d.isPersistent();
+          const rec: DomainXmlRecord = { name: d.name, uuid: d.uuid, active, persistent, xml: d.xml(0) };
+          if (active && persistent) rec.inactiveXml = d.xml(2 /* VIR_DOMAIN_XML_INACTIVE */);
+          out.push(rec);
+        } catch {
+          /* undefined while we listed it */
+        }
+      }
+      return out;
+    } finally {
+      closeAll(doms);
+    }
   }
 
   // ---- networks ----

@@ -85,6 +85,16 @@ export interface VolumeSummary {
   allocation: number;
 }
 
+export interface DomainXmlRecord {
+  name: string;
+  uuid: string;
+  active: boolean;
+  persistent: boolean;
+  xml: string;
+  /** The persistent definition, when it differs from `xml` (running persistent domains). */
+  inactiveXml?: string;
+}
+
 export interface NetworkSummary {
   name: string;
   uuid: string;
@@ -144,6 +154,13 @@ export interface HostApi {
   deleteVolume(pool: string, name: string): void;
   volumeInfo(pool: string, name: string): VolumeSummary;
   resizeVolume(pool: string, name: string, capacityBytes: number): void;
+  /** The volume's XML (format, target path). */
+  volumeXml(pool: string, name: string): string;
+  /**
+   * Every domain's XML in one call: the live XML (running: with hot-plugged disks and backing
+   * chains) and, for running persistent domains, also the inactive definition.
+   */
+  allDomainXml(): DomainXmlRecord[];
 
   listNetworks(): NetworkSummary[];
   defineNetwork(xml: string): NetworkSummary;
@@ -199,6 +216,8 @@ export const HOST_METHODS = [
   'deleteVolume',
   'volumeInfo',
   'resizeVolume',
+  'volumeXml',
+  'allDomainXml',
   'listNetworks',
   'defineNetwork',
   'startNetwork',

@@ -1,6 +1,7 @@
 // Every method of the contract refuses bad input with a clear error naming the field.
 import { describe, expect, it } from 'vitest';
 import { ApiError, methods, parseInput, type MethodName } from '../../../src-main/api/contract';
+import { CREATE_BAD } from '../create/bad-inputs';
 
 const BAD: Record<MethodName, { input: unknown; field: string }> = {
   'connections.list': { input: { extra: 1 }, field: 'extra' },
@@ -30,6 +31,7 @@ const BAD: Record<MethodName, { input: unknown; field: string }> = {
   'console.vncTicket': { input: { vm: { name: '' } }, field: 'vm' },
   'console.endpoint': { input: { wsBase: 'x' }, field: 'wsBase' },
   'vm.sendKeys': { input: { vm: { name: 'a' }, keys: ['KEY_CTRL'] }, field: 'keys' },
+  ...CREATE_BAD,
 };
 
 describe('contract input validation', () => {

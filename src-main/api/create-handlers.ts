@@ -1,0 +1,840 @@
+// Handlers of contract-create.ts: the New-VM flow (validate everything → volume → define →
+// start, rolled back on any failure), safe delete, OS presets, storage pools/volumes, virtual
+// networks and the browser-mode file chooser. Inputs arrive parsed by the contract's schemas.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { LibvirtHostClient } from '../libvirt/host-client';
+import type { DomainXmlRecord, PoolSummary } from '../libvirt/protocol';
+import { LibvirtError } from '../libvirt/errors';
+import { evaluateHost } from '../host/virt-check';
+import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
+import { OsInfoDb, sharedOsInfo, type OsDefaults } from '../osinfo/osinfo-db';
+import { NotAnIsoError, looksLikeOpticalImage } from '../osinfo/iso';
+import { buildDomainXml, type DomainPlan } from '../xml/build-domain';
+import { buildDirPoolXml, buildVolumeXml } from '../xml/build-storage';
+import { buildNetworkXml } from '../xml/build-network';
+import { readDomainCaps, readHostCaps } from '../xml/create-caps';
+import { readDomainXml, readNetworkXml, readPoolXml, readVolumeXml } from '../xml/read-domain';
+import { checkSpecAgainstHost, planDomain, type CreateHostFacts, type PlanDisks } from '../xml/vm-plan';
+import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
+import { BrowseError, browse, defaultRoots } from '../storage/fs-browse';
+import { VolumeIndex, diskUsage, recordDisks, vmNames, type DiskUse, type VolumeRef } from '../storage/usage';
+import { ApiError } from './contract';
+import { toApiError } from './connection-manager';
+import {
+  ipToInt,
+  type CreateMethodName,
+  type CreateMethodParsed,
+  type CreateMethodResult,
+  type CreateOptions,
+  type DeletePlan,
+  type DeletePlanDisk,
+  type NetworkDetails,
+  type PoolDetails,
+  type VmSpec,
+  type VolumeDetails,
+} from './contract-create';
+
+export interface CreateHandlerDeps {
+  /** A connected client for a URI (or the default connection): ConnectionManager.client. */
+  client(uri?: string): Promise<{ uri: string; client: LibvirtHostClient }>;
+  osinfo?: OsInfoDb;
+  /** The host check verdict for a connection (default: virt-check over the connection + /proc). */
+  hostVerdict?: (uri: string, probe: LibvirtProbe) => Promise<{ verdict: 'kvm' | 'emulation' | 'none'; headline: string }>;
+  /** Whether passt (user-mode port forwarding) is installed; default: looks in PATH. */
+  hasPasst?: () => Promise<boolean>;
+  /** How long static host facts (capabilities, verdict) are reused. Default 60 s. */
+  factsTtlMs?: number;
+  /** Timeout of the "URL answers" check. Default 5 s. */
+  urlTimeoutMs?: number;
+  /** Extra roots for fs.browse (tests). */
+  browseRoots?: string[];
+  /** Test-only hooks into vm.create. */
+  hooks?: {
+    /** Rewrites the domain XML right before it is defined (to provoke a define failure). */
+    beforeDefine?: (xml: string) => string;
+  };
+}
+
+export type CreateHandlers = { [M in CreateMethodName]: (input: CreateMethodParsed<M>) => Promise<CreateMethodResult<M>> };
+
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+const fmtGiB = (bytes: number): string => `${Math.round((bytes / GiB) * 10) / 10} GiB`;
+const invalid = (field: string, message: string): ApiError => new ApiError('INVALID_INPUT', message, field);
+const notFound = (field: string, message: string): ApiError => new ApiError('NOT_FOUND', message, field);
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** No host part: the files named in a spec are on this computer. */
+export function isLocalConnection(uri: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri);
+  return m !== null && m[1] === '';
+}
+
+/** Size in GiB (MiB resolution) → bytes. */
+export function gibToBytes(sizeGiB: number): number {
+  return Math.max(1, Math.round(sizeGiB * 1024)) * MiB;
+}
+
+async function inPath(binary: string): Promise<boolean> {
+  const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/usr/sbin', '/usr/libexec']);
+  for (const d of dirs) {
+    try {
+      await fs.access(path.join(d, binary));
+      return true;
+    } catch {
+      /* next */
+    }
+  }
+  return false;
+}
+
+/** HEAD (then a ranged GET) within the timeout: does the URL answer at all? */
+export async function urlAnswers(url: string, timeoutMs: number): Promise<{ ok: boolean; status?: number; error?: string }> {
+  const attempt = async (method: 'HEAD' | 'GET'): Promise<number> => {
+    const res = await fetch(url, { method, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs), headers: method === 'GET' ? { Range: 'bytes=0-0' } : {} });
+    await res.body?.cancel().catch(() => undefined);
+    return res.status;
+  };
+  try {
+    let status = await attempt('HEAD');
+    if (status === 405 || status === 501) status = await attempt('GET');
+    return { ok: status < 400, status };
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    return { ok: false, error: err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : err.cause?.code ?? err.cause?.message ?? err.message };
+  }
+}
+
+interface StaticFacts {
+  at: number;
+  facts: Omit<CreateHostFacts, 'memoryFreeMiB'>;
+}
+
+interface Prepared {
+  plan: DomainPlan;
+  xml: string;
+  warnings: string[];
+  newVolume?: { pool: string; name: string; xml: string; format: 'qcow2' | 'raw'; predictedPath: string };
+}
+
+export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
+  const osinfo = deps.osinfo ?? sharedOsInfo();
+  const ttl = deps.factsTtlMs ?? 60_000;
+  const staticFacts = new Map<string, StaticFacts>();
+  const locks = new Map<string, Promise<unknown>>();
+  const hasPasst = deps.hasPasst ?? (() => inPath('passt'));
+
+  /** Runs one mutation per connection at a time (two creates must not pick the same names). */
+  const locked = <T>(uri: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(uri) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    locks.set(uri, tail);
+    void tail.then(() => {
+      if (locks.get(uri) === tail) locks.delete(uri);
+    });
+    return run;
+  };
+
+  const conn = async (uri?: string) => {
+    const c = await deps.client(uri);
+    return { uri: c.uri, api: c.client.api, client: c.client };
+  };
+  type Api = LibvirtHostClient['api'];
+
+  // ---- host facts ----
+  async function hostFacts(uri: string, client: LibvirtHostClient): Promise<CreateHostFacts> {
+    const api = client.api;
+    let s = staticFacts.get(uri);
+    if (!s || Date.now() - s.at > ttl) {
+      const settle = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e: errText(e) }));
+      const [info, node, caps, qemu, kvm, passt] = await Promise.all([
+        client.connect(),
+        api.nodeInfo(),
+        settle(api.capabilities()),
+        settle(api.domainCapabilities({ virttype: 'qemu', arch: 'x86_64' })),
+        settle(api.domainCapabilities({ virttype: 'kvm', arch: 'x86_64' })),
+        isLocalConnection(uri) ? hasPasst() : Promise.resolve(true),
+      ]);
+      const hostCaps = readHostCaps(caps.ok ? caps.v : null);
+      const qemuCaps = readDomainCaps(qemu.ok ? qemu.v : null);
+      const kvmCaps = readDomainCaps(kvm.ok ? kvm.v : null);
+      const kvmListed = kvmCaps.domainType === 'kvm';
+      let verdict: CreateHostFacts['verdict'] = null;
+      let verdictHeadline: string | undefined;
+      if (kvmListed) {
+        const probe: LibvirtProbe = {
+          uri,
+          getLibVersion: async () => info.libVersion,
+          getVersion: async () => info.hypervisorVersion,
+          getCapabilities: async () => (caps.ok ? caps.v : Promise.reject(new Error(caps.e))),
+          getDomainCapabilities: async (t) => {
+            const r = t === 'kvm' ? kvm : qemu;
+            return r.ok ? r.v : Promise.reject(new Error(r.e));
+          },
+          probeLxc: async () => ({ available: false }),
+        };
+        try {
+          const v = deps.hostVerdict ? await deps.hostVerdict(uri, probe) : evaluateHost(await readHostFacts(probe));
+          verdict = v.verdict;
+          verdictHeadline = v.headline;
+        } catch {
+          verdict = null;
+        }
+      }
+      const domainTypes: ('qemu' | 'kvm')[] = [];
+      const testDriver = info.hypervisorType.toLowerCase() === 'test';
+      if (qemuCaps.domainType === 'qemu' || hostCaps.domainTypes.includes('qemu') || testDriver) domainTypes.push('qemu');
+      if (kvmListed && verdict === 'kvm') domainTypes.push('kvm');
+      s = {
+        at: Date.now(),
+        facts: {
+          uri,
+          local: isLocalConnection(uri),
+          hypervisor: info.hypervisorType,
+          memoryTotalMiB: Math.floor(node.memoryKiB / 1024),
+          cpus: node.cpus,
+          kvmListed,
+          verdict,
+          verdictHeadline,
+          domainTypes,
+          uefi: (kvmListed && verdict === 'kvm' ? kvmCaps : qemuCaps).efi,
+          tpm: (kvmListed && verdict === 'kvm' ? kvmCaps : qemuCaps).tpmEmulator,
+          cpuModes: { qemu: qemuCaps.cpuModes, kvm: kvmCaps.cpuModes },
+          machines: hostCaps.machines,
+          // libvirt 9.0.0 refuses <backend type='passt'/> (libvirt issue #462); newer ones list it in domcaps.
+          portForwarding: passt && ((qemuCaps.netBackends.includes('passt') || (qemuCaps.netBackends.length === 0 && info.libVersion >= 9_001_000))),
+        },
+      };
+      staticFacts.set(uri, s);
+    }
+    const free = await api.nodeFreeMemory().catch(() => 0);
+    return { ...s.facts, memoryFreeMiB: Math.floor(free / MiB) };
+  }
+
+  // ---- storage helpers ----
+  async function poolDetails(api: Api): Promise<PoolDetails[]> {
+    const pools = await api.listPools();
+    return Promise.all(
+      pools.map(async (p) => {
+        try {
+          const r = readPoolXml(await api.poolXml(p.name));
+          return { ...p, type: r.type ?? null, path: r.path ?? null };
+        } catch {
+          return { ...p, type: null, path: null };
+        }
+      }),
+    );
+  }
+
+  async function volumeIndex(api: Api, pools: PoolSummary[]): Promise<VolumeIndex> {
+    const lists = await Promise.all(
+      pools
+        .filter((p) => p.active)
+        .map(async (p) => (await api.listVolumes(p.name).catch(() => [])).map((v): VolumeRef => ({ pool: p.name, volume: v.name, path: v.path, capacity: v.capacity }))),
+    );
+    return new VolumeIndex(lists.flat());
+  }
+
+  async function usageOf(api: Api, pools?: PoolSummary[]): Promise<{ records: DomainXmlRecord[]; index: VolumeIndex; usage: Map<string, DiskUse[]> }> {
+    const [records, index] = await Promise.all([api.allDomainXml(), volumeIndex(api, pools ?? (await api.listPools()))]);
+    return { records, index, usage: diskUsage(records, index) };
+  }
+
+  function requirePool(pools: PoolDetails[], name: string, field: string, mustRun = true): PoolDetails {
+    const p = pools.find((x) => x.name === name);
+    if (!p) throw notFound(field, `no storage pool named '${name}'${pools.length ? ` (pools: ${pools.map((x) => x.name).join(', ')})` : ''}`);
+    if (mustRun && !p.active) throw invalid(field, `storage pool '${name}' is not running: start it first (storage.startPool)`);
+    return p;
+  }
+
+  async function volumeDetails(api: Api, pool: string, v: { name: string; key: string; path: string; type: number; capacity: number; allocation: number }, usage: Map<string, DiskUse[]>): Promise<VolumeDetails> {
+    let format: string | null = null;
+    try {
+      format = readVolumeXml(await api.volumeXml(pool, v.name)).format ?? null;
+    } catch {
+      /* vanished meanwhile */
+    }
+    return { ...v, format, usedBy: vmNames(usage.get(v.path)) };
+  }
+
+  // ---- networks ----
+  function networkUsers(records: DomainXmlRecord[], network: string, onlyActive = false): string[] {
+    const names = new Set<string>();
+    for (const r of records) {
+      if (onlyActive && !r.active) continue;
+      for (const x of [r.xml, r.inactiveXml]) {
+        if (x && readDomainXml(x).nics.some((n) => n.type === 'network' && n.source === network)) names.add(r.name);
+      }
+    }
+    return [...names].sort();
+  }
+
+  async function networkDetails(api: Api, records?: DomainXmlRecord[]): Promise<NetworkDetails[]> {
+    const [nets, recs] = await Promise.all([api.listNetworks(), records ? Promise.resolve(records) : api.allDomainXml()]);
+    return Promise.all(
+      nets.map(async (n) => {
+        let r: ReturnType<typeof readNetworkXml> = { forward: null };
+        try {
+          r = readNetworkXml(await api.networkXml(n.name));
+        } catch {
+          /* vanished */
+        }
+        return { ...n, forward: r.forward, bridge: r.bridge ?? null, ipv4: r.ipv4 ?? null, usedBy: networkUsers(recs, n.name) };
+      }),
+    );
+  }
+
+  // ---- VM creation ----
+  async function fileCheck<T>(field: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof FileCheckError) throw invalid(field, e.message);
+      throw e;
+    }
+  }
+
+  function uniqueVolumeName(base: string, ext: string, taken: (n: string) => boolean): string {
+    for (let i = 0; i < 1000; i++) {
+      const n = i === 0 ? `${base}${ext}` : `${base}-${i}${ext}`;
+      if (!taken(n)) return n;
+    }
+    return `${base}-${randomUUID().slice(0, 8)}${ext}`;
+  }
+
+  async function prepare(uri: string, client: LibvirtHostClient, spec: VmSpec, forStart: boolean): Promise<Prepared> {
+    const api = client.api;
+    const facts = await hostFacts(uri, client);
+    let os: OsDefaults | null = null;
+    if (spec.os) {
+      os = await osinfo.osDefaults(spec.os);
+      if (!os) throw invalid('spec.os', `unknown OS '${spec.os}' (find ids with os.search)`);
+    }
+    const pools = await poolDetails(api);
+    const { records, index, usage } = await usageOf(api, pools);
+    const names = new Set(records.map((r) => r.name));
+    const check = checkSpecAgainstHost(spec, facts, os, names);
+    if (check.problems.length) throw invalid(check.problems[0].field, check.problems[0].message);
+    const warnings = [...check.warnings];
+    const local = facts.local;
+    const systemQemu = local && /^qemu:\/\/\/system/.test(uri);
+    const accessWarning = async (file: string, what: string) => {
+      if (!systemQemu) return;
+      const w = await qemuAccessWarning(file, what);
+      if (w) warnings.push(w);
+    };
+    const usedByOthers = (p: string): string[] => vmNames(usage.get(p));
+
+    // Source.
+    const disks: PlanDisks = {};
+    const src = spec.source;
+    if (!local && (src.kind === 'iso' || src.kind === 'kernel' || src.kind === 'import')) {
+      warnings.push(`the files named are on the host of ${uri}; they could not be checked from here`);
+    }
+    switch (src.kind) {
+      case 'iso':
+        if (local) {
+          await fileCheck('spec.source.path', () => checkReadableFile(src.path, 'ISO image'));
+          if (!(await looksLikeOpticalImage(src.path))) warnings.push(`'${src.path}' does not look like an ISO 9660/UDF image; the VM may not boot from it`);
+          await accessWarning(src.path, 'ISO image');
+        }
+        disks.cdrom = src.path;
+        break;
+      case 'import': {
+        const users = usedByOthers(src.path);
+        if (users.length) throw invalid('spec.source.path', `disk image '${src.path}' is already used by VM ${users.map((n) => `'${n}'`).join(', ')}`);
+        let format: 'qcow2' | 'raw';
+        if (local) {
+          format = (await fileCheck('spec.source.path', () => probeDiskImage(src.path, 'disk image'))).format;
+          await accessWarning(src.path, 'disk image');
+        } else {
+          const vol = index.atPath(src.path);
+          const f = vol ? readVolumeXml(await api.volumeXml(vol.pool, vol.volume)).format : undefined;
+          if (f !== 'qcow2' && f !== 'raw') throw invalid('spec.source.path', `the format of '${src.path}' cannot be checked on a remote host unless it is a qcow2/raw volume of a storage pool there`);
+          format = f;
+        }
+        disks.bootImage = { path: src.path, format };
+        break;
+      }
+      case 'kernel':
+        if (local) {
+          await fileCheck('spec.source.kernel', () => checkReadableFile(src.kernel, 'kernel'));
+          await accessWarning(src.kernel, 'kernel');
+          if (src.initrd) {
+            await fileCheck('spec.source.initrd', () => checkReadableFile(src.initrd!, 'initrd'));
+            await accessWarning(src.initrd, 'initrd');
+          }
+        }
+        break;
+      case 'url': {
+        const r = await urlAnswers(src.url, deps.urlTimeoutMs ?? 5000);
+        if (!r.ok) throw invalid('spec.source.url', `URL does not answer: ${src.url} (${r.status ? `HTTP ${r.status}` : r.error})`);
+        throw invalid('spec.source.kind', "network install from a URL is not supported yet (the URL answers): download the installer ISO and use source kind 'iso'");
+      }
+      case 'none':
+        break;
+    }
+
+    // Storage.
+    let newVolume: Prepared['newVolume'];
+    const st = spec.storage;
+    if (st.kind === 'new') {
+      const pool = requirePool(pools, st.pool, 'spec.storage.pool');
+      const bytes = gibToBytes(st.sizeGiB);
+      if (bytes > pool.available) {
+        throw invalid('spec.storage.sizeGiB', `disk size ${fmtGiB(bytes)} is more than the free space of storage pool '${pool.name}' (${fmtGiB(pool.available)})`);
+      }
+      const ext = st.format === 'qcow2' ? '.qcow2' : '.img';
+      const taken = (n: string) => !!index.named(pool.name, n) || (!!pool.path && index.atPath(path.join(pool.path, n)) !== undefined);
+      let volName: string;
+      if (st.name) {
+        if (taken(st.name)) throw invalid('spec.storage.name', `a volume named '${st.name}' already exists in storage pool '${pool.name}'`);
+        volName = st.name;
+      } else {
+        volName = uniqueVolumeName(spec.name, ext, taken);
+      }
+      if (local && pool.path) {
+        // A file libvirt does not know yet (created behind its back) would make the create fail late.
+        const exists = await fs.stat(path.join(pool.path, volName)).then(() => true, () => false);
+        if (exists) {
+          if (st.name) throw invalid('spec.storage.name', `a file named '${volName}' already exists in the folder of storage pool '${pool.name}'`);
+          volName = uniqueVolumeName(spec.name, ext, (n) => taken(n) || n === volName);
+        }
+      }
+      const predictedPath = pool.path ? path.join(pool.path, volName) : `${pool.name}/${volName}`;
+      newVolume = { pool: pool.name, name: volName, format: st.format, xml: buildVolumeXml({ name: volName, capacityBytes: bytes, format: st.format }), predictedPath };
+      disks.volume = { path: predictedPath, format: st.format };
+    } else if (st.kind === 'existing') {
+      const pool = requirePool(pools, st.pool, 'spec.storage.pool');
+      const vol = index.named(pool.name, st.volume);
+      if (!vol) throw notFound('spec.storage.volume', `no volume named '${st.volume}' in storage pool '${pool.name}'`);
+      const users = usedByOthers(vol.path);
+      if (users.length) throw invalid('spec.storage.volume', `volume '${st.volume}' is already used by VM ${users.map((n) => `'${n}'`).join(', ')}`);
+      const f = readVolumeXml(await api.volumeXml(pool.name, vol.volume)).format;
+      if (f !== 'qcow2' && f !== 'raw') throw invalid('spec.storage.volume', `volume '${st.volume}' has format '${f ?? 'unknown'}'; supported: qcow2, raw`);
+      disks.volume = { path: vol.path, format: f };
+    }
+
+    // Network.
+    const net = spec.network;
+    if (net.kind === 'network') {
+      const nets = await api.listNetworks();
+      const n = nets.find((x) => x.name === net.name);
+      if (!n) throw notFound('spec.network.name', `no virtual network named '${net.name}'${nets.length ? ` (networks: ${nets.map((x) => x.name).join(', ')})` : ''}`);
+      if (!n.active) {
+        if (forStart) throw invalid('spec.network.name', `virtual network '${net.name}' is not running: start it first (network.start), or create the VM without starting it`);
+        warnings.push(`virtual network '${net.name}' is not running; start it before starting the VM`);
+      }
+    } else if (net.kind === 'bridge' && local) {
+      const isBridge = await fs.stat(`/sys/class/net/${net.name}/bridge`).then(() => true, () => false);
+      if (!isBridge) throw invalid('spec.network.name', `there is no bridge interface named '${net.name}' on this host`);
+    }
+
+    const plan = planDomain(spec, check.choices, facts, os, disks, randomUUID());
+    return { plan, xml: buildDomainXml(plan), warnings, ...(newVolume ? { newVolume } : {}) };
+  }
+
+  async function createVm(uri: string, client: LibvirtHostClient, spec: VmSpec, start: boolean): Promise<CreateMethodResult<'vm.create'>> {
+    const api = client.api;
+    const prepared = await prepare(uri, client, spec, start);
+    const done: string[] = [];
+    let step = 'validate';
+    let volume: { pool: string; name: string; path: string } | undefined;
+    let uuid: string | undefined;
+    let started = false;
+    let xml = prepared.xml;
+    try {
+      if (prepared.newVolume) {
+        step = `create the disk volume '${prepared.newVolume.name}' in pool '${prepared.newVolume.pool}'`;
+        const v = await api.createVolume(prepared.newVolume.pool, prepared.newVolume.xml);
+        volume = { pool: prepared.newVolume.pool, name: v.name, path: v.path };
+        // The pool decides the real path (non-dir pools): point the disk there.
+        if (v.path !== prepared.newVolume.predictedPath) {
+          const plan: DomainPlan = { ...prepared.plan, disks: prepared.plan.disks.map((d) => (d.path === prepared.newVolume!.predictedPath ? { ...d, path: v.path } : d)) };
+          xml = buildDomainXml(plan);
+        }
+      }
+      step = 'define the VM';
+      const defined = await api.defineDomain(deps.hooks?.beforeDefine ? deps.hooks.beforeDefine(xml) : xml);
+      uuid = defined.uuid;
+      if (start) {
+        step = 'start the VM';
+        await api.startDomain({ uuid });
+        started = true;
+      }
+    } catch (e) {
+      const failed = toApiError(e);
+      const problems: string[] = [];
+      if (uuid) {
+        try {
+          const st = await api.domainState({ uuid }).catch(() => null);
+          if (st && st.state !== 'shutoff') await api.destroyDomain({ uuid }).catch(() => undefined);
+          await undefineAll(api, { uuid });
+          done.push('removed the VM definition');
+        } catch (u) {
+          problems.push(`the VM definition could not be removed: ${errText(u)}`);
+        }
+      }
+      if (volume) {
+        try {
+          await api.deleteVolume(volume.pool, volume.name);
+          done.push(`deleted the volume '${volume.name}'`);
+        } catch (u) {
+          problems.push(`the volume '${volume.path}' could not be deleted: ${errText(u)}`);
+        }
+      }
+      const rolled = done.length || problems.length ? ` Rolled back: ${[...done, ...problems].join('; ')}.` : ' Nothing had been created.';
+      throw new ApiError(failed.code === 'NOT_FOUND' ? 'LIBVIRT' : failed.code, `creating VM '${spec.name}' failed at step '${step}': ${failed.message}.${rolled}`, failed.field, failed.libvirtCode);
+    }
+    return { vm: { uuid: uuid!, name: spec.name, connection: uri }, warnings: prepared.warnings, ...(volume ? { createdVolume: volume } : {}), started };
+  }
+
+  // ---- delete ----
+  async function undefineAll(api: Api, ref: { uuid: string }): Promise<void> {
+    // Everything that belongs to the VM goes with it. Drivers without TPM state, checkpoints or
+    // NVRAM refuse those flags (unsupported / invalid argument): retry with fewer.
+    const attempts = [
+      { nvram: true, managedSave: true, snapshotsMetadata: true, checkpointsMetadata: true, tpm: true },
+      { nvram: true, managedSave: true, snapshotsMetadata: true },
+      { managedSave: true, snapshotsMetadata: true },
+    ];
+    for (let i = 0; ; i++) {
+      try {
+        await api.undefineDomain(ref, attempts[i]);
+        return;
+      } catch (e) {
+        if (i === attempts.length - 1 || !(e instanceof LibvirtError) || ![3, 8, 84].includes(e.code)) throw e;
+      }
+    }
+  }
+
+  async function deletePlan(api: Api, vm: { uuid: string } | { name: string }): Promise<DeletePlan & { poolsByPath: Map<string, VolumeRef> }> {
+    const d = await api.lookupDomain(vm);
+    let pools = await api.listPools();
+    let { records, index, usage } = await usageOf(api, pools);
+    const own = records.find((r) => r.uuid === d.uuid);
+    const disks = own ? recordDisks(own) : [];
+    // Files created in a pool folder behind libvirt's back are unknown until the pool is refreshed.
+    const unknownDirs = new Set(disks.map((x) => index.pathOf(x)).filter((p): p is string => !!p && !index.atPath(p)).map((p) => path.dirname(p)));
+    const toRefresh = (unknownDirs.size ? await poolDetails(api) : []).filter((p) => p.active && p.path && unknownDirs.has(p.path));
+    if (toRefresh.length) {
+      await Promise.all(toRefresh.map((p) => api.refreshPool(p.name).catch(() => undefined)));
+      pools = await api.listPools();
+      ({ records, index, usage } = await usageOf(api, pools));
+    }
+    const out: DeletePlanDisk[] = [];
+    const seen = new Set<string>();
+    for (const disk of disks) {
+      const p = index.pathOf(disk);
+      if (!p) continue; // network disks and the like: nothing on this host to delete
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const vol = index.atPath(p);
+      const base: DeletePlanDisk = { path: p, target: disk.target, device: disk.device, ...(vol ? { pool: vol.pool, volume: vol.volume, sizeBytes: vol.capacity } : {}), deletable: false };
+      const others = vmNames(usage.get(p), d.uuid);
+      let reason: string | undefined;
+      if (disk.device === 'cdrom' || disk.device === 'floppy') reason = `${disk.device === 'cdrom' ? 'CD-ROM' : 'floppy'} media are never deleted`;
+      else if (disk.readonly) reason = 'read-only disk';
+      else if (disk.shareable) reason = 'shareable disk (meant for several VMs)';
+      else if (others.length) reason = `also used by VM ${others.map((n) => `'${n}'`).join(', ')}`;
+      else if (!vol) reason = 'not a volume of a running storage pool; delete the file by hand if you no longer need it';
+      out.push(reason ? { ...base, reason } : { ...base, deletable: true });
+    }
+    const poolsByPath = new Map<string, VolumeRef>();
+    for (const x of out) {
+      const v = index.atPath(x.path);
+      if (v) poolsByPath.set(x.path, v);
+    }
+    // UEFI VMs get their NVRAM file at first start (firmware autoselection): either sign counts.
+    const hasNvram = !!own && [own.xml, own.inactiveXml].some((x) => !!x && (/<nvram[\s>]/.test(x) || readDomainXml(x).firmware === 'uefi'));
+    return {
+      vm: { uuid: d.uuid, name: d.name, state: d.state },
+      disks: out,
+      running: d.id !== -1,
+      hasNvram,
+      hasManagedSave: d.hasManagedSave,
+      poolsByPath,
+    };
+  }
+
+  // ---- storage pool helpers ----
+  async function poolUsers(api: Api, pool: string): Promise<string[]> {
+    const { usage } = await usageOf(api);
+    const vols = await api.listVolumes(pool).catch(() => []);
+    return [...new Set(vols.flatMap((v) => vmNames(usage.get(v.path))))].sort();
+  }
+
+  const poolAction = (action: 'startPool' | 'stopPool' | 'refreshPool') => async (i: { connection?: string; pool: string }) => {
+    const { api } = await conn(i.connection);
+    await api[action](i.pool);
+  };
+
+  // ---- handlers ----
+  return {
+    'vm.create': async (i) => {
+      const { uri, client } = await conn(i.connection);
+      return locked(uri, () => createVm(uri, client, i.spec, i.start));
+    },
+    'vm.createPreview': async (i) => {
+      const { uri, client } = await conn(i.connection);
+      const p = await prepare(uri, client, i.spec, false);
+      return { xml: p.xml, warnings: p.warnings };
+    },
+    'vm.deletePlan': async (i) => {
+      const { api } = await conn(i.connection);
+        const { poolsByPath, ...plan } = await deletePlan(api, i.vm);
+      void poolsByPath;
+      return plan;
+    },
+    'vm.delete': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      return locked(uri, async () => {
+        const plan = await deletePlan(api, i.vm);
+        const wanted = [...new Set(i.deleteDisks)];
+        for (const p of wanted) {
+          const disk = plan.disks.find((x) => x.path === p);
+          if (!disk) throw invalid('deleteDisks', `'${p}' is not a disk of VM '${plan.vm.name}'; nothing was deleted`);
+          if (!disk.deletable) throw invalid('deleteDisks', `'${p}' cannot be deleted (${disk.reason}); nothing was deleted`);
+        }
+        const ref = { uuid: plan.vm.uuid };
+        const d = await api.lookupDomain(ref);
+        if (d.id !== -1) await api.destroyDomain(ref);
+        if (d.persistent) await undefineAll(api, ref);
+        const deletedDisks: string[] = [];
+        const failedDisks: { path: string; error: string }[] = [];
+        for (const p of wanted) {
+          const v = plan.poolsByPath.get(p)!;
+          try {
+            await api.deleteVolume(v.pool, v.volume);
+            deletedDisks.push(p);
+          } catch (e) {
+            failedDisks.push({ path: p, error: errText(e) });
+          }
+        }
+        return { deletedDisks, failedDisks };
+      });
+    },
+
+    'os.search': async (i) => osinfo.searchOs(i.query, i.limit ?? 50),
+    'os.defaults': async (i) => {
+      const d = await osinfo.osDefaults(i.id);
+      if (!d) throw notFound('id', `unknown OS '${i.id}' (find ids with os.search)`);
+      return d;
+    },
+    'os.detect': async (i) => {
+      await fileCheck('path', () => checkReadableFile(i.path, 'ISO image'));
+      try {
+        const r = await osinfo.detectOsFromIso(i.path);
+        return { os: r.os, volumeId: r.volumeId, systemId: r.systemId, publisherId: r.publisherId, applicationId: r.applicationId };
+      } catch (e) {
+        if (e instanceof NotAnIsoError) throw invalid('path', `'${i.path}' is not an ISO 9660 image (no primary volume descriptor)`);
+        throw e;
+      }
+    },
+
+    'host.createOptions': async (i) => {
+      const { uri, client, api } = await conn(i.connection);
+      const facts = await hostFacts(uri, client);
+      const [pools, records, info] = await Promise.all([poolDetails(api), api.allDomainXml(), osinfo.info()]);
+      const networks = await networkDetails(api, records);
+      const options: CreateOptions = {
+        connection: uri,
+        uefi: facts.uefi,
+        tpm: facts.tpm,
+        kvm: facts.domainTypes.includes('kvm'),
+        domainTypes: facts.domainTypes,
+        defaultDomainType: facts.domainTypes.includes('kvm') ? 'kvm' : 'qemu',
+        // Aliases (pc, q35, …), not every versioned machine type.
+        machines: facts.machines.filter((m) => !/-\d/.test(m)).sort(),
+        memoryTotalMiB: facts.memoryTotalMiB,
+        memoryFreeMiB: facts.memoryFreeMiB,
+        cpus: facts.cpus,
+        pools,
+        networks,
+        portForwarding: facts.portForwarding,
+        local: facts.local,
+        osinfo: { source: info.source, count: info.count },
+      };
+      return options;
+    },
+
+    'storage.pools': async (i) => {
+      const { api } = await conn(i.connection);
+      return poolDetails(api);
+    },
+    'storage.definePool': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      return locked(uri, async () => {
+        const pools = await poolDetails(api);
+        if (pools.some((p) => p.name === i.name)) throw invalid('name', `a storage pool named '${i.name}' already exists`);
+        const same = pools.find((p) => p.path === i.path);
+        if (same) throw invalid('path', `storage pool '${same.name}' already uses the folder '${i.path}'`);
+        const xml = buildDirPoolXml({ name: i.name, path: i.path });
+        try {
+          await api.definePool(xml, { build: true, start: i.start, autostart: i.autostart });
+        } catch (e) {
+          // definePool defines first, then builds/starts: remove a half-made pool.
+          const now = await api.listPools().catch(() => []);
+          if (now.some((p) => p.name === i.name)) {
+            await api.stopPool(i.name).catch(() => undefined);
+            await api.undefinePool(i.name).catch(() => undefined);
+          }
+          const err = toApiError(e);
+          throw new ApiError(err.code, `could not create storage pool '${i.name}': ${err.message}`, err.field, err.libvirtCode);
+        }
+        const out = (await poolDetails(api)).find((p) => p.name === i.name);
+        if (!out) throw new ApiError('INTERNAL', `storage pool '${i.name}' vanished after it was defined`);
+        return out;
+      });
+    },
+    'storage.startPool': poolAction('startPool'),
+    'storage.stopPool': poolAction('stopPool'),
+    'storage.refreshPool': poolAction('refreshPool'),
+    'storage.setPoolAutostart': async (i) => {
+      const { api } = await conn(i.connection);
+      await api.setPoolAutostart(i.pool, i.autostart);
+    },
+    'storage.deletePool': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      await locked(uri, async () => {
+        const pools = await api.listPools();
+        const p = pools.find((x) => x.name === i.pool);
+        if (!p) throw notFound('pool', `no storage pool named '${i.pool}'`);
+        if (!i.force && p.active) {
+          const users = await poolUsers(api, i.pool);
+          if (users.length) throw invalid('pool', `storage pool '${i.pool}' has volumes in use by VM ${users.map((n) => `'${n}'`).join(', ')}; delete or change those VMs first, or use force`);
+        }
+        if (p.active) await api.stopPool(i.pool);
+        if (p.persistent) await api.undefinePool(i.pool);
+      });
+    },
+    'storage.volumes': async (i) => {
+      const { api } = await conn(i.connection);
+      const pools = await api.listPools();
+      requirePool(pools.map((p) => ({ ...p, type: null, path: null })), i.pool, 'pool');
+      const [{ usage }, vols] = await Promise.all([usageOf(api, pools), api.listVolumes(i.pool)]);
+      return Promise.all(vols.map((v) => volumeDetails(api, i.pool, v, usage)));
+    },
+    'storage.createVolume': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      return locked(uri, async () => {
+        const pools = await poolDetails(api);
+        const pool = requirePool(pools, i.pool, 'pool');
+        const vols = await api.listVolumes(pool.name);
+        if (vols.some((v) => v.name === i.name)) throw invalid('name', `a volume named '${i.name}' already exists in storage pool '${pool.name}'`);
+        const bytes = gibToBytes(i.sizeGiB);
+        if (bytes > pool.available) throw invalid('sizeGiB', `size ${fmtGiB(bytes)} is more than the free space of storage pool '${pool.name}' (${fmtGiB(pool.available)})`);
+        const v = await api.createVolume(pool.name, buildVolumeXml({ name: i.name, capacityBytes: bytes, format: i.format }));
+        return volumeDetails(api, pool.name, v, new Map());
+      });
+    },
+    'storage.deleteVolume': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      await locked(uri, async () => {
+        const v = await api.volumeInfo(i.pool, i.name);
+        const { usage } = await usageOf(api);
+        const users = vmNames(usage.get(v.path));
+        if (users.length) throw invalid('name', `volume '${i.name}' is used by VM ${users.map((n) => `'${n}'`).join(', ')}; remove it from ${users.length > 1 ? 'those VMs' : 'that VM'} first`);
+        await api.deleteVolume(i.pool, i.name);
+      });
+    },
+    'storage.resizeVolume': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      return locked(uri, async () => {
+        const v = await api.volumeInfo(i.pool, i.name);
+        const bytes = gibToBytes(i.sizeGiB);
+        if (bytes <= v.capacity) throw invalid('sizeGiB', `${fmtGiB(bytes)} is not more than the current size of '${i.name}' (${fmtGiB(v.capacity)}); volumes can only grow`);
+        const { usage } = await usageOf(api);
+        const running = [...new Set((usage.get(v.path) ?? []).filter((u) => u.active).map((u) => u.vm))];
+        if (running.length) throw invalid('name', `volume '${i.name}' is in use by running VM ${running.map((n) => `'${n}'`).join(', ')}; shut it down first`);
+        await api.resizeVolume(i.pool, i.name, bytes);
+        return volumeDetails(api, i.pool, await api.volumeInfo(i.pool, i.name), usage);
+      });
+    },
+
+    'network.list': async (i) => {
+      const { api } = await conn(i.connection);
+      return networkDetails(api);
+    },
+    'network.create': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      return locked(uri, async () => {
+        const existing = await networkDetails(api);
+        if (existing.some((n) => n.name === i.name)) throw invalid('name', `a virtual network named '${i.name}' already exists`);
+        const mask = (0xffffffff << (32 - i.ipv4.prefix)) >>> 0;
+        const mine = (ipToInt(i.ipv4.address) & mask) >>> 0;
+        for (const n of existing) {
+          if (!n.ipv4) continue;
+          const m = (0xffffffff << (32 - n.ipv4.prefix)) >>> 0;
+          const shared = (mask & m) >>> 0; // the shorter prefix decides overlap
+          if (((ipToInt(n.ipv4.address) & shared) >>> 0) === ((mine & shared) >>> 0)) {
+            throw invalid('ipv4.address', `subnet ${i.ipv4.address}/${i.ipv4.prefix} overlaps network '${n.name}' (${n.ipv4.address}/${n.ipv4.prefix})`);
+          }
+        }
+        const xml = buildNetworkXml({ name: i.name, mode: i.mode, ipv4: i.ipv4 });
+        await api.defineNetwork(xml);
+        try {
+          if (i.start) await api.startNetwork(i.name);
+          if (i.autostart) await api.setNetworkAutostart(i.name, true);
+        } catch (e) {
+          await api.stopNetwork(i.name).catch(() => undefined);
+          await api.undefineNetwork(i.name).catch(() => undefined);
+          const err = toApiError(e);
+          throw new ApiError(err.code, `could not start virtual network '${i.name}' (it was removed again): ${err.message}`, err.field, err.libvirtCode);
+        }
+        const out = (await networkDetails(api)).find((n) => n.name === i.name);
+        if (!out) throw new ApiError('INTERNAL', `virtual network '${i.name}' vanished after it was defined`);
+        return out;
+      });
+    },
+    'network.start': async (i) => {
+      const { api } = await conn(i.connection);
+      await api.startNetwork(i.name);
+    },
+    'network.stop': async (i) => {
+      const { api } = await conn(i.connection);
+      if (!i.force) {
+        const users = networkUsers(await api.allDomainXml(), i.name, true);
+        if (users.length) throw invalid('name', `running VM ${users.map((n) => `'${n}'`).join(', ')} ${users.length > 1 ? 'are' : 'is'} attached to '${i.name}'; stop ${users.length > 1 ? 'them' : 'it'} first, or use force`);
+      }
+      await api.stopNetwork(i.name);
+    },
+    'network.setAutostart': async (i) => {
+      const { api } = await conn(i.connection);
+      await api.setNetworkAutostart(i.name, i.autostart);
+    },
+    'network.delete': async (i) => {
+      const { uri, api } = await conn(i.connection);
+      await locked(uri, async () => {
+        const nets = await api.listNetworks();
+        const n = nets.find((x) => x.name === i.name);
+        if (!n) throw notFound('name', `no virtual network named '${i.name}'`);
+        if (!i.force) {
+          const users = networkUsers(await api.allDomainXml(), i.name);
+          if (users.length) throw invalid('name', `VM ${users.map((u) => `'${u}'`).join(', ')} ${users.length > 1 ? 'use' : 'uses'} virtual network '${i.name}'; change ${users.length > 1 ? 'their' : 'its'} network first, or use force`);
+        }
+        if (n.active) await api.stopNetwork(i.name);
+        if (n.persistent) await api.undefineNetwork(i.name);
+      });
+    },
+
+    'fs.browse': async (i) => {
+      let poolFolders: string[] = [];
+      try {
+        const { uri, api } = await conn(i.connection);
+        if (isLocalConnection(uri)) poolFolders = (await poolDetails(api)).filter((p) => p.path && p.type !== 'logical' && p.type !== 'disk').map((p) => p.path!);
+      } catch {
+        /* no libvirt: the fixed roots still work */
+      }
+      try {
+        return await browse(i.path, [...defaultRoots(poolFolders), ...(deps.browseRoots ?? [])], { showHidden: i.showHidden });
+      } catch (e) {
+        if (e instanceof BrowseError) throw e.code === 'NOT_FOUND' ? notFound('path', e.message) : invalid('path', e.message);
+        throw e;
+      }
+    },
+  };
+}

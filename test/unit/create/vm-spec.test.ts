@@ -1,0 +1,186 @@
+// VmSpec validation: clear messages that name the field; host checks (memory, CPUs, KVM,
+// UEFI, TPM) against synthetic host facts.
+import { describe, expect, it } from 'vitest';
+import { validateCreateInput, type CreateMethodName, type VmSpec } from '../../../src-main/api/contract-create';
+import { CREATE_BAD } from './bad-inputs';
+import { checkSpecAgainstHost, planDomain, type CreateHostFacts } from '../../../src-main/xml/vm-plan';
+import { OsInfoDb } from '../../../src-main/osinfo/osinfo-db';
+
+const base = { name: 'vm1', memoryMiB: 512, vcpus: 1, source: { kind: 'none' } };
+const create = (spec: Record<string, unknown>) => validateCreateInput('vm.create', { spec });
+const problem = (spec: Record<string, unknown>) => {
+  const r = create(spec);
+  if (r.ok) throw new Error(`accepted: ${JSON.stringify(spec)}`);
+  return r;
+};
+
+describe('VmSpec validation', () => {
+  it('accepts a minimal spec and fills defaults', () => {
+    const r = create(base);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.spec).toMatchObject({ os: null, storage: { kind: 'none' }, network: { kind: 'user' }, tpm: false, domainType: 'auto' });
+    expect(r.value.start).toBe(false);
+  });
+
+  it.each([
+    ['', 'spec.name', /name is empty/],
+    ['x'.repeat(10_000), 'spec.name', /longer than 64 characters \(10000\)/],
+    ['</name><devices>', 'spec.name', /must not contain "<"/],
+    [`a&b "q" 'x'`, 'spec.name', /must not contain "&"/],
+    ['a/b', 'spec.name', /must not contain "\/"/],
+    ['tab\there', 'spec.name', /control character/],
+    [' padded', 'spec.name', /start or end with a space/],
+    ['\ud800', 'spec.name', /broken Unicode/],
+    ['..', 'spec.name', /'\.' or '\.\.'/],
+    [42, 'spec.name', /name must be text/],
+  ])('refuses the name %j', (name, field, message) => {
+    const r = problem({ ...base, name });
+    expect(r.field).toBe(field);
+    expect(r.message).toMatch(message);
+    expect(r.message).toMatch(/^spec\.name: /);
+  });
+
+  it('accepts names in any script, with spaces and punctuation', () => {
+    for (const name of ['Debian 12 (test)', 'Ωmega-名前_1.2', 'vm 🚀', 'a'.repeat(64)]) expect(create({ ...base, name }).ok).toBe(true);
+    expect(problem({ ...base, name: '🚀'.repeat(51) }).message).toMatch(/200 bytes/);
+  });
+
+  it.each([
+    [{ memoryMiB: 0 }, 'spec.memoryMiB', /at least 64 MiB/],
+    [{ memoryMiB: 63 }, 'spec.memoryMiB', /at least 64 MiB/],
+    [{ memoryMiB: 512.5 }, 'spec.memoryMiB', /whole number/],
+    [{ memoryMiB: '512' }, 'spec.memoryMiB', /must be a number/],
+    [{ vcpus: 0 }, 'spec.vcpus', /at least 1/],
+    [{ storage: { kind: 'new', pool: 'default', sizeGiB: 0 } }, 'spec.storage.sizeGiB', /more than 0 GiB/],
+    [{ storage: { kind: 'new', pool: 'default', sizeGiB: -5 } }, 'spec.storage.sizeGiB', /more than 0 GiB/],
+    [{ storage: { kind: 'new', pool: 'default', sizeGiB: Number.NaN } }, 'spec.storage.sizeGiB', /finite|number/],
+    [{ storage: { kind: 'new', pool: 'default', sizeGiB: 1e9 } }, 'spec.storage.sizeGiB', /at most 65536 GiB/],
+    [{ storage: { kind: 'new', pool: 'default', sizeGiB: 10, format: 'vmdk' } }, 'spec.storage.format', /'qcow2' or 'raw'/],
+    [{ storage: { kind: 'floppy' } }, 'spec.storage.kind', /must be one of 'new', 'existing' or 'none' \(got "floppy"\)/],
+    [{ source: { kind: 'cloud', image: '/x' } }, 'spec.source.kind', /cloud images are not supported yet/],
+    [{ source: { kind: 'iso', path: 'relative.iso' } }, 'spec.source.path', /absolute path/],
+    [{ source: { kind: 'iso', path: '/a/../etc/passwd' } }, 'spec.source.path', /'\.' or '\.\.'/],
+    [{ source: { kind: 'iso' } }, 'spec.source.path', /must be a path/],
+    [{ source: { kind: 'url', url: 'ftp://x' } }, 'spec.source.url', /http/],
+    [{ source: { kind: 'kernel', kernel: '/k', cmdline: 'a\u0007b' } }, 'spec.source.cmdline', /control character/],
+    [{ network: { kind: 'user', portForwards: [{ host: 70000, guest: 22 }] } }, 'spec.network.portForwards.0.host', /at most 65535/],
+    [{ network: { kind: 'user', portForwards: [{ host: 2222, guest: 22 }, { host: 2222, guest: 23 }] } }, 'spec.network.portForwards.1.host', /forwarded twice/],
+    [{ network: { kind: 'bridge', name: 'br0; rm -rf' } }, 'spec.network.name', /bridge interface name/],
+    [{ firmware: 'coreboot' }, 'spec.firmware', /'bios' or 'uefi'/],
+    [{ os: 'debian 12' }, 'spec.os', /osinfo id/],
+    [{ colour: 'red' }, 'spec', /unknown field 'colour'/],
+  ])('refuses %j with a message naming the field', (over, field, message) => {
+    const r = problem({ ...base, ...over });
+    expect(r.field).toBe(field);
+    expect(r.message).toMatch(message);
+  });
+});
+
+describe('network.create validation', () => {
+  const net = (ipv4: Record<string, unknown>) => validateCreateInput('network.create', { name: 'n1', mode: 'nat', ipv4: { address: '192.168.150.1', prefix: 24, dhcpStart: '192.168.150.100', dhcpEnd: '192.168.150.200', ...ipv4 } });
+  it('accepts a consistent subnet', () => expect(net({}).ok).toBe(true));
+  it.each([
+    [{ dhcpStart: '192.168.151.10' }, /not in the subnet/],
+    [{ dhcpStart: '192.168.150.200', dhcpEnd: '192.168.150.100' }, /must be lower than/],
+    [{ address: '192.168.150.0' }, /network or broadcast/],
+    [{ address: '192.168.150.150' }, /outside the DHCP range/],
+    [{ address: '300.1.1.1' }, /IPv4 address/],
+    [{ prefix: 31 }, /at most 30/],
+  ])('refuses %j', (ipv4, message) => {
+    const r = net(ipv4);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(message);
+  });
+});
+
+const FACTS: CreateHostFacts = {
+  uri: 'qemu:///system',
+  local: true,
+  hypervisor: 'QEMU',
+  memoryTotalMiB: 4096,
+  memoryFreeMiB: 2048,
+  cpus: 2,
+  kvmListed: true,
+  verdict: 'emulation',
+  verdictHeadline: 'KVM is not usable here',
+  domainTypes: ['qemu'],
+  uefi: true,
+  tpm: false,
+  cpuModes: { qemu: ['maximum'], kvm: ['host-passthrough'] },
+  machines: ['pc', 'q35'],
+  portForwarding: false,
+};
+
+function spec(over: Record<string, unknown> = {}): VmSpec {
+  const r = create({ ...base, ...over });
+  if (!r.ok) throw new Error(r.message);
+  return r.value.spec;
+}
+
+describe('checks against the host', () => {
+  const check = (over: Record<string, unknown>, facts: Partial<CreateHostFacts> = {}, names: string[] = []) => checkSpecAgainstHost(spec(over), { ...FACTS, ...facts }, null, new Set(names));
+
+  it('refuses memory above the host total, warns above free memory', () => {
+    expect(check({ memoryMiB: 8192 }).problems[0]).toEqual({ field: 'spec.memoryMiB', message: expect.stringMatching(/more than the host's total memory \(4096 MiB\)/) });
+    const above = check({ memoryMiB: 3000 });
+    expect(above.problems).toEqual([]);
+    expect(above.warnings.join()).toMatch(/more than the host has free/);
+  });
+
+  it('refuses more vCPUs than the host has, and duplicate names', () => {
+    expect(check({ vcpus: 3 }).problems[0]).toMatchObject({ field: 'spec.vcpus', message: expect.stringMatching(/host's 2 CPUs/) });
+    expect(check({}, {}, ['vm1']).problems[0]).toMatchObject({ field: 'spec.name', message: expect.stringMatching(/already exists/) });
+  });
+
+  it('picks qemu when KVM is only listed (PVM-style /dev/kvm), and refuses an explicit kvm', () => {
+    expect(check({}).choices.domainType).toBe('qemu');
+    expect(check({ domainType: 'kvm' }).problems[0]).toMatchObject({ field: 'spec.domainType', message: expect.stringMatching(/cannot run normal guests here \(host check: KVM is not usable here\)/) });
+    expect(check({ domainType: 'kvm' }, { kvmListed: false }).problems[0].message).toMatch(/not available on this host/);
+    const kvmHost = check({}, { verdict: 'kvm', domainTypes: ['qemu', 'kvm'] });
+    expect(kvmHost.choices.domainType).toBe('kvm');
+    expect(check({ domainType: 'qemu' }, { verdict: 'kvm', domainTypes: ['qemu', 'kvm'] }).warnings.join()).toMatch(/slower than KVM/);
+  });
+
+  it('refuses UEFI without OVMF, a TPM without swtpm, and port forwards without passt', () => {
+    expect(check({ firmware: 'uefi' }, { uefi: false }).problems[0]).toMatchObject({ field: 'spec.firmware', message: expect.stringMatching(/install ovmf/) });
+    expect(check({ tpm: true }).problems[0]).toMatchObject({ field: 'spec.tpm', message: expect.stringMatching(/swtpm/) });
+    expect(check({ network: { kind: 'user', portForwards: [{ host: 2222, guest: 22 }] } }).problems[0]).toMatchObject({ field: 'spec.network.portForwards', message: expect.stringMatching(/passt/) });
+  });
+
+  it('follows the OS preset: Windows 11 gets UEFI, SATA, e1000, local clock; old OSes get i440fx', async () => {
+    const db = new OsInfoDb({ dir: null });
+    const win11 = await db.osDefaults('win11');
+    const s = spec({ os: 'win11', memoryMiB: 4096, vcpus: 2, tpm: false, storage: { kind: 'none' } });
+    const c = checkSpecAgainstHost(s, { ...FACTS, memoryTotalMiB: 8192 }, win11, new Set());
+    expect(c.problems).toEqual([]);
+    expect(c.choices).toEqual({ domainType: 'qemu', firmware: 'uefi', machine: 'q35' });
+    expect(c.warnings.join()).toMatch(/TPM/);
+    const p = planDomain(s, c.choices, FACTS, win11, { volume: { path: '/p/w.qcow2', format: 'qcow2' }, cdrom: '/i/win.iso' }, '00000000-0000-4000-8000-000000000000');
+    expect(p.disks.map((d) => [d.device, d.bus, d.target])).toEqual([['disk', 'sata', 'sda'], ['cdrom', 'sata', 'sdb']]);
+    expect(p.nics).toEqual([{ type: 'user', model: 'e1000' }]);
+    expect(p.clock).toBe('localtime');
+    expect(p.osId).toBe('http://microsoft.com/win/11');
+
+    const old = checkSpecAgainstHost(spec(), FACTS, { ...(await db.osDefaults('debian11'))!, q35: false }, new Set());
+    expect(old.choices.machine).toBe('pc');
+    const pc = planDomain(spec({ diskBus: 'sata' }), old.choices, FACTS, null, { volume: { path: '/v', format: 'raw' }, cdrom: '/c.iso' }, '00000000-0000-4000-8000-000000000000');
+    expect(pc.disks.map((d) => [d.bus, d.target])).toEqual([['ide', 'hda'], ['ide', 'hdc']]);
+  });
+});
+
+describe('every create method refuses bad input naming the field', () => {
+  it('has a case for every method', async () => {
+    const { createMethods } = await import('../../../src-main/api/contract-create');
+    expect(Object.keys(CREATE_BAD).sort()).toEqual(Object.keys(createMethods).sort());
+  });
+  for (const [name, bad] of Object.entries(CREATE_BAD) as [CreateMethodName, { input: unknown; field: string }][]) {
+    it(`${name} → '${bad.field}'`, () => {
+      const r = validateCreateInput(name, bad.input);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.field?.split('.')[0]).toBe(bad.field);
+      expect(r.message.length).toBeGreaterThan(5);
+    });
+  }
+});
