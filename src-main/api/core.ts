@@ -9,7 +9,7 @@ import { summarizeDomainXml } from '../xml/domain-summary';
 import { KEYCODE_SET_LINUX, linuxKeycodes } from '../consoles/keycodes';
 import { consoleBusyError, isConsoleBusy } from '../consoles/serial';
 import { ConsoleTickets } from '../consoles/tickets';
-import { VNC_PATH, VncProxy, isLocalUri, remoteGraphicsError } from '../consoles/vnc-proxy';
+import { VncProxy, isLocalUri, remoteGraphicsError, vncPathFor } from '../consoles/vnc-proxy';
 import { ApiError, isMethodName, methods, parseInput, type MethodName, type MethodResult, type TypedApiEvent, type VmStatsSample } from './contract';
 import { ConnectionManager, toApiError, toVmSummary } from './connection-manager';
 import { ConsoleSessions } from './console-sessions';
@@ -210,7 +210,7 @@ export function createCore(options: CoreOptions): Core {
         );
       }
       const { ticket, expiresInMs } = tickets.issue({ connection: uri, vm: { uuid: d.uuid }, kind: 'vnc', graphicsIndex, name: d.name });
-      return { ticket, path: `${VNC_PATH}?ticket=${ticket}`, expiresInMs };
+      return { ticket, path: vncPathFor(d.uuid, ticket), expiresInMs };
     },
     'console.endpoint': async () => ({ wsBase: (await options.consoleEndpoint?.()) ?? null }),
     'vm.sendKeys': async (i) => {

@@ -1,5 +1,5 @@
 // The graphical console transport: noVNC in the renderer speaks RFB over binary WebSocket
-// frames to `/console/vnc?ticket=<t>` on a loopback server of the app; this proxy redeems the
+// frames to `/console/vnc/<vm uuid>?ticket=<t>` on a loopback server of the app; this proxy redeems the
 // one-time ticket, asks the connection's libvirt host process for the guest's VNC socket
 // (virDomainOpenGraphicsFD, handed over as a one-shot Unix socket in a private folder) and
 // pipes bytes both ways. No VNC TCP port is ever used or exposed: the guest's display is
@@ -22,6 +22,9 @@ import type { DomainRef } from '../libvirt/protocol';
 import type { ConsoleTickets, TicketBinding } from './tickets';
 
 export const VNC_PATH = '/console/vnc';
+
+/** The WebSocket path for one VM's display; the ticket must have been issued for that VM. */
+export const vncPathFor = (uuid: string, ticket: string): string => `${VNC_PATH}/${encodeURIComponent(uuid)}?ticket=${encodeURIComponent(ticket)}`;
 
 /** Pause reading from the VNC socket while this much is queued for the WebSocket. */
 const HIGH_WATER_BYTES = 2 * 1024 * 1024;
@@ -68,12 +71,15 @@ export function remoteGraphicsError(uri: string): ApiError {
   );
 }
 
-function pathAndTicket(url: string | undefined): { path: string; ticket: string | null } {
+/** `/console/vnc/<uuid>?ticket=…` → its parts; `vmUuid` is null when the path names no VM. */
+function pathAndTicket(url: string | undefined): { path: string; vmUuid: string | null; ticket: string | null } {
   try {
     const u = new URL(url ?? '/', 'http://localhost');
-    return { path: u.pathname, ticket: u.searchParams.get('ticket') };
+    const m = /^(\/console\/vnc)(?:\/([^/]+))?$/.exec(u.pathname);
+    if (!m) return { path: u.pathname, vmUuid: null, ticket: null };
+    return { path: m[1], vmUuid: m[2] ? decodeURIComponent(m[2]) : null, ticket: u.searchParams.get('ticket') };
   } catch {
-    return { path: '', ticket: null };
+    return { path: '', vmUuid: null, ticket: null };
   }
 }
 
@@ -158,11 +164,11 @@ export class VncProxy {
   }
 
   /**
-   * Takes over an HTTP upgrade whose path is /console/vnc (returns false for any other path,
+   * Takes over an HTTP upgrade whose path is /console/vnc/<uuid> (returns false for any other path,
    * leaving the socket alone). Refusals are answered with an HTTP status before the handshake.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: UpgradeContext): boolean {
-    const { path, ticket } = pathAndTicket(req.url);
+    const { path, vmUuid, ticket } = pathAndTicket(req.url);
     if (path !== VNC_PATH) return false;
     socket.on('error', () => undefined);
     if (this.closed) {
@@ -178,7 +184,8 @@ export class VncProxy {
       rejectUpgrade(socket, 403, 'Forbidden origin.');
       return true;
     }
-    const redeemed = this.opts.tickets.redeem(ticket, { kind: 'vnc' });
+    // The ticket opens only the VM it was issued for: a ticket presented for another VM is burnt.
+    const redeemed = vmUuid ? this.opts.tickets.redeem(ticket, { kind: 'vnc', vm: { uuid: vmUuid } }) : ({ ok: false } as const);
     if (!redeemed.ok) {
       rejectUpgrade(socket, 403, 'The console ticket is missing, unknown, already used or expired: ask for a new one (console.vncTicket).');
       return true;

@@ -113,7 +113,8 @@ describe('embedded consoles on qemu:///system', () => {
     await api.call('vm.start', { connection: SYSTEM_URI, vm });
     const issued = await api.call<{ ticket: string; path: string; expiresInMs: number }>('console.vncTicket', { connection: SYSTEM_URI, vm });
     expect(issued.ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(issued.path).toBe(`/console/vnc?ticket=${issued.ticket}`);
+    const { uuid } = await api.call<{ uuid: string }>('vm.get', { connection: SYSTEM_URI, vm });
+    expect(issued.path).toBe(`/console/vnc/${uuid}?ticket=${issued.ticket}`);
     expect(issued.expiresInMs).toBe(30_000);
     expect(await api.call('console.endpoint', {})).toEqual({ wsBase: null });
 
@@ -137,7 +138,11 @@ describe('embedded consoles on qemu:///system', () => {
     expect(await upgradeStatus(base + issued.path)).toBe(403);
     // A forged ticket likewise.
     const forged = (issued.ticket[0] === 'A' ? 'B' : 'A') + issued.ticket.slice(1);
-    expect(await upgradeStatus(`${base}/console/vnc?ticket=${forged}`)).toBe(403);
+    expect(await upgradeStatus(`${base}/console/vnc/${uuid}?ticket=${forged}`)).toBe(403);
+    // A ticket presented for another VM is refused (and burnt).
+    const forOther = await api.call<{ ticket: string }>('console.vncTicket', { connection: SYSTEM_URI, vm });
+    expect(await upgradeStatus(`${base}/console/vnc/00000000-0000-4000-8000-000000000000?ticket=${forOther.ticket}`)).toBe(403);
+    expect(await upgradeStatus(`${base}/console/vnc/${uuid}?ticket=${forOther.ticket}`)).toBe(403);
     await waitFor('the proxy session to end', () => core.vncProxy.activeSessions === 0, 5000);
   });
 

@@ -111,7 +111,7 @@ describe('VNC proxy (desktop console server)', () => {
     const { tickets, proxy, display, server } = await setup();
     expect(server.wsBase).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     const { ticket } = tickets.issue({ connection: 'qemu:///system', vm: { uuid: UUID }, kind: 'vnc', graphicsIndex: 1 });
-    const t = await wsTransport(`${server.wsBase}/console/vnc?ticket=${ticket}`, { origin: 'file://' });
+    const t = await wsTransport(`${server.wsBase}/console/vnc/${UUID}?ticket=${ticket}`, { origin: 'file://' });
     expect(t.protocol).toBe('binary');
     expect((await t.reader.read(12)).toString('latin1')).toBe(GREETING);
     expect(display.opened).toEqual([{ uuid: UUID, index: 1 }]);
@@ -124,7 +124,7 @@ describe('VNC proxy (desktop console server)', () => {
     expect(proxy.activeSessions).toBe(1);
 
     // The same ticket again: refused before the handshake, and the display is not opened again.
-    const again = await upgradeStatus(`${server.wsBase}/console/vnc?ticket=${ticket}`);
+    const again = await upgradeStatus(`${server.wsBase}/console/vnc/${UUID}?ticket=${ticket}`);
     expect(again.status).toBe(403);
     expect(display.opened).toHaveLength(1);
 
@@ -137,7 +137,7 @@ describe('VNC proxy (desktop console server)', () => {
   it('closes the WebSocket when the display goes away', async () => {
     const { tickets, display, server } = await setup();
     const { ticket } = tickets.issue({ connection: 'qemu:///system', vm: { uuid: UUID }, kind: 'vnc' });
-    const ws = new WebSocket(`${server.wsBase}/console/vnc?ticket=${ticket}`);
+    const ws = new WebSocket(`${server.wsBase}/console/vnc/${UUID}?ticket=${ticket}`);
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     await new Promise((r) => ws.once('message', r));
     display.close();
@@ -147,12 +147,15 @@ describe('VNC proxy (desktop console server)', () => {
   it('refuses forged, missing and remote tickets, foreign origins and other paths', async () => {
     const { tickets, display, server } = await setup();
     const forged = 'A'.repeat(43);
-    expect((await upgradeStatus(`${server.wsBase}/console/vnc?ticket=${forged}`)).status).toBe(403);
+    expect((await upgradeStatus(`${server.wsBase}/console/vnc/${UUID}?ticket=${forged}`)).status).toBe(403);
     expect((await upgradeStatus(`${server.wsBase}/console/vnc`)).status).toBe(403);
+    const forThis = tickets.issue({ connection: 'qemu:///system', vm: { uuid: UUID }, kind: 'vnc' }).ticket;
+    expect((await upgradeStatus(`${server.wsBase}/console/vnc/00000000-0000-4000-8000-000000000000?ticket=${forThis}`)).status).toBe(403);
+    expect((await upgradeStatus(`${server.wsBase}/console/vnc/${UUID}?ticket=${forThis}`)).status).toBe(403); // burnt
     const good = tickets.issue({ connection: 'qemu:///system', vm: { uuid: UUID }, kind: 'vnc' }).ticket;
-    expect((await upgradeStatus(`${server.wsBase}/console/vnc?ticket=${good}`, { Origin: 'https://evil.example' })).status).toBe(403);
+    expect((await upgradeStatus(`${server.wsBase}/console/vnc/${UUID}?ticket=${good}`, { Origin: 'https://evil.example' })).status).toBe(403);
     const remote = tickets.issue({ connection: 'qemu+ssh://root@far/system', vm: { uuid: UUID }, kind: 'vnc' }).ticket;
-    const r = await upgradeStatus(`${server.wsBase}/console/vnc?ticket=${remote}`);
+    const r = await upgradeStatus(`${server.wsBase}/console/vnc/${UUID}?ticket=${remote}`);
     expect(r.status).toBe(501);
     expect(r.body).toMatch(/SSH tunnel/);
     expect((await upgradeStatus(`${server.wsBase}/api`)).status).toBe(404);
@@ -171,7 +174,7 @@ describe('VNC proxy (desktop console server)', () => {
     const server = await startConsoleServer(proxy, desktopOriginAllowed({}));
     cleanups.push(() => proxy.close(), () => server.close());
     const { ticket } = tickets.issue({ connection: 'qemu:///system', vm: { uuid: UUID }, kind: 'vnc', name: 'web' });
-    const r = await upgradeStatus(`${server.wsBase}/console/vnc?ticket=${ticket}`);
+    const r = await upgradeStatus(`${server.wsBase}/console/vnc/${UUID}?ticket=${ticket}`);
     expect(r.status).toBe(502);
     expect(r.body).toContain("VM 'web'");
     expect(r.body).toContain('not running');
@@ -209,9 +212,9 @@ describe('VNC proxy (browser-mode server, onOtherUpgrade)', () => {
     const base = `ws://127.0.0.1:${srv.port}`;
     const issue = () => tickets.issue({ connection: 'qemu:///system', vm: { uuid: UUID }, kind: 'vnc' }).ticket;
 
-    expect((await upgradeStatus(`${base}/console/vnc?ticket=${issue()}`, { Origin: 'http://evil.example' })).status).toBe(403);
-    expect((await upgradeStatus(`${base}/console/vnc?ticket=${issue()}`, { Origin: `http://localhost:${srv.port}` })).status).toBe(101);
-    const t = await wsTransport(`${base}/console/vnc?ticket=${issue()}`, { origin: srv.origin });
+    expect((await upgradeStatus(`${base}/console/vnc/${UUID}?ticket=${issue()}`, { Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upgradeStatus(`${base}/console/vnc/${UUID}?ticket=${issue()}`, { Origin: `http://localhost:${srv.port}` })).status).toBe(101);
+    const t = await wsTransport(`${base}/console/vnc/${UUID}?ticket=${issue()}`, { origin: srv.origin });
     expect((await t.reader.read(12)).toString('latin1')).toBe(GREETING);
     t.close();
     expect((await upgradeStatus(`${base}/console/other`)).status).toBe(404);
