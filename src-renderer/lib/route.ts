@@ -1,10 +1,15 @@
-// Hash routes: #/vms, #/vm/<uuid>, #/host, #/settings, and
+// Hash routes: #/vms, #/vm/<uuid>[?tab=console[&kind=graphical|serial]] (the details, opened on
+// the Console tab e.g. after "Create and start"), #/new (the New-VM wizard), #/storage,
+// #/networks, #/host, #/settings, and
 // #/console/<uuid>[?connection=<uri>][&kind=graphical|serial] (a VM's console on a page of its
 // own, e.g. a detached window). Anything else — including
 // the browser-mode "#token=…" fragment, which the api-client strips — means the VM list.
 export type Route =
   | { name: 'vms' }
-  | { name: 'vm'; uuid: string }
+  | { name: 'vm'; uuid: string; tab?: 'console'; kind?: 'graphical' | 'serial' }
+  | { name: 'new' }
+  | { name: 'storage' }
+  | { name: 'networks' }
   | { name: 'host' }
   | { name: 'settings' }
   | { name: 'console'; uuid: string; connection?: string; kind?: 'graphical' | 'serial' };
@@ -30,7 +35,10 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'vm': {
       const uuid = uuidOf(parts[1]);
-      return uuid ? { name: 'vm', uuid } : { name: 'vms' };
+      if (!uuid) return { name: 'vms' };
+      if (query.get('tab') !== 'console') return { name: 'vm', uuid };
+      const kind = query.get('kind');
+      return { name: 'vm', uuid, tab: 'console', ...(kind === 'graphical' || kind === 'serial' ? { kind } : {}) };
     }
     case 'console': {
       const uuid = uuidOf(parts[1]);
@@ -44,6 +52,12 @@ export function parseRoute(hash: string): Route {
         ...(kind === 'graphical' || kind === 'serial' ? { kind } : {}),
       };
     }
+    case 'new':
+      return { name: 'new' };
+    case 'storage':
+      return { name: 'storage' };
+    case 'networks':
+      return { name: 'networks' };
     case 'host':
       return { name: 'host' };
     case 'settings':
@@ -55,8 +69,10 @@ export function parseRoute(hash: string): Route {
 
 export function routeToHash(route: Route): string {
   switch (route.name) {
-    case 'vm':
-      return `#/vm/${encodeURIComponent(route.uuid)}`;
+    case 'vm': {
+      if (route.tab !== 'console') return `#/vm/${encodeURIComponent(route.uuid)}`;
+      return `#/vm/${encodeURIComponent(route.uuid)}?tab=console${route.kind ? `&kind=${route.kind}` : ''}`;
+    }
     case 'console': {
       const query = new URLSearchParams();
       if (route.connection) query.set('connection', route.connection);
@@ -64,6 +80,12 @@ export function routeToHash(route: Route): string {
       const q = query.toString();
       return `#/console/${encodeURIComponent(route.uuid)}${q ? `?${q}` : ''}`;
     }
+    case 'new':
+      return '#/new';
+    case 'storage':
+      return '#/storage';
+    case 'networks':
+      return '#/networks';
     case 'host':
       return '#/host';
     case 'settings':

@@ -1,6 +1,7 @@
 // The renderer's application state. One AppStore is created in main.ts and handed to the
 // components through Svelte context (see context.ts). All updates go through here: API
 // results and server events are folded in with the pure functions of vm-logic.ts.
+import type { Component } from 'svelte';
 import type { ConnectionStatus, Settings, SettingsState, TypedApiEvent, VmStatsSample, VmSummary } from '../../src-main/api/contract';
 import type { ApiClient } from './api-client';
 import { setLanguage } from './i18n';
@@ -41,13 +42,31 @@ export interface ConfirmRequest extends ConfirmOptions {
   resolve(ok: boolean): void;
 }
 
+/** Props every modal opened with AppStore.openModal gets: `close` removes it. */
+export interface ModalProps {
+  close: () => void;
+}
+
+export interface ModalEntry {
+  id: number;
+  // Each entry's own props type is checked in openModal; the stack holds them all.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  component: Component<any>;
+  props: Record<string, unknown>;
+}
+
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return typeof e === 'string' ? e : String(e);
 }
 
-function errorCode(e: unknown): string | undefined {
+export function errorCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+}
+
+/** The input field a server error names (ApiCallError.field), if any. */
+export function errorField(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'field' in e && typeof (e as { field: unknown }).field === 'string' ? (e as { field: string }).field : undefined;
 }
 
 export function applyTheme(theme: Settings['theme']): void {
@@ -86,6 +105,8 @@ export class AppStore {
   /** The confirmation dialog being shown (App renders it outside the inert app shell). */
   confirmRequest = $state<ConfirmRequest | null>(null);
   addConnectionOpen = $state(false);
+  /** Dialogs opened by pages (file chooser, storage, networks, delete VM), topmost last. */
+  modals = $state.raw<ModalEntry[]>([]);
   /** Set when going back from the details: the list focuses the selected row again. */
   focusSelectedRow = $state(false);
 
@@ -100,10 +121,11 @@ export class AppStore {
   /** "No libvirt" panel: nothing is connected and the default failed. */
   showNoLibvirt = $derived(this.ready && !this.anyConnected && this.defaultError !== null);
   /** A modal dialog is open: the shell is inert and global shortcuts are off. */
-  dialogOpen = $derived(this.confirmRequest !== null || this.addConnectionOpen);
+  dialogOpen = $derived(this.confirmRequest !== null || this.addConnectionOpen || this.modals.length > 0);
   reconnecting = $derived(this.connections.filter((c) => c.state === 'reconnecting'));
 
   private statsInFlight = new Set<string>();
+  private modalSeq = 0;
   private initRun = 0;
 
   constructor(client: ApiClient) {
@@ -167,6 +189,29 @@ export class AppStore {
         },
       };
     });
+  }
+
+  /**
+   * Shows a dialog component on top of everything (App renders the stack outside the inert
+   * shell); it gets `close` besides `props`. Returns the function that closes it.
+   */
+  openModal<P extends object>(component: Component<P & ModalProps>, props: P): () => void {
+    const id = ++this.modalSeq;
+    const close = (): void => {
+      this.modals = this.modals.filter((m) => m.id !== id);
+    };
+    this.modals = [...this.modals, { id, component, props: { ...props, close } }];
+    return close;
+  }
+
+  /** Closes the topmost dialog (Escape pressed outside it). */
+  closeTopModal(): void {
+    this.modals = this.modals.slice(0, -1);
+  }
+
+  /** VM names known on a connection (from the loaded list). */
+  vmNames(uri: string | null): string[] {
+    return uri ? (this.vms[uri] ?? []).map((v) => v.name) : [];
   }
 
   openVm(uuid: string): void {

@@ -15,6 +15,12 @@ describe('hash routes', () => {
     expect(parseRoute(`#/console/${UUID}?connection=qemu%3A%2F%2F%2Fsystem&kind=serial`)).toEqual({ name: 'console', uuid: UUID, connection: 'qemu:///system', kind: 'serial' });
     expect(parseRoute(`#/console/${UUID}?kind=nonsense`)).toEqual({ name: 'console', uuid: UUID });
     expect(parseRoute(`#/vm/${UUID}?tab=xml`)).toEqual({ name: 'vm', uuid: UUID });
+    expect(parseRoute(`#/vm/${UUID}?tab=console`)).toEqual({ name: 'vm', uuid: UUID, tab: 'console' });
+    expect(parseRoute(`#/vm/${UUID}?tab=console&kind=serial`)).toEqual({ name: 'vm', uuid: UUID, tab: 'console', kind: 'serial' });
+    expect(parseRoute(`#/vm/${UUID}?tab=console&kind=bogus`)).toEqual({ name: 'vm', uuid: UUID, tab: 'console' });
+    expect(parseRoute('#/new')).toEqual({ name: 'new' });
+    expect(parseRoute('#/storage')).toEqual({ name: 'storage' });
+    expect(parseRoute('#/networks')).toEqual({ name: 'networks' });
   });
   it('treats the browser-mode token fragment and junk as the VM list', () => {
     expect(parseRoute('#token=abc123')).toEqual({ name: 'vms' });
@@ -28,6 +34,11 @@ describe('hash routes', () => {
     for (const r of [
       { name: 'vms' },
       { name: 'vm', uuid: UUID },
+      { name: 'vm', uuid: UUID, tab: 'console' },
+      { name: 'vm', uuid: UUID, tab: 'console', kind: 'graphical' },
+      { name: 'new' },
+      { name: 'storage' },
+      { name: 'networks' },
       { name: 'host' },
       { name: 'settings' },
       { name: 'console', uuid: UUID },

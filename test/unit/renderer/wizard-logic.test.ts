@@ -1,0 +1,288 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { filePath, objectName, vmSpecSchema, type CreateOptions, type OsSummary, type VolumeDetails } from '../../../src-main/api/contract-create';
+import { en } from '../../../src-renderer/lib/i18n';
+import {
+  GENERIC_DEFAULTS,
+  STEPS,
+  buildSpec,
+  canOpenStep,
+  checkAll,
+  checkFilePath,
+  checkObjectName,
+  checkPortForwards,
+  checkStep,
+  checkVmName,
+  createSteps,
+  defaultPool,
+  defaultStorageKind,
+  firstBlockedStep,
+  initialData,
+  inputOfField,
+  nameBase,
+  nextStep,
+  prefersSerialConsole,
+  previousStep,
+  recommendedFields,
+  stepOfField,
+  suggestName,
+  type WizardContext,
+  type WizardData,
+} from '../../../src-renderer/lib/wizard-logic';
+
+const GiB = 2 ** 30;
+
+function options(over: Partial<CreateOptions> = {}): CreateOptions {
+  return {
+    connection: 'qemu:///system',
+    uefi: true,
+    tpm: true,
+    kvm: true,
+    domainTypes: ['qemu', 'kvm'],
+    defaultDomainType: 'kvm',
+    machines: ['pc', 'q35'],
+    memoryTotalMiB: 16384,
+    memoryFreeMiB: 8192,
+    cpus: 8,
+    pools: [
+      { name: 'default', uuid: 'u1', active: true, persistent: true, autostart: true, capacity: 100 * GiB, allocation: 40 * GiB, available: 60 * GiB, type: 'dir', path: '/var/lib/libvirt/images' },
+      { name: 'off', uuid: 'u2', active: false, persistent: true, autostart: false, capacity: 0, allocation: 0, available: 0, type: 'dir', path: '/srv/off' },
+    ],
+    networks: [{ name: 'default', uuid: 'n1', active: true, persistent: true, autostart: true, forward: 'nat', bridge: 'virbr0', ipv4: { address: '192.168.122.1', prefix: 24 }, usedBy: [] }],
+    portForwarding: true,
+    local: true,
+    osinfo: { source: 'osinfo-db', count: 500 },
+    ...over,
+  };
+}
+
+const debian: OsSummary = { id: 'http://debian.org/debian/12', shortId: 'debian12', name: 'Debian 12', vendor: 'Debian Project', family: 'linux', version: '12', releaseDate: '2023-06-10', eolDate: null, source: 'osinfo-db' };
+
+function data(over: Partial<WizardData> = {}): WizardData {
+  return { ...initialData(), pool: 'default', isoPath: '/var/lib/libvirt/images/debian.iso', name: 'vm1', ...over };
+}
+const ctx = (over: Partial<WizardContext> = {}): WizardContext => ({ options: options(), existingNames: ['taken'], ...over });
+const problemKey = (step: (typeof STEPS)[number], d: WizardData, c = ctx()) => checkStep(step, d, c).problem?.key ?? null;
+
+describe('object and VM names', () => {
+  it('accepts what the contract accepts and refuses what it refuses (property)', () => {
+    const schema = objectName('name');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 70 }), fc.constantFrom('', ' a', 'a ', '.', '..', 'a/b', '</name><devices>', 'x'.repeat(65), '日本語のVM')), (s) => {
+        expect(checkObjectName(s) === null, JSON.stringify(s)).toBe(schema.safeParse(s).success);
+      }),
+      { numRuns: 600 },
+    );
+  });
+  it('explains why a name is refused', () => {
+    expect(checkObjectName('')?.kind).toBe('missing');
+    expect(checkObjectName('</name><devices>')).toMatchObject({ key: 'check.nameForbidden', params: { char: '<' }, kind: 'invalid' });
+    expect(checkObjectName(' vm')?.key).toBe('check.nameSpaces');
+    expect(checkObjectName('x'.repeat(65))).toMatchObject({ key: 'check.nameTooLong', params: { max: 64, count: 65 } });
+    expect(checkObjectName('..')?.key).toBe('check.nameDots');
+    expect(checkObjectName('a\u0007')?.key).toBe('check.nameControl');
+  });
+  it('refuses a name that is taken on the connection', () => {
+    expect(checkVmName('taken', ['taken'])).toMatchObject({ key: 'check.nameTaken', params: { name: 'taken' } });
+    expect(checkVmName('free', ['taken'])).toBeNull();
+  });
+  it('suggests unique, valid names', () => {
+    expect(suggestName('debian12', [])).toBe('debian12');
+    expect(suggestName('debian12', ['debian12', 'debian12-2'])).toBe('debian12-3');
+    expect(suggestName('my <cool> ISO', [])).toBe('my-cool-ISO');
+    expect(suggestName('///', [])).toBe('vm');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 100 }), (s) => {
+        expect(checkObjectName(suggestName(s, []))).toBeNull();
+      }),
+    );
+  });
+  it('bases the name on the OS or the file', () => {
+    expect(nameBase(data({ os: debian }))).toBe('debian12');
+    expect(nameBase(data({ isoPath: '/x/grub-rescue-cdrom.iso' }))).toBe('grub-rescue-cdrom');
+    expect(nameBase(data({ sourceKind: 'import', importPath: '/x/disk.qcow2' }))).toBe('disk');
+    expect(nameBase(data({ sourceKind: 'kernel' }))).toBe('vm');
+  });
+});
+
+describe('file paths', () => {
+  it('matches the contract (property)', () => {
+    const schema = filePath('path');
+    const part = fc.constantFrom('a', 'b', '.', '..', '', ' x', 'iso.iso', 'é', '\u0001');
+    const paths = fc.array(part, { maxLength: 5 }).map((parts) => parts.join('/'));
+    fc.assert(
+      fc.property(fc.oneof(paths, paths.map((p) => `/${p}`), fc.string({ maxLength: 20 })), (s) => {
+        expect(checkFilePath(s, 'isoPath', 'check.isoRequired') === null, JSON.stringify(s)).toBe(schema.safeParse(s).success);
+      }),
+      { numRuns: 600 },
+    );
+  });
+  it('says what is wrong', () => {
+    expect(checkFilePath('', 'isoPath', 'check.isoRequired')).toMatchObject({ key: 'check.isoRequired', kind: 'missing' });
+    expect(checkFilePath('x.iso', 'isoPath', 'check.isoRequired')?.key).toBe('check.pathAbsolute');
+    expect(checkFilePath('/a/../b', 'isoPath', 'check.isoRequired')?.key).toBe('check.pathDots');
+    expect(checkFilePath('/a/', 'isoPath', 'check.isoRequired')?.key).toBe('check.pathFolder');
+  });
+});
+
+describe('step checks', () => {
+  it('source: each kind needs its own fields', () => {
+    expect(problemKey('source', data({ isoPath: '' }))).toBe('check.isoRequired');
+    expect(problemKey('source', data())).toBeNull();
+    expect(problemKey('source', data({ sourceKind: 'import' }))).toBe('check.importRequired');
+    expect(problemKey('source', data({ sourceKind: 'kernel' }))).toBe('check.kernelRequired');
+    expect(problemKey('source', data({ sourceKind: 'kernel', kernelPath: '/k', initrdPath: 'rel' }))).toBe('check.pathAbsolute');
+    expect(problemKey('source', data({ sourceKind: 'kernel', kernelPath: '/k', cmdline: 'console=ttyS0' }))).toBeNull();
+    expect(problemKey('source', data({ sourceKind: 'url', url: 'ftp://x' }))).toBe('check.url');
+    expect(problemKey('source', data({ sourceKind: 'url', url: 'https://deb.debian.org/' }))).toBe('check.urlUnsupported');
+  });
+  it('resources: memory within the host, vCPUs up to the host CPUs', () => {
+    expect(problemKey('resources', data())).toBeNull();
+    expect(problemKey('resources', data({ memoryText: '' }))).toBe('check.memoryRequired');
+    expect(problemKey('resources', data({ memoryText: 'lots' }))).toBe('check.memoryNumber');
+    expect(problemKey('resources', data({ memoryText: '32', memoryUnit: 'MiB' }))).toBe('check.memoryMin');
+    expect(checkStep('resources', data({ memoryText: '17' }), ctx()).problem).toMatchObject({ key: 'check.memoryTotal', params: { memory: '17 GiB', total: '16 GiB' } });
+    expect(checkStep('resources', data({ memoryText: '10' }), ctx()).warnings.map((w) => w.key)).toEqual(['check.memoryFree']);
+    expect(problemKey('resources', data({ vcpusText: '9' }))).toBe('check.vcpusHost');
+    expect(problemKey('resources', data({ vcpusText: '1.5' }))).toBe('check.vcpusNumber');
+    expect(problemKey('resources', data({ vcpusText: '0' }))).toBe('check.vcpusNumber');
+    const rec = { ...GENERIC_DEFAULTS, memoryMiB: 4096, osName: 'Debian 12' };
+    expect(checkStep('resources', data({ memoryText: '2' }), ctx({ recommended: rec })).warnings.map((w) => w.key)).toEqual(['check.memoryLow']);
+  });
+  it('storage: a running pool with room, or an unused volume', () => {
+    expect(problemKey('storage', data())).toBeNull();
+    expect(problemKey('storage', data({ pool: '' }))).toBe('check.poolRequired');
+    expect(problemKey('storage', data({ pool: 'off' }))).toBe('check.poolInactive');
+    expect(problemKey('storage', data({ pool: 'gone' }))).toBe('check.poolUnknown');
+    expect(checkStep('storage', data({ sizeText: '61' }), ctx()).problem).toMatchObject({ key: 'check.sizeFree', params: { size: '61', free: '60 GiB', pool: 'default' } });
+    expect(problemKey('storage', data({ sizeText: '60' }))).toBeNull();
+    expect(problemKey('storage', data({ sizeText: '0' }))).toBe('check.sizeMin');
+    expect(problemKey('storage', data(), ctx({ options: options({ pools: [] }) }))).toBe('check.noPools');
+    expect(problemKey('storage', data({ storageKind: 'none' }), ctx({ options: options({ pools: [] }) }))).toBeNull();
+    expect(checkStep('storage', data({ storageKind: 'none' }), ctx()).warnings.map((w) => w.key)).toEqual(['check.noDiskForInstall']);
+    const vols: VolumeDetails[] = [
+      { name: 'used.qcow2', key: 'k', path: '/p/used.qcow2', type: 0, capacity: GiB, allocation: 0, format: 'qcow2', usedBy: ['other'] },
+      { name: 'free.qcow2', key: 'k2', path: '/p/free.qcow2', type: 0, capacity: GiB, allocation: 0, format: 'qcow2', usedBy: [] },
+    ];
+    const ex = (v: string) => checkStep('storage', data({ storageKind: 'existing', existingPool: 'default', existingVolume: v }), ctx({ volumes: vols })).problem?.key ?? null;
+    expect(ex('')).toBe('check.volumeRequired');
+    expect(ex('used.qcow2')).toBe('check.volumeUsed');
+    expect(ex('free.qcow2')).toBeNull();
+    expect(ex('nope')).toBe('check.volumeUnknown');
+  });
+  it('network: port forwards, networks and bridges', () => {
+    expect(problemKey('network', data())).toBeNull();
+    expect(problemKey('network', data({ portForwards: [{ host: '2222', guest: '22', protocol: 'tcp' }] }))).toBeNull();
+    expect(problemKey('network', data({ portForwards: [{ host: '2222', guest: '22', protocol: 'tcp' }] }), ctx({ options: options({ portForwarding: false }) }))).toBe('check.portForwardUnavailable');
+    expect(checkPortForwards([{ host: '', guest: '22', protocol: 'tcp' }])?.key).toBe('check.portRequired');
+    expect(checkPortForwards([{ host: '70000', guest: '22', protocol: 'tcp' }])?.key).toBe('check.portNumber');
+    expect(checkPortForwards([{ host: '80', guest: '80', protocol: 'tcp' }, { host: '80', guest: '81', protocol: 'tcp' }])).toMatchObject({ key: 'check.portTwice', input: 'portForwards.1' });
+    expect(checkPortForwards([{ host: '80', guest: '80', protocol: 'tcp' }, { host: '80', guest: '80', protocol: 'udp' }])).toBeNull();
+    expect(problemKey('network', data({ networkKind: 'network', networkName: 'default' }))).toBeNull();
+    expect(problemKey('network', data({ networkKind: 'network', networkName: 'nope' }))).toBe('check.networkUnknown');
+    expect(problemKey('network', data({ networkKind: 'bridge', bridgeName: 'br0' }))).toBeNull();
+    expect(problemKey('network', data({ networkKind: 'bridge', bridgeName: 'bridge-name-too-long' }))).toBe('check.bridgeName');
+  });
+  it('firmware: only what the host offers', () => {
+    expect(problemKey('firmware', data({ firmware: 'uefi' }), ctx({ options: options({ uefi: false }) }))).toBe('check.uefiUnavailable');
+    expect(problemKey('firmware', data({ tpm: true }), ctx({ options: options({ tpm: false }) }))).toBe('check.tpmUnavailable');
+    expect(problemKey('firmware', data({ domainType: 'kvm' }), ctx({ options: options({ kvm: false }) }))).toBe('check.kvmUnavailable');
+    expect(checkStep('firmware', data({ domainType: 'qemu' }), ctx()).warnings.map((w) => w.key)).toEqual(['check.emulationSlow']);
+  });
+  it('summary: the name', () => {
+    expect(problemKey('summary', data({ name: 'taken' }))).toBe('check.nameTaken');
+    expect(problemKey('summary', data({ name: '</name><devices>' }))).toBe('check.nameForbidden');
+  });
+  it('every message key exists in the dictionary', () => {
+    const keys = new Set(Object.keys(en));
+    const d = data({ name: '', isoPath: '', memoryText: 'x', pool: 'gone' });
+    for (const c of Object.values(checkAll(d, ctx()))) {
+      for (const p of [c.problem, ...c.warnings]) if (p) expect(keys.has(p.key), p.key).toBe(true);
+    }
+  });
+});
+
+describe('navigation', () => {
+  it('opens a step only when every earlier step can go on', () => {
+    const checks = checkAll(data({ memoryText: '' }), ctx());
+    expect(firstBlockedStep(checks)).toBe('resources');
+    expect(canOpenStep('resources', checks)).toBe(true);
+    expect(canOpenStep('storage', checks)).toBe(false);
+    expect(canOpenStep('source', checks)).toBe(true);
+    expect(nextStep('source')).toBe('os');
+    expect(nextStep('summary')).toBeNull();
+    expect(previousStep('source')).toBeNull();
+    expect(previousStep('os')).toBe('source');
+  });
+  it('maps server error fields to steps and inputs', () => {
+    expect(stepOfField('spec.name')).toBe('summary');
+    expect(stepOfField('spec.source.path')).toBe('source');
+    expect(stepOfField('spec.memoryMiB')).toBe('resources');
+    expect(stepOfField('spec.storage.sizeGiB')).toBe('storage');
+    expect(stepOfField('spec.network.portForwards.0.host')).toBe('network');
+    expect(stepOfField('spec.domainType')).toBe('firmware');
+    expect(stepOfField('spec.os')).toBe('os');
+    expect(stepOfField('connection')).toBeNull();
+    expect(stepOfField(undefined)).toBeNull();
+    expect(inputOfField('spec.source.path', data({ sourceKind: 'import' }))).toBe('importPath');
+    expect(inputOfField('spec.source.path', data())).toBe('isoPath');
+    expect(inputOfField('spec.storage.sizeGiB', data())).toBe('sizeText');
+    expect(inputOfField('spec.network.name', data({ networkKind: 'bridge' }))).toBe('bridgeName');
+    expect(inputOfField('spec.whatever', data())).toBeNull();
+  });
+});
+
+describe('buildSpec', () => {
+  it('builds a spec the contract accepts, for every source, storage and network kind', () => {
+    const variants: Partial<WizardData>[] = [
+      {},
+      { sourceKind: 'import', importPath: '/var/lib/libvirt/images/disk.qcow2', storageKind: 'none' },
+      { sourceKind: 'kernel', kernelPath: '/k/vmlinuz', initrdPath: '/k/initrd.gz', cmdline: ' console=ttyS0 ', storageKind: 'none', networkKind: 'user', portForwards: [{ host: '2222', guest: '22', protocol: 'tcp' }] },
+      { storageKind: 'existing', existingPool: 'default', existingVolume: 'free.qcow2', networkKind: 'network', networkName: 'default', os: debian },
+      { networkKind: 'bridge', bridgeName: 'br0', firmware: 'uefi', tpm: true, domainType: 'qemu', memoryText: '1536', memoryUnit: 'MiB', sizeText: '512M', format: 'raw' },
+      { networkKind: 'none' },
+    ];
+    for (const v of variants) {
+      const spec = buildSpec(data(v));
+      const r = vmSpecSchema.safeParse(spec);
+      expect(r.success, JSON.stringify(r.error?.issues)).toBe(true);
+    }
+    const k = buildSpec(data(variants[2]));
+    expect(k.source).toEqual({ kind: 'kernel', kernel: '/k/vmlinuz', initrd: '/k/initrd.gz', cmdline: 'console=ttyS0' });
+    expect(k.network).toEqual({ kind: 'user', portForwards: [{ host: 2222, guest: 22, protocol: 'tcp' }] });
+    expect(k.storage).toEqual({ kind: 'none' });
+    const b = buildSpec(data(variants[4]));
+    expect(b).toMatchObject({ memoryMiB: 1536, storage: { kind: 'new', pool: 'default', sizeGiB: 0.5, format: 'raw' }, firmware: 'uefi', tpm: true, domainType: 'qemu' });
+    expect(buildSpec(data({ os: debian })).os).toBe(debian.id);
+    expect(buildSpec(data()).os).toBeNull();
+  });
+});
+
+describe('defaults', () => {
+  it('fills in an OS recommendation, clamped to the host', () => {
+    expect(recommendedFields({ memoryMiB: 4096, vcpus: 16, diskGiB: 64, firmware: 'uefi', tpm: true }, options())).toEqual({
+      memoryText: '4',
+      memoryUnit: 'GiB',
+      vcpusText: '8',
+      sizeText: '64',
+      firmware: 'uefi',
+      tpm: true,
+    });
+    expect(recommendedFields({ memoryMiB: 1536, vcpus: 1, diskGiB: 10, firmware: 'bios', tpm: true }, options({ tpm: false }))).toMatchObject({ memoryText: '1536', memoryUnit: 'MiB', tpm: false });
+  });
+  it('picks the default pool and storage kind', () => {
+    expect(defaultPool(options())).toBe('default');
+    expect(defaultPool(options({ pools: [] }))).toBe('');
+    expect(defaultPool(null)).toBe('');
+    expect(defaultStorageKind('iso')).toBe('new');
+    expect(defaultStorageKind('kernel')).toBe('none');
+    expect(defaultStorageKind('import')).toBe('none');
+  });
+  it('lists the create steps and the preferred console', () => {
+    expect(createSteps(data(), true)).toEqual(['disk', 'define', 'start']);
+    expect(createSteps(data({ storageKind: 'none' }), false)).toEqual(['define']);
+    expect(prefersSerialConsole(data({ sourceKind: 'kernel', cmdline: 'console=tty0 console=ttyS0' }))).toBe(true);
+    expect(prefersSerialConsole(data({ sourceKind: 'kernel', cmdline: 'quiet' }))).toBe(false);
+    expect(prefersSerialConsole(data())).toBe(false);
+  });
+});
