@@ -76,6 +76,7 @@ export class WebSocketTransport implements Transport {
   private state: State = 'connecting';
   private ws: WebSocketLike | null = null;
   private opened = false;
+  private retriedAfterProbe = false;
   private seq = 0;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -206,6 +207,7 @@ export class WebSocketTransport implements Transport {
     ws.onopen = () => {
       if (this.ws !== ws) return;
       this.opened = true;
+      this.retriedAfterProbe = false;
       this.state = 'open';
       this.attempt = 0;
       this.error = null;
@@ -244,6 +246,13 @@ export class WebSocketTransport implements Transport {
       const result = await this.probe().catch((): ProbeResult => 'unknown');
       if (this.state !== 'waiting') return; // closed meanwhile
       if (result === 'refused') {
+        // The server is up but refused the socket. It may just have come back between our
+        // attempt and the probe: try once more at once before calling the token wrong.
+        if (!this.retriedAfterProbe) {
+          this.retriedAfterProbe = true;
+          this.connect();
+          return;
+        }
         this.refuse();
         return;
       }
