@@ -6,6 +6,7 @@ import { hostRoundTripGroup, list1000Group, syncCallGroup, virshGroup } from './
 import { uiGroup } from './ui';
 import { createGroup } from './create';
 import { consolesGroup } from './consoles';
+import { labsGroup } from './labs';
 
 const GROUPS: { title: string; run: BenchGroup }[] = [
   { title: 'libvirt: in-process call (binding.ts, test:///default)', run: () => syncCallGroup() },
@@ -15,6 +16,7 @@ const GROUPS: { title: string; run: BenchGroup }[] = [
   { title: 'UI in Chromium (browser mode)', run: () => uiGroup() },
   { title: 'create: vm.create vs virt-install (qemu:///system, tiny guest)', run: () => createGroup() },
   { title: 'consoles: VNC proxy and serial (qemu:///system, tiny guest)', run: () => consolesGroup() },
+  { title: 'labs: lab up/reset, full vs linked clones (qemu:///system, tiny guest, 2 GiB disk)', run: () => labsGroup() },
 ];
 
 /** Ratios and other values computed from several groups' metrics. */
@@ -34,6 +36,8 @@ const TARGETS: { key: string; ok: (v: number) => boolean; text: string }[] = [
   { key: 'createVsVirtInstall', ok: (v) => v >= 5, text: '≥ 5' },
   { key: 'vncProxyThroughputRatio', ok: (v) => v >= 0.9, text: '≥ 0.9' },
   { key: 'vncProxyAddedLatencyMs', ok: (v) => v < 1, text: '< 1 ms' },
+  { key: 'labReset3Ms', ok: (v) => v < 10_000, text: '< 10 s (seconds, not minutes)' },
+  { key: 'linkedVsFullRatio', ok: (v) => v >= 20, text: '≥ 20' },
 ];
 
 async function main(): Promise<void> {

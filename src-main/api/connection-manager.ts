@@ -6,6 +6,7 @@ import { HostProcessError, LibvirtError } from '../libvirt/errors';
 import { ApiError, type ConnectionStatus, type ConnectionStateName, type TypedApiEvent, type VmSummary } from './contract';
 import type { ConnectionInfo, DomainSummary } from '../libvirt/protocol';
 import type { SettingsStore } from './settings-store';
+import { labTagsOf } from '../xml/domain-summary';
 
 export const SYSTEM_URI = 'qemu:///system';
 export const SESSION_URI = 'qemu:///session';
@@ -44,6 +45,8 @@ export function toVmSummary(connection: string, d: DomainSummary, os?: string): 
     memoryKiB: d.memoryKiB,
     maxMemoryKiB: d.maxMemoryKiB,
     ...(os ? { os } : {}),
+    // Lab and tags from Virtdesk's metadata, read when the core summarized the domain's XML.
+    ...labTagsOf(d.uuid),
   };
 }
 

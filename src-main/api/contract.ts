@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { HostCheckReport } from '../host/virt-check';
 import type { ConnectionInfo, DomainState, NodeInfo } from '../libvirt/protocol';
 import { createMethods } from './contract-create';
+import { labMethods } from './contract-labs';
 import { LINUX_KEY_NAMES, MAX_SEND_KEYS } from '../consoles/keycodes';
 
 export type { HostCheckReport, ConnectionInfo, DomainState, NodeInfo };
@@ -219,6 +220,7 @@ export const methods = {
 
   // Creating and deleting VMs, OS presets, storage, networks, the server-side file browser.
   ...createMethods,
+  ...labMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -14,6 +14,7 @@ import { ApiError, isMethodName, methods, parseInput, type MethodName, type Meth
 import { ConnectionManager, toApiError, toVmSummary } from './connection-manager';
 import { ConsoleSessions } from './console-sessions';
 import { createHandlers } from './create-handlers';
+import { labHandlers } from './lab-handlers';
 import type { ApiDispatcher, ApiEvent } from './dispatcher';
 import { SettingsStore } from './settings-store';
 
@@ -84,6 +85,7 @@ export function createCore(options: CoreOptions): Core {
 
   const handlers: Handlers = {
     ...createHandlers({ client: (uri) => conns.client(uri) }),
+    ...labHandlers({ client: (uri) => conns.client(uri) }),
     'connections.list': async () => conns.list(),
     'connections.add': async (i) => {
       const status = await conns.add(i.uri);

@@ -1,8 +1,10 @@
 // `virtdesk <command>` (npm run cli -- <command>): the same core and API as the app.
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore, type Core } from '../api/core';
 import { ApiError, type HostCheckReport, type MethodName, type VmSummary } from '../api/contract';
+import type { CloneResult, LabDownResult, LabStatus, LabSummary, LabUpResult, LabValidation, SnapshotCapabilities, SnapshotInfo } from '../api/contract-labs';
 import { nodeHostSpawner } from '../libvirt/node-host-spawner';
 import { defaultSettingsDir } from '../server/settings-dir';
 
@@ -15,6 +17,14 @@ Commands:
   dumpxml [--inactive] NAME           the domain XML
   screenshot NAME FILE.png            save the guest's screen
   console NAME [--force]              interactive serial console (Ctrl+] exits)
+  snapshot list NAME                  the VM's snapshot tree
+  snapshot create NAME SNAP [--description TEXT] [--no-memory] [--external]
+  snapshot revert|delete NAME SNAP
+  snapshot capabilities NAME          which snapshots the VM can have, and why not
+  clone NAME NEWNAME [--linked]       full copy (default) or linked clone of a shut-off VM
+  lab up|start|stop|reset|down|status|validate FILE
+                                      a lab file (*.lab.yaml): create, control, reset, remove
+  lab list                            labs on the connection
 
 Options:
   --connect URI   libvirt URI (default: qemu:///system if reachable, else qemu:///session)
@@ -84,6 +94,109 @@ async function runConsole(core: Core, connection: string | undefined, name: stri
   });
 }
 
+async function runSnapshot(c: Core, connection: string | undefined, args: string[], o: { json: boolean; description?: string; noMemory: boolean; external: boolean }): Promise<number> {
+  const [action, name, snap] = args;
+  const actions = ['list', 'create', 'revert', 'delete', 'capabilities'];
+  if (!action || !actions.includes(action)) throw new UsageError(`'snapshot' needs one of ${actions.join(', ')}`);
+  if (!name) throw new UsageError(`'snapshot ${action}' needs a VM name`);
+  const vm = { name };
+  if (action === 'list') {
+    const list = (await c.call('snapshot.list', { connection, vm })) as SnapshotInfo[];
+    if (o.json) console.log(JSON.stringify(list, null, 2));
+    else if (!list.length) console.log(`VM '${name}' has no snapshots.`);
+    else {
+      const depth = (s: SnapshotInfo): number => (s.parent ? 1 + depth(list.find((x) => x.name === s.parent) ?? { ...s, parent: null }) : 0);
+      printTable([
+        ['NAME', 'CREATED', 'STATE', 'MEMORY', 'KIND', 'CURRENT'],
+        ...list.map((s) => [`${'  '.repeat(depth(s))}${s.name}`, s.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), s.state, s.hasMemory ? 'yes' : 'no', s.external ? 'external' : 'internal', s.current ? '*' : '']),
+      ]);
+    }
+    return 0;
+  }
+  if (action === 'capabilities') {
+    const caps = (await c.call('snapshot.capabilities', { connection, vm })) as SnapshotCapabilities;
+    if (o.json) console.log(JSON.stringify(caps, null, 2));
+    else {
+      console.log(`internal: ${caps.internal ? 'yes' : 'no'}\nexternal: ${caps.external ? 'yes' : 'no'}\nrevert to external: ${caps.externalRevert ? 'yes' : 'no'} (libvirt ${caps.libVersion})`);
+      for (const r of caps.reasons) console.log(`- ${r}`);
+    }
+    return 0;
+  }
+  if (!snap) throw new UsageError(`'snapshot ${action}' needs the snapshot's name: snapshot ${action} NAME SNAP`);
+  if (action === 'create') {
+    const s = (await c.call('snapshot.create', { connection, vm, name: snap, ...(o.description ? { description: o.description } : {}), ...(o.noMemory ? { memory: false } : {}), external: o.external })) as SnapshotInfo;
+    console.log(o.json ? JSON.stringify(s, null, 2) : `Created ${s.external ? 'external' : 'internal'} snapshot '${s.name}' of '${name}'${s.hasMemory ? ' (with memory)' : ''}.`);
+    return 0;
+  }
+  await c.call(action === 'revert' ? 'snapshot.revert' : 'snapshot.delete', { connection, vm, name: snap });
+  console.log(o.json ? JSON.stringify({ name, snapshot: snap, action, ok: true }) : action === 'revert' ? `VM '${name}' reverted to snapshot '${snap}'.` : `Deleted snapshot '${snap}' of '${name}'.`);
+  return 0;
+}
+
+function printLabStatus(s: LabStatus): void {
+  const net = s.network ? `network ${s.network.name} (${s.network.subnet ?? 'no IPv4'}${s.network.dhcp ? ', DHCP' : ''}${s.network.active ? '' : ', stopped'})` : 'user-mode networking';
+  console.log(`Lab '${s.lab}' on ${s.connection}: ${s.machines.length} machine${s.machines.length === 1 ? '' : 's'}, ${net}${s.tags.length ? `, tags: ${s.tags.join(', ')}` : ''}`);
+  if (s.machines.length) printTable([['VM', 'MACHINE', 'STATE'], ...s.machines.map((m) => [m.name, m.machine, m.state])]);
+  if (s.missing.length) console.log(`not created: ${s.missing.join(', ')} (run lab up)`);
+}
+
+async function runLab(c: Core, connection: string | undefined, args: string[], json: boolean): Promise<number> {
+  const [action, fileArg] = args;
+  const actions = ['up', 'start', 'stop', 'reset', 'down', 'status', 'validate', 'list'];
+  if (!action || !actions.includes(action)) throw new UsageError(`'lab' needs one of ${actions.join(', ')}`);
+  if (action === 'list') {
+    const labs = (await c.call('lab.list', { connection })) as LabSummary[];
+    if (json) console.log(JSON.stringify(labs, null, 2));
+    else if (!labs.length) console.log('No labs.');
+    else printTable([['LAB', 'MACHINES', 'RUNNING', 'NETWORK', 'TAGS'], ...labs.map((l) => [l.name, String(l.machines), String(l.running), l.network ?? '-', l.tags.join(',') || '-'])]);
+    return 0;
+  }
+  if (!fileArg) throw new UsageError(`'lab ${action}' needs a lab file: lab ${action} FILE`);
+  const file = path.resolve(fileArg);
+  const out = (v: unknown, text: () => void): void => (json ? console.log(JSON.stringify(v, null, 2)) : text());
+  switch (action) {
+    case 'validate': {
+      const v = (await c.call('lab.validate', { connection, file })) as LabValidation;
+      if (json) console.log(JSON.stringify(v, null, 2));
+      else if (v.ok) {
+        console.log(`${fileArg}: ok — lab '${v.lab!.name}': ${v.lab!.vms.map((m) => m.name).join(', ')}`);
+        for (const w of v.warnings) console.log(`warning: ${w}`);
+      }
+      if (!v.ok) {
+        for (const e of v.errors) process.stderr.write(`virtdesk: ${e.text}\n`);
+        return 1;
+      }
+      return 0;
+    }
+    case 'up': {
+      const r = (await c.call('lab.up', { connection, file })) as LabUpResult;
+      out(r, () => {
+        console.log(`Lab '${r.lab}' is up in ${(r.ms / 1000).toFixed(1)} s: ${r.created.length} created, ${r.existing.length} already there.`);
+        printLabStatus(r);
+        for (const w of r.warnings) console.log(`warning: ${w}`);
+      });
+      return 0;
+    }
+    case 'down': {
+      const r = (await c.call('lab.down', { connection, file })) as LabDownResult;
+      out(r, () => {
+        console.log(`Lab '${r.lab}' is down: removed ${r.removedVms.length} VM${r.removedVms.length === 1 ? '' : 's'}, ${r.removedVolumes.length} overlay${r.removedVolumes.length === 1 ? '' : 's'}${r.removedNetwork ? `, network ${r.removedNetwork}` : ''}.`);
+        for (const p of r.problems) console.log(`problem: ${p}`);
+      });
+      return r.problems.length ? 1 : 0;
+    }
+    default: {
+      const method = `lab.${action}` as 'lab.start' | 'lab.stop' | 'lab.status' | 'lab.reset';
+      const r = (await c.call(method, { connection, file })) as LabStatus & { ms?: number };
+      out(r, () => {
+        if (action === 'reset') console.log(`Lab '${r.lab}' is back to its baseline (${((r.ms ?? 0) / 1000).toFixed(1)} s).`);
+        printLabStatus(r);
+      });
+      return 0;
+    }
+  }
+}
+
 async function run(argv: string[], core: () => Core): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -93,6 +206,10 @@ async function run(argv: string[], core: () => Core): Promise<number> {
       json: { type: 'boolean', default: false },
       inactive: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      linked: { type: 'boolean', default: false },
+      external: { type: 'boolean', default: false },
+      'no-memory': { type: 'boolean', default: false },
+      description: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -134,6 +251,22 @@ async function run(argv: string[], core: () => Core): Promise<number> {
     }
     case 'console':
       return runConsole(c, connection, needName(positionals, command), values.force);
+    case 'snapshot':
+      return runSnapshot(c, connection, positionals.slice(1), { json: values.json, description: values.description, noMemory: values['no-memory'], external: values.external });
+    case 'clone': {
+      const [, name, newName] = positionals;
+      if (!name || !newName) throw new UsageError("'clone' needs the VM's name and the new name: clone NAME NEWNAME [--linked]");
+      const r = (await c.call('vm.clone', { connection, vm: { name }, name: newName, mode: values.linked ? 'linked' : 'full' })) as CloneResult;
+      if (values.json) console.log(JSON.stringify(r, null, 2));
+      else {
+        const what = r.mode === 'linked' ? `linked clone (${r.disks.length} overlay${r.disks.length === 1 ? '' : 's'}; '${name}' is now a template)` : `full clone (${r.disks.length} disk${r.disks.length === 1 ? '' : 's'} copied)`;
+        console.log(`Cloned '${name}' to '${r.vm.name}': ${what} in ${(r.ms / 1000).toFixed(1)} s.`);
+        for (const w of r.warnings) console.log(`warning: ${w}`);
+      }
+      return 0;
+    }
+    case 'lab':
+      return runLab(c, connection, positionals.slice(1), values.json);
     default: {
       const action = LIFECYCLE[command];
       if (!action) throw new UsageError(`unknown command '${command}'`);

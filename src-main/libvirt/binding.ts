@@ -181,6 +181,92 @@ export class Domain extends Handle {
   openGraphicsFd(index = 0, flags = 0): number {
     return check(lv.virDomainOpenGraphicsFD(this.ptr, index, flags), this.op('open graphics of'));
   }
+
+  // ---- metadata ----
+  /**
+   * The domain's metadata of a VIR_DOMAIN_METADATA_* type (0 description, 1 title, 2 element
+   * in namespace `uri`), or null when it has none. flags: VIR_DOMAIN_AFFECT_* (2 = config).
+   */
+  metadata(type: number, uri: string | null, flags = 0): string | null {
+    const s = lv.virDomainGetMetadata(this.ptr, type, uri, flags) as string | null;
+    if (s !== null) return s;
+    const e = lastError(this.op('get metadata of'));
+    if (e.code === VIR_ERR_NO_DOMAIN_METADATA) return null;
+    throw e;
+  }
+  /** Sets (or with null removes) metadata; for type 2 `key` is the namespace prefix libvirt writes. */
+  setMetadata(type: number, metadata: string | null, key: string | null, uri: string | null, flags = 0): void {
+    check(lv.virDomainSetMetadata(this.ptr, type, metadata, key, uri, flags), this.op('set metadata of'));
+  }
+
+  // ---- snapshots ----
+  snapshots(flags = 0): DomainSnapshot[] {
+    const domainName = this.name;
+    return listAll(lv.virDomainListAllSnapshots, this.ptr, flags, this.op('list snapshots of')).map((p) => new DomainSnapshot(p, domainName));
+  }
+  snapshot(name: string): DomainSnapshot {
+    const p = lv.virDomainSnapshotLookupByName(this.ptr, name, 0) as Ptr | null;
+    return new DomainSnapshot(checkPtr(p, () => `find snapshot '${name}' of domain '${this.name}'`), this.name);
+  }
+  /** virDomainSnapshotCreateXML; flags VIR_DOMAIN_SNAPSHOT_CREATE_* (16 disk only, 128 atomic). */
+  createSnapshot(xml: string, flags = 0): DomainSnapshot {
+    const p = lv.virDomainSnapshotCreateXML(this.ptr, xml, flags) as Ptr | null;
+    return new DomainSnapshot(checkPtr(p, this.op('create a snapshot of')), this.name);
+  }
+}
+
+/** VIR_ERR_NO_DOMAIN_SNAPSHOT: also what virDomainSnapshotGetParent reports for a root. */
+const VIR_ERR_NO_DOMAIN_SNAPSHOT = 72;
+/** VIR_ERR_NO_DOMAIN_METADATA: the requested metadata does not exist. */
+const VIR_ERR_NO_DOMAIN_METADATA = 80;
+
+export class DomainSnapshot extends Handle {
+  /** `domainName` is captured at lookup so error messages need no call on a closed domain. */
+  constructor(ptr: Ptr, readonly domainName: string) {
+    super(ptr, 'domain snapshot');
+  }
+  protected free(p: Ptr): void {
+    lv.virDomainSnapshotFree(p);
+  }
+  /** Borrowed string inside the handle: never freed by us. */
+  get name(): string {
+    return lv.virDomainSnapshotGetName(this.ptr) as string;
+  }
+  private op(what: string): () => string {
+    return () => `${what} snapshot '${this.name}' of domain '${this.domainName}'`;
+  }
+  xml(flags = 0): string {
+    return checkPtr(lv.virDomainSnapshotGetXMLDesc(this.ptr, flags), this.op('get XML of')) as unknown as string;
+  }
+  /** The parent's name, or null for a root snapshot. */
+  parentName(): string | null {
+    const p = lv.virDomainSnapshotGetParent(this.ptr, 0) as Ptr | null;
+    if (!p) {
+      const e = lastError(this.op('get the parent of'));
+      if (e.code === VIR_ERR_NO_DOMAIN_SNAPSHOT) return null;
+      throw e;
+    }
+    const parent = new DomainSnapshot(p, this.domainName);
+    try {
+      return parent.name;
+    } finally {
+      parent.close();
+    }
+  }
+  isCurrent(): boolean {
+    return check(lv.virDomainSnapshotIsCurrent(this.ptr, 0), () => `check whether snapshot '${this.name}' of domain '${this.domainName}' is current`) === 1;
+  }
+  hasMetadata(): boolean {
+    return check(lv.virDomainSnapshotHasMetadata(this.ptr, 0), () => `check whether snapshot '${this.name}' of domain '${this.domainName}' has metadata`) === 1;
+  }
+  /** flags: VIR_DOMAIN_SNAPSHOT_REVERT_* (1 running, 2 paused, 4 force). */
+  revert(flags = 0): void {
+    check(lv.virDomainRevertToSnapshot(this.ptr, flags), this.op('revert to'));
+  }
+  /** flags: VIR_DOMAIN_SNAPSHOT_DELETE_* (1 children, 2 metadata only, 4 children only). */
+  delete(flags = 0): void {
+    check(lv.virDomainSnapshotDelete(this.ptr, flags), this.op('delete'));
+  }
 }
 
 export class Stream extends Handle {
@@ -271,6 +357,11 @@ export class StoragePool extends Handle {
   }
   createVolume(xml: string, flags = 0): StorageVol {
     return new StorageVol(checkPtr(lv.virStorageVolCreateXML(this.ptr, xml, flags), this.op('create a volume in')));
+  }
+  /** A new volume initialized with a copy of `source` (virStorageVolCreateXMLFrom; converts formats as the XML asks). */
+  createVolumeFrom(xml: string, source: StorageVol, flags = 0): StorageVol {
+    const p = lv.virStorageVolCreateXMLFrom(this.ptr, xml, source.ptr, flags) as Ptr | null;
+    return new StorageVol(checkPtr(p, () => `copy volume '${source.name}' into storage pool '${this.name}'`));
   }
 }
 

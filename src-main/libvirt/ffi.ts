@@ -11,7 +11,7 @@ import koffi from 'koffi';
 const lib = koffi.load('libvirt.so.0');
 
 // Opaque handle types.
-for (const name of ['virConnect', 'virDomain', 'virStoragePool', 'virStorageVol', 'virNetwork', 'virStream']) {
+for (const name of ['virConnect', 'virDomain', 'virStoragePool', 'virStorageVol', 'virNetwork', 'virStream', 'virDomainSnapshot']) {
   koffi.pointer(`${name}Ptr`, koffi.opaque(name));
 }
 
@@ -166,6 +166,24 @@ export const lv = fns({
   virDomainSendKey:
     'int virDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime, uint32_t *keycodes, int nkeycodes, unsigned int flags)',
 
+  // domain metadata (virDomainGetMetadata: the caller frees the string)
+  virDomainSetMetadata:
+    'int virDomainSetMetadata(virDomainPtr dom, int type, const char *metadata, const char *key, const char *uri, unsigned int flags)',
+  virDomainGetMetadata: 'char *! virDomainGetMetadata(virDomainPtr dom, int type, const char *uri, unsigned int flags)',
+
+  // domain snapshots (names are borrowed; the XML is the caller's to free; each handle is freed once)
+  virDomainSnapshotCreateXML: 'virDomainSnapshotPtr virDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flags)',
+  virDomainListAllSnapshots: 'int virDomainListAllSnapshots(virDomainPtr dom, _Out_ void **snaps, unsigned int flags)',
+  virDomainSnapshotLookupByName: 'virDomainSnapshotPtr virDomainSnapshotLookupByName(virDomainPtr dom, const char *name, unsigned int flags)',
+  virDomainSnapshotGetName: 'const char *virDomainSnapshotGetName(virDomainSnapshotPtr snap)',
+  virDomainSnapshotGetXMLDesc: 'char *! virDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap, unsigned int flags)',
+  virDomainSnapshotGetParent: 'virDomainSnapshotPtr virDomainSnapshotGetParent(virDomainSnapshotPtr snap, unsigned int flags)',
+  virDomainSnapshotIsCurrent: 'int virDomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags)',
+  virDomainSnapshotHasMetadata: 'int virDomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags)',
+  virDomainRevertToSnapshot: 'int virDomainRevertToSnapshot(virDomainSnapshotPtr snap, unsigned int flags)',
+  virDomainSnapshotDelete: 'int virDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags)',
+  virDomainSnapshotFree: 'int virDomainSnapshotFree(virDomainSnapshotPtr snap)',
+
   // streams
   virStreamNew: 'virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags)',
   virStreamRecv: 'int virStreamRecv(virStreamPtr st, _Out_ uint8_t *data, size_t nbytes)',
@@ -205,6 +223,8 @@ export const lv = fns({
   virStorageVolGetInfo: 'int virStorageVolGetInfo(virStorageVolPtr vol, _Out_ virStorageVolInfo *info)',
   virStorageVolGetXMLDesc: 'char *! virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags)',
   virStorageVolCreateXML: 'virStorageVolPtr virStorageVolCreateXML(virStoragePoolPtr pool, const char *xml, unsigned int flags)',
+  virStorageVolCreateXMLFrom:
+    'virStorageVolPtr virStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml, virStorageVolPtr clonevol, unsigned int flags)',
   virStorageVolDelete: 'int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags)',
   virStorageVolResize: 'int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags)',
 

@@ -11,6 +11,7 @@ type Result<M extends HostMethod> = ReturnType<HostApi[M]>;
 const SLOW_METHODS: ReadonlySet<HostMethod> = new Set<HostMethod>([
   'startDomain', 'managedSaveDomain', 'shutdownDomain', 'destroyDomain', 'createVolume', 'deleteVolume', 'resizeVolume',
   'screenshot', 'definePool', 'startPool', 'refreshPool', 'startNetwork', 'undefineDomain',
+  'createSnapshot', 'revertSnapshot', 'deleteSnapshot',
 ]);
 
 export interface HostClientOptions {

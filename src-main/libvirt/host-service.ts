@@ -5,10 +5,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, ConnectCloseCallback, StreamEventCallback } from './ffi';
-import { Connection, Domain, STATS, Stream, closeAll, lastError } from './binding';
+import { Connection, Domain, STATS, Stream, closeAll, lastError, type DomainSnapshot } from './binding';
 import { registerEventLoop, stopEventLoop } from './event-loop';
 import { LibvirtError } from './errors';
-import { LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type DomainXmlRecord, type HostApi, type HostEvent, type PoolSummary, type NetworkSummary, type VolumeSummary } from './protocol';
+import {
+  LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type DomainXmlRecord, type HostApi, type HostEvent, type MetadataType, type PoolSummary,
+  type NetworkSummary, type SnapshotCreateOptions, type SnapshotDeleteOptions, type SnapshotRecord, type SnapshotRevertOptions, type VolumeSummary,
+} from './protocol';
 import type { StoragePool, StorageVol, Network } from './binding';
 
 const UNDEFINE = { MANAGED_SAVE: 1, SNAPSHOTS_METADATA: 2, NVRAM: 4, KEEP_NVRAM: 8, CHECKPOINTS_METADATA: 16, TPM: 32 };
@@ -20,6 +23,12 @@ const STREAM_WRITABLE = 2;
 const STREAM_ERROR = 4;
 const STREAM_HANGUP = 8;
 const CLOSE_REASONS = ['error', 'eof', 'keepalive', 'client'] as const;
+const METADATA_TYPE: Record<MetadataType, number> = { description: 0, title: 1, element: 2 };
+const AFFECT = { CURRENT: 0, LIVE: 1, CONFIG: 2 };
+const SNAPSHOT_CREATE = { DISK_ONLY: 16, ATOMIC: 128 };
+const SNAPSHOT_LIST_TOPOLOGICAL = 1 << 10; // parents before children (libvirt-domain-snapshot.h)
+const SNAPSHOT_REVERT = { RUNNING: 1, PAUSED: 2, FORCE: 4 };
+const SNAPSHOT_DELETE = { CHILDREN: 1, METADATA_ONLY: 2 };
 
 type Emit = (event: HostEvent) => void;
 
@@ -408,9 +417,19 @@ export class HostService implements HostApi {
       }
     });
   }
-  createVolume(pool: string, xml: string) {
+  createVolume(pool: string, xml: string, o: { from?: { path: string } } = {}) {
     return this.withPool(pool, (p) => {
-      const v = p.createVolume(xml);
+      let v: StorageVol;
+      if (o.from) {
+        const source = this.conn.volumeByPath(o.from.path);
+        try {
+          v = p.createVolumeFrom(xml, source);
+        } finally {
+          source.close();
+        }
+      } else {
+        v = p.createVolume(xml);
+      }
       try {
         return this.volumeSummary(v);
       } finally {
@@ -449,6 +468,63 @@ export class HostService implements HostApi {
     } finally {
       closeAll(doms);
     }
+  }
+
+  // ---- metadata ----
+  domainMetadata(ref: DomainRef, o: { type: MetadataType; uri?: string; inactive?: boolean }) {
+    return this.withDomain(ref, (d) => d.metadata(METADATA_TYPE[o.type], o.type === 'element' ? o.uri ?? null : null, o.inactive ? AFFECT.CONFIG : AFFECT.CURRENT));
+  }
+  setDomainMetadata(ref: DomainRef, o: { type: MetadataType; value: string | null; key?: string; uri?: string; live?: boolean; config?: boolean }) {
+    const flags = (o.live ? AFFECT.LIVE : 0) | (o.config ? AFFECT.CONFIG : 0);
+    const element = o.type === 'element';
+    this.withDomain(ref, (d) => d.setMetadata(METADATA_TYPE[o.type], o.value, element ? o.key ?? null : null, element ? o.uri ?? null : null, flags));
+  }
+
+  // ---- snapshots ----
+  private snapshotRecord(s: DomainSnapshot): SnapshotRecord {
+    return { name: s.name, xml: s.xml(), parent: s.parentName(), current: s.isCurrent(), hasMetadata: s.hasMetadata() };
+  }
+  private withSnapshot<T>(ref: DomainRef, name: string, fn: (s: DomainSnapshot) => T): T {
+    return this.withDomain(ref, (d) => {
+      const s = d.snapshot(name);
+      try {
+        return fn(s);
+      } finally {
+        s.close();
+      }
+    });
+  }
+  listSnapshots(ref: DomainRef) {
+    return this.withDomain(ref, (d) => {
+      const snaps = d.snapshots(SNAPSHOT_LIST_TOPOLOGICAL);
+      try {
+        return snaps.map((s) => this.snapshotRecord(s));
+      } finally {
+        closeAll(snaps);
+      }
+    });
+  }
+  snapshotInfo(ref: DomainRef, name: string) {
+    return this.withSnapshot(ref, name, (s) => this.snapshotRecord(s));
+  }
+  createSnapshot(ref: DomainRef, xml: string, o: SnapshotCreateOptions = {}) {
+    const flags = (o.diskOnly ? SNAPSHOT_CREATE.DISK_ONLY : 0) | (o.atomic ? SNAPSHOT_CREATE.ATOMIC : 0);
+    return this.withDomain(ref, (d) => {
+      const s = d.createSnapshot(xml, flags);
+      try {
+        return this.snapshotRecord(s);
+      } finally {
+        s.close();
+      }
+    });
+  }
+  revertSnapshot(ref: DomainRef, name: string, o: SnapshotRevertOptions = {}) {
+    const flags = (o.running ? SNAPSHOT_REVERT.RUNNING : 0) | (o.paused ? SNAPSHOT_REVERT.PAUSED : 0) | (o.force ? SNAPSHOT_REVERT.FORCE : 0);
+    this.withSnapshot(ref, name, (s) => s.revert(flags));
+  }
+  deleteSnapshot(ref: DomainRef, name: string, o: SnapshotDeleteOptions = {}) {
+    const flags = (o.children ? SNAPSHOT_DELETE.CHILDREN : 0) | (o.metadataOnly ? SNAPSHOT_DELETE.METADATA_ONLY : 0);
+    this.withSnapshot(ref, name, (s) => s.delete(flags));
   }
 
   // ---- networks ----

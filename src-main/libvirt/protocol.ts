@@ -103,6 +103,40 @@ export interface NetworkSummary {
   autostart: boolean;
 }
 
+/** One snapshot of a domain, as libvirt reports it (the XML is parsed on the main side). */
+export interface SnapshotRecord {
+  name: string;
+  /** virDomainSnapshotGetXMLDesc: <domainsnapshot> with state, creation time, memory, disks. */
+  xml: string;
+  /** virDomainSnapshotGetParent; null for a root. */
+  parent: string | null;
+  current: boolean;
+  hasMetadata: boolean;
+}
+
+export interface SnapshotCreateOptions {
+  /** VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY: disks only, no memory (external snapshots of a running VM without memory). */
+  diskOnly?: boolean;
+  /** VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC: all disks or nothing. */
+  atomic?: boolean;
+}
+
+export interface SnapshotRevertOptions {
+  /** Run (or pause) after the revert whatever state the snapshot recorded. */
+  running?: boolean;
+  paused?: boolean;
+  /** VIR_DOMAIN_SNAPSHOT_REVERT_FORCE: allow risky reverts libvirt otherwise refuses. */
+  force?: boolean;
+}
+
+export interface SnapshotDeleteOptions {
+  children?: boolean;
+  metadataOnly?: boolean;
+}
+
+/** VIR_DOMAIN_METADATA_*: description, title, or an XML element in a namespace of its own. */
+export type MetadataType = 'description' | 'title' | 'element';
+
 /** Every method a host process answers. Results are plain data. */
 export interface HostApi {
   connectionInfo(): ConnectionInfo;
@@ -150,7 +184,12 @@ export interface HostApi {
   setPoolAutostart(name: string, on: boolean): void;
   poolXml(name: string): string;
   listVolumes(pool: string): VolumeSummary[];
-  createVolume(pool: string, xml: string): VolumeSummary;
+  /**
+   * Creates a volume from XML; with `from` the new volume is a copy of the volume at that path
+   * (virStorageVolCreateXMLFrom: full clones; the XML's format decides the copy's format). A
+   * copy can take minutes: it is an option of this method so it keeps createVolume's long timeout.
+   */
+  createVolume(pool: string, xml: string, o?: { from?: { path: string } }): VolumeSummary;
   deleteVolume(pool: string, name: string): void;
   volumeInfo(pool: string, name: string): VolumeSummary;
   resizeVolume(pool: string, name: string, capacityBytes: number): void;
@@ -161,6 +200,23 @@ export interface HostApi {
    * chains) and, for running persistent domains, also the inactive definition.
    */
   allDomainXml(): DomainXmlRecord[];
+
+  /** Metadata of a domain (virDomainGetMetadata); null when it has none. `inactive`: the persistent definition. */
+  domainMetadata(ref: DomainRef, o: { type: MetadataType; uri?: string; inactive?: boolean }): string | null;
+  /**
+   * Sets or (value null) removes metadata (virDomainSetMetadata). For 'element' give the element
+   * XML, the namespace `uri` and the prefix `key` libvirt writes. Neither live nor config: the
+   * current state (VIR_DOMAIN_AFFECT_CURRENT).
+   */
+  setDomainMetadata(ref: DomainRef, o: { type: MetadataType; value: string | null; key?: string; uri?: string; live?: boolean; config?: boolean }): void;
+
+  /** Every snapshot of a domain (virDomainListAllSnapshots), parents before children. */
+  listSnapshots(ref: DomainRef): SnapshotRecord[];
+  snapshotInfo(ref: DomainRef, name: string): SnapshotRecord;
+  /** virDomainSnapshotCreateXML with a <domainsnapshot> document. */
+  createSnapshot(ref: DomainRef, xml: string, o?: SnapshotCreateOptions): SnapshotRecord;
+  revertSnapshot(ref: DomainRef, name: string, o?: SnapshotRevertOptions): void;
+  deleteSnapshot(ref: DomainRef, name: string, o?: SnapshotDeleteOptions): void;
 
   listNetworks(): NetworkSummary[];
   defineNetwork(xml: string): NetworkSummary;
@@ -218,6 +274,13 @@ export const HOST_METHODS = [
   'resizeVolume',
   'volumeXml',
   'allDomainXml',
+  'domainMetadata',
+  'setDomainMetadata',
+  'listSnapshots',
+  'snapshotInfo',
+  'createSnapshot',
+  'revertSnapshot',
+  'deleteSnapshot',
   'listNetworks',
   'defineNetwork',
   'startNetwork',

@@ -1,6 +1,7 @@
 // Reads what the UI shows about a VM from its domain XML.
 import type { VmDetails, VmDisk, VmNic } from '../api/contract';
 import { asArray, attr, parseXml, text, type XmlNode } from './parse';
+import { readMetadataNode } from './virtdesk-meta';
 
 export type DomainXmlSummary = Omit<VmDetails, 'connection' | 'uuid' | 'name' | 'id' | 'state' | 'persistent' | 'autostart' | 'hasManagedSave' | 'vcpus' | 'memoryKiB' | 'maxMemoryKiB'>;
 
@@ -24,6 +25,25 @@ export function shortOsId(id: string): string {
   const parts = id.replace(/^[a-z]+:\/\/[^/]+\//i, '').split('/').filter(Boolean);
   if (parts.length >= 2) return `${parts[parts.length - 2]}${parts[parts.length - 1]}`;
   return parts[0] ?? id;
+}
+
+/**
+ * Lab and tags of the domains summarized so far, by UUID: the core's vm.list path keeps only
+ * the OS of each summary (core.ts caches `.os`), so toVmSummary (connection-manager.ts) looks
+ * the lab and tags up here. Bounded; refreshed whenever a domain's XML is summarized again
+ * (the core does so after every 'defined' event).
+ */
+const labTagsByUuid = new Map<string, { lab?: string; tags?: string[] }>();
+const LAB_TAGS_MAX = 10_000;
+
+export function labTagsOf(uuid: string): { lab?: string; tags?: string[] } {
+  return labTagsByUuid.get(uuid) ?? {};
+}
+
+function labAndTags(metadata: unknown): { lab?: string; tags?: string[] } {
+  const meta = readMetadataNode(metadata);
+  if (!meta) return {};
+  return { ...(meta.lab ? { lab: meta.lab.name } : {}), ...(meta.tags.length ? { tags: meta.tags } : {}) };
 }
 
 export function summarizeDomainXml(xml: string): DomainXmlSummary {
@@ -54,7 +74,17 @@ export function summarizeDomainXml(xml: string): DomainXmlSummary {
     const port = Number(attr(g, 'port'));
     return { type: attr(g, 'type') ?? 'unknown', port: Number.isFinite(port) && port > 0 ? port : undefined, listen: attr(g, 'listen') };
   });
+  const lt = labAndTags(dom.metadata);
+  const uuid = text(dom.uuid);
+  if (uuid) {
+    labTagsByUuid.delete(uuid);
+    if (lt.lab || lt.tags) {
+      if (labTagsByUuid.size >= LAB_TAGS_MAX) labTagsByUuid.delete(labTagsByUuid.keys().next().value!);
+      labTagsByUuid.set(uuid, lt);
+    }
+  }
   return {
+    ...lt,
     title: text(dom.title),
     description: text(dom.description),
     domainType: attr(dom, 'type') ?? 'unknown',

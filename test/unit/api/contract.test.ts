@@ -32,6 +32,22 @@ const BAD: Record<MethodName, { input: unknown; field: string }> = {
   'console.endpoint': { input: { wsBase: 'x' }, field: 'wsBase' },
   'vm.sendKeys': { input: { vm: { name: 'a' }, keys: ['KEY_CTRL'] }, field: 'keys' },
   ...CREATE_BAD,
+  'snapshot.list': { input: { vm: { name: '' } }, field: 'vm' },
+  'snapshot.create': { input: { vm: { name: 'a' }, name: 'has space' }, field: 'name' },
+  'snapshot.revert': { input: { vm: { name: 'a' }, name: 'a\nb' }, field: 'name' },
+  'snapshot.delete': { input: { vm: { name: 'a' } }, field: 'name' },
+  'snapshot.capabilities': { input: { vm: { uuid: 'x' } }, field: 'vm' },
+  'vm.clone': { input: { vm: { name: 'a' }, name: 'b', mode: 'shallow' }, field: 'mode' },
+  'vm.linkedClones': { input: {}, field: 'vm' },
+  'vm.templateInfo': { input: { vm: { name: 'a' }, extra: true }, field: 'extra' },
+  'lab.validate': { input: { file: 'relative.lab.yaml' }, field: 'file' },
+  'lab.up': { input: { file: '/a.lab.yaml', text: 'name: x' }, field: 'file' },
+  'lab.start': { input: { name: 'bad name!' }, field: 'name' },
+  'lab.stop': { input: {}, field: 'file' },
+  'lab.status': { input: { name: 'x'.repeat(25) }, field: 'name' },
+  'lab.reset': { input: { file: '/a.lab.yaml', name: 'a' }, field: 'file' },
+  'lab.down': { input: { name: '-lead' }, field: 'name' },
+  'lab.list': { input: { connection: 'nope' }, field: 'connection' },
 };
 
 describe('contract input validation', () => {

@@ -1,0 +1,123 @@
+// Handlers of contract-labs.ts: snapshots, clones and templates, lab files. Inputs arrive parsed
+// by the contract's schemas. Mutations run one at a time per connection.
+import type { LibvirtHostClient } from '../libvirt/host-client';
+import { cloneVm, templateInfo } from '../clones/clone';
+import { LabFileError } from '../labs/lab-file';
+import { labDown, labFileApiError, labReset, labStart, labStatus, labStop, labUp, listLabs, readLabSource, validateLab, type LabContext } from '../labs/labs';
+import { capabilitiesOf, createSnapshot, deleteSnapshot, listSnapshots, revertSnapshot } from '../snapshots/snapshots';
+import { isLocalConnection } from './create-handlers';
+import type { LabEventMap, LabMethodName, LabMethodParsed, LabMethodResult } from './contract-labs';
+
+export type LabEvent = { [K in keyof LabEventMap]: { type: K } & LabEventMap[K] }[keyof LabEventMap];
+
+export interface LabHandlerDeps {
+  /** A connected client for a URI (or the default connection): ConnectionManager.client. */
+  client(uri?: string): Promise<{ uri: string; client: LibvirtHostClient }>;
+  /** Receives vm.cloneProgress (optional: the core does not wire it yet, see LabEventMap). */
+  emit?: (event: LabEvent) => void;
+}
+
+export type LabHandlers = { [M in LabMethodName]: (input: LabMethodParsed<M>) => Promise<LabMethodResult<M>> };
+
+export function labHandlers(deps: LabHandlerDeps): LabHandlers {
+  const locks = new Map<string, Promise<unknown>>();
+  /** One mutation per connection at a time (a lab up and a clone must not pick the same names). */
+  const locked = <T>(uri: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(uri) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    locks.set(uri, tail);
+    void tail.then(() => {
+      if (locks.get(uri) === tail) locks.delete(uri);
+    });
+    return run;
+  };
+  const ctxOf = async (connection?: string): Promise<LabContext> => {
+    const c = await deps.client(connection);
+    return { uri: c.uri, client: c.client, local: isLocalConnection(c.uri) };
+  };
+  /** Lab file problems become INVALID_INPUT on 'file' with the line ("lab.yaml:7: …"). */
+  const fileErrors = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof LabFileError) throw labFileApiError(e);
+      throw e;
+    }
+  };
+  /** The lab a labRef input names: its file (parsed) or its name. */
+  const labOf = async (i: { file?: string; name?: string }) => {
+    if (i.name) return { name: i.name, parsed: undefined };
+    const parsed = await readLabSource({ file: i.file });
+    return { name: parsed.lab.name, parsed };
+  };
+  const labAction = <R>(fn: (ctx: LabContext, lab: string, parsed?: Awaited<ReturnType<typeof readLabSource>>) => Promise<R>, mutates: boolean) =>
+    (i: { connection?: string; file?: string; name?: string }): Promise<R> =>
+      fileErrors(async () => {
+        const ctx = await ctxOf(i.connection);
+        const { name, parsed } = await labOf(i);
+        return mutates ? locked(ctx.uri, () => fn(ctx, name, parsed)) : fn(ctx, name, parsed);
+      });
+
+  return {
+    'snapshot.list': async (i) => {
+      const { client } = await deps.client(i.connection);
+      return listSnapshots(client.api, i.vm);
+    },
+    'snapshot.create': async (i) => {
+      const { uri, client } = await deps.client(i.connection);
+      return locked(uri, () => createSnapshot(client, i.vm, { name: i.name, description: i.description, memory: i.memory, external: i.external }));
+    },
+    'snapshot.revert': async (i) => {
+      const { uri, client } = await deps.client(i.connection);
+      return locked(uri, () => revertSnapshot(client, i.vm, i.name));
+    },
+    'snapshot.delete': async (i) => {
+      const { uri, client } = await deps.client(i.connection);
+      return locked(uri, () => deleteSnapshot(client, i.vm, i.name));
+    },
+    'snapshot.capabilities': async (i) => {
+      const { client } = await deps.client(i.connection);
+      return capabilitiesOf(client, i.vm);
+    },
+
+    'vm.clone': async (i) => {
+      const ctx = await ctxOf(i.connection);
+      const source = 'name' in i.vm ? i.vm.name : i.vm.uuid;
+      const emit = deps.emit;
+      return locked(ctx.uri, () =>
+        cloneVm({
+          api: ctx.client.api,
+          uri: ctx.uri,
+          local: ctx.local,
+          vm: i.vm,
+          name: i.name,
+          mode: i.mode,
+          ...(emit ? { onProgress: (p: { done: number; total: number }) => emit({ type: 'vm.cloneProgress', connection: ctx.uri, vm: source, name: i.name, ...p }) } : {}),
+        }),
+      );
+    },
+    'vm.linkedClones': async (i) => {
+      const { client } = await deps.client(i.connection);
+      return (await templateInfo(client.api, i.vm)).linkedClones;
+    },
+    'vm.templateInfo': async (i) => {
+      const { client } = await deps.client(i.connection);
+      return templateInfo(client.api, i.vm);
+    },
+
+    'lab.validate': async (i) => validateLab(await ctxOf(i.connection), i),
+    'lab.up': async (i) =>
+      fileErrors(async () => {
+        const ctx = await ctxOf(i.connection);
+        const parsed = await readLabSource(i);
+        return locked(ctx.uri, () => labUp(ctx, parsed));
+      }),
+    'lab.start': labAction(labStart, true),
+    'lab.stop': labAction(labStop, true),
+    'lab.status': labAction(labStatus, false),
+    'lab.reset': labAction(labReset, true),
+    'lab.down': labAction((ctx, lab) => labDown(ctx, lab), true),
+    'lab.list': async (i) => listLabs(await ctxOf(i.connection)),
+  };
+}

@@ -1,0 +1,696 @@
+// Lab operations over one connection: check a lab file against the host (nothing created on any
+// problem), bring it up (network → one linked clone per machine → start; idempotent; rolled back
+// on failure), start/stop/status, reset to baseline (fresh overlays) and down.
+//
+// A lab's VMs are found ONLY by Virtdesk's metadata (<virtdesk:lab name=…>), never by name; each
+// records its overlays (pool, volume, path) and their base. The lab network has a UUID derived
+// from the lab name: a network with the lab's name but another UUID is not the lab's.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiError } from '../api/contract';
+import type { LabDownResult, LabMachineState, LabResetResult, LabStatus, LabSummary, LabUpResult, LabValidation } from '../api/contract-labs';
+import type { LibvirtHostClient } from '../libvirt/host-client';
+import { LibvirtError } from '../libvirt/errors';
+import type { DomainSummary, DomainXmlRecord, NetworkSummary } from '../libvirt/protocol';
+import { evaluateHost } from '../host/virt-check';
+import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
+import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
+import { diskUsage } from '../storage/usage';
+import type { DiskBus } from '../xml/build-domain';
+import { buildLabNetworkXml } from '../xml/build-lab-network';
+import { buildOverlayVolumeXml, cloneVolumeName } from '../xml/build-overlay';
+import { readDomainCaps } from '../xml/create-caps';
+import { readDomainXml, readNetworkXml } from '../xml/read-domain';
+import type { VirtdeskDiskMeta, VirtdeskMeta } from '../xml/virtdesk-meta';
+import { dependentsOf, markTemplate, recordMeta, removeDomain, unmarkTemplate, writableDisks } from '../clones/clone';
+import { dropLabsPoolIfEmpty, ensureLabsPool, indexFor, volumeFacts, type Api } from '../clones/storage';
+import { buildLabDomainXml } from './lab-domain';
+import { LabFileError, intToIp, ipToInt, labNetworkName, labNetworkUuid, parseLabText, type LabPath, type LabVm, type ParsedLab } from './lab-file';
+import type { LabFileIssue } from '../api/contract-labs';
+
+export interface LabContext {
+  uri: string;
+  client: LibvirtHostClient;
+  /** Files named in the lab are on this computer. */
+  local: boolean;
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const byName = (a: string, b: string): number => a.localeCompare(b, undefined, { numeric: true });
+
+// ---- reading the file ----
+export async function readLabSource(src: { file?: string; text?: string; fileName?: string }): Promise<ParsedLab> {
+  let text: string;
+  let label: string;
+  if (src.file !== undefined) {
+    label = path.basename(src.file);
+    try {
+      const st = await fs.stat(src.file);
+      if (!st.isFile()) throw new ApiError('INVALID_INPUT', `lab file '${src.file}' is not a file`, 'file');
+      if (st.size > 262_144) throw new ApiError('INVALID_INPUT', `lab file '${src.file}' is larger than 256 KiB`, 'file');
+      text = await fs.readFile(src.file, 'utf8');
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ApiError(code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_INPUT', code === 'ENOENT' ? `lab file '${src.file}' does not exist` : `lab file '${src.file}' cannot be read: ${errText(e)}`, 'file');
+    }
+  } else {
+    label = src.fileName ?? 'lab.yaml';
+    text = src.text ?? '';
+  }
+  const r = parseLabText(text, label);
+  if (!r.ok) throw new LabFileError(r.errors);
+  return r;
+}
+
+export function labFileApiError(e: LabFileError): ApiError {
+  return new ApiError('INVALID_INPUT', e.message, 'file');
+}
+
+// ---- host facts ----
+const domainTypes = new Map<string, { at: number; type: 'qemu' | 'kvm' }>();
+/** kvm only when libvirt lists it AND (locally) the host check says KVM really works; else qemu (TCG). */
+async function domainTypeFor(ctx: LabContext): Promise<'qemu' | 'kvm'> {
+  const cached = domainTypes.get(ctx.uri);
+  if (cached && Date.now() - cached.at < 60_000) return cached.type;
+  const api = ctx.client.api;
+  const kvm = readDomainCaps(await api.domainCapabilities({ virttype: 'kvm', arch: 'x86_64' }).catch(() => null));
+  let type: 'qemu' | 'kvm' = 'qemu';
+  if (kvm.domainType === 'kvm') {
+    if (!ctx.local) type = 'kvm';
+    else {
+      const info = await ctx.client.connect();
+      const probe: LibvirtProbe = {
+        uri: ctx.uri,
+        getLibVersion: async () => info.libVersion,
+        getVersion: async () => info.hypervisorVersion,
+        getCapabilities: () => api.capabilities(),
+        getDomainCapabilities: (t) => api.domainCapabilities({ virttype: t, arch: 'x86_64' }),
+        probeLxc: async () => ({ available: false }),
+      };
+      type = evaluateHost(await readHostFacts(probe)).verdict === 'kvm' ? 'kvm' : 'qemu';
+    }
+  }
+  domainTypes.set(ctx.uri, { at: Date.now(), type });
+  return type;
+}
+
+// ---- membership ----
+interface Member {
+  rec: DomainXmlRecord;
+  meta: VirtdeskMeta & { lab: NonNullable<VirtdeskMeta['lab']> };
+}
+
+function membersOf(records: DomainXmlRecord[], lab: string): Member[] {
+  const out: Member[] = [];
+  for (const rec of records) {
+    const meta = recordMeta(rec);
+    if (meta?.lab?.name === lab) out.push({ rec, meta: meta as Member['meta'] });
+  }
+  return out.sort((a, b) => byName(a.rec.name, b.rec.name));
+}
+
+function labNetworkOf(nets: NetworkSummary[], lab: string): NetworkSummary | undefined {
+  const uuid = labNetworkUuid(lab);
+  return nets.find((n) => n.uuid === uuid);
+}
+
+// ---- the plan: everything checked before anything is created ----
+interface BaseDisk {
+  target: string;
+  bus: DiskBus;
+  path: string;
+  format: 'qcow2' | 'raw';
+  capacity: number;
+  /** The pool holding the base (its overlays go there); null: the virtdesk-labs pool. */
+  pool: string | null;
+  poolPath: string | null;
+}
+
+interface LabPlan {
+  parsed: ParsedLab;
+  baseVm: { uuid: string; name: string } | null;
+  baseDisks: BaseDisk[];
+  /** The base VM's chipset (null: an image base). */
+  machine: 'q35' | 'pc' | null;
+  firmware: 'bios' | 'uefi';
+  osId: string | null;
+  domainType: 'qemu' | 'kvm';
+  existing: Member[];
+  toCreate: LabVm[];
+  network: { name: string; uuid: string; exists: boolean; active: boolean; mode: 'isolated' | 'nat'; ipv4: { address: string; prefix: number; dhcpStart: string; dhcpEnd: string } } | null;
+  warnings: string[];
+}
+
+class Issues {
+  readonly list: LabFileIssue[] = [];
+  constructor(private readonly parsed: ParsedLab) {}
+  add(p: LabPath, message: string): void {
+    this.list.push(this.parsed.issueAt(p, message));
+  }
+  throwIfAny(): void {
+    if (this.list.length) throw new LabFileError([...this.list].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)));
+  }
+}
+
+const BUSES: readonly DiskBus[] = ['virtio', 'sata', 'ide', 'scsi'];
+
+function subnetsOverlap(a: { address: string; prefix: number }, b: { address: string; prefix: number }): boolean {
+  const shared = Math.min(a.prefix, b.prefix);
+  const mask = shared === 0 ? 0 : (0xffffffff << (32 - shared)) >>> 0;
+  return ((ipToInt(a.address) & mask) >>> 0) === ((ipToInt(b.address) & mask) >>> 0);
+}
+
+/** A free 10.x.y.0/24 for a lab without ipv4: starts at a spot derived from the lab name. */
+export function pickSubnet(lab: string, taken: { address: string; prefix: number }[]): { address: string; prefix: number; dhcpStart: string; dhcpEnd: string } | null {
+  let h = 0;
+  for (const c of lab) h = (h * 31 + c.codePointAt(0)!) >>> 0;
+  for (let i = 0; i < 150 * 256; i++) {
+    const n = (h + i) % (150 * 256);
+    const net = ipToInt(`10.${100 + Math.floor(n / 256)}.${n % 256}.0`);
+    const cand = { address: intToIp(net + 1), prefix: 24 };
+    if (taken.some((t) => subnetsOverlap(t, cand))) continue;
+    return { ...cand, dhcpStart: intToIp(net + 100), dhcpEnd: intToIp(net + 200) };
+  }
+  return null;
+}
+
+function hostSubnets(): { address: string; prefix: number }[] {
+  const out: { address: string; prefix: number }[] = [];
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.family === 'IPv4' && a.cidr) out.push({ address: a.address, prefix: Number(a.cidr.split('/')[1]) });
+    }
+  }
+  return out;
+}
+
+async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
+  const api = ctx.client.api;
+  const lab = parsed.lab;
+  const issues = new Issues(parsed);
+  const warnings = [...parsed.warnings];
+  const [records, domains, nets] = await Promise.all([api.allDomainXml(), api.listDomains(), api.listNetworks()]);
+  const members = membersOf(records, lab.name);
+  const memberNames = new Set(members.map((m) => m.rec.name));
+
+  // Base.
+  let baseVm: LabPlan['baseVm'] = null;
+  let machine: 'q35' | 'pc' | null = null;
+  let firmware: 'bios' | 'uefi' = 'bios';
+  let osId: string | null = null;
+  const baseDisks: BaseDisk[] = [];
+  const candidates: { target: string; bus: DiskBus; path: string; format?: string }[] = [];
+  const systemQemu = ctx.local && /^qemu:\/\/\/system/.test(ctx.uri);
+  if (lab.base.vm !== undefined) {
+    const name = lab.base.vm;
+    const d = domains.find((x) => x.name === name);
+    const rec = records.find((r) => r.name === name);
+    if (!d || !rec) issues.add(['base', 'vm'], `no VM named '${name}' on ${ctx.uri}`);
+    else if (memberNames.has(name)) issues.add(['base', 'vm'], `'${name}' is a machine of this lab; the base must be a separate template VM`);
+    else if (d.id !== -1 || d.state !== 'shutoff') issues.add(['base', 'vm'], `VM '${name}' is ${d.state}: a lab base must be shut off (the machines' overlays need a disk that no longer changes)`);
+    else {
+      baseVm = { uuid: d.uuid, name };
+      const x = readDomainXml(rec.inactiveXml ?? rec.xml);
+      machine = x.machine && /q35/.test(x.machine) ? 'q35' : x.machine ? 'pc' : 'q35';
+      firmware = x.firmware;
+      osId = x.osId ?? null;
+      const disks = writableDisks(x.disks);
+      if (!disks.length) issues.add(['base', 'vm'], `VM '${name}' has no writable disk to base the lab on`);
+      for (const disk of disks) {
+        if (!disk.path || (disk.type !== 'file' && disk.type !== 'volume')) {
+          issues.add(['base', 'vm'], `disk ${disk.target} of VM '${name}' is a ${disk.type} disk: only file-based disks can be lab bases`);
+          continue;
+        }
+        candidates.push({ target: disk.target, bus: BUSES.includes(disk.bus as DiskBus) ? (disk.bus as DiskBus) : 'virtio', path: disk.path, format: disk.format });
+      }
+    }
+  } else {
+    candidates.push({ target: 'vda', bus: 'virtio', path: lab.base.image! });
+  }
+  const { pools, index } = await indexFor(api, candidates.map((c) => c.path));
+  const usage = diskUsage(records, index);
+  for (const c of candidates) {
+    const where: LabPath = lab.base.vm !== undefined ? ['base', 'vm'] : ['base', 'image'];
+    const facts = await volumeFacts(api, index, c.path).catch(() => null);
+    let format = c.format ?? facts?.format ?? undefined;
+    let capacity = facts?.ref.capacity;
+    if (ctx.local) {
+      try {
+        const info = await probeDiskImage(c.path, lab.base.vm !== undefined ? `disk ${c.target} of the base VM` : 'base image');
+        format = info.format;
+        capacity = info.virtualSizeBytes;
+      } catch (e) {
+        if (e instanceof FileCheckError) {
+          issues.add(where, e.message);
+          continue;
+        }
+        throw e;
+      }
+      if (systemQemu) {
+        const w = await qemuAccessWarning(c.path, 'base image');
+        if (w) warnings.push(w);
+      }
+    } else if (!facts) {
+      issues.add(where, `'${c.path}' is not a volume of a storage pool on ${ctx.uri}; on a remote host the base must be one (its size and format cannot be checked from here)`);
+      continue;
+    }
+    if (format !== 'qcow2' && format !== 'raw') {
+      issues.add(where, `'${c.path}' has format '${format ?? 'unknown'}'; a lab base must be qcow2 or raw`);
+      continue;
+    }
+    if (lab.base.image !== undefined) {
+      const writers = (usage.get(c.path) ?? []).filter((u) => u.direct && u.device === 'disk');
+      const running = writers.filter((u) => u.active);
+      if (running.length) {
+        issues.add(where, `'${c.path}' is the disk of running VM ${running.map((u) => `'${u.vm}'`).join(', ')}: a lab base must not change — shut it down first`);
+        continue;
+      }
+      if (writers.length) warnings.push(`the base image is also the disk of VM ${writers.map((u) => `'${u.vm}'`).join(', ')}: starting it changes the base under the lab's machines`);
+    }
+    const pool = facts ? pools.find((p) => p.name === facts.ref.pool) : undefined;
+    baseDisks.push({ target: c.target, bus: c.bus, path: c.path, format, capacity: capacity ?? 0, pool: pool?.name ?? null, poolPath: pool?.path ?? null });
+  }
+
+  // Boot files.
+  if (ctx.local) {
+    for (const [i, m] of lab.machines.entries()) {
+      if (!m.boot) continue;
+      for (const key of ['kernel', 'initrd'] as const) {
+        const file = m.boot[key];
+        if (!file) continue;
+        try {
+          await checkReadableFile(file, key);
+          if (systemQemu) {
+            const w = await qemuAccessWarning(file, key);
+            if (w) warnings.push(w);
+          }
+        } catch (e) {
+          if (e instanceof FileCheckError) issues.add(['machines', i, 'boot', key], e.message);
+          else throw e;
+        }
+      }
+    }
+  }
+
+  // Names: a VM of the lab's name that is not the lab's is a clash.
+  const toCreate: LabVm[] = [];
+  for (const vm of parsed.vms) {
+    if (memberNames.has(vm.name)) continue;
+    if (domains.some((d) => d.name === vm.name)) {
+      issues.add(['machines', vm.index, 'name'], `a VM named '${vm.name}' already exists and does not belong to lab '${lab.name}' — rename the machine or the lab`);
+      continue;
+    }
+    toCreate.push(vm);
+  }
+
+  // Overlay volumes of new machines must not exist yet.
+  for (const vm of toCreate) {
+    for (const b of baseDisks) {
+      const volume = cloneVolumeName(vm.name, b.target);
+      const pool = b.pool ?? 'virtdesk-labs';
+      const poolPath = b.pool ? b.poolPath : (pools.find((p) => p.name === 'virtdesk-labs')?.path ?? null);
+      const inIndex = index.named(pool, volume);
+      const onDisk = ctx.local && poolPath ? await fs.stat(path.join(poolPath, volume)).then(() => true, () => false) : false;
+      if (inIndex || onDisk) issues.add(['machines', vm.index, 'name'], `a volume named '${volume}' already exists in storage pool '${pool}' and belongs to no VM of lab '${lab.name}' — delete it or rename the machine`);
+    }
+  }
+
+  // Network.
+  let network: LabPlan['network'] = null;
+  if (lab.network) {
+    const name = labNetworkName(lab.name);
+    const uuid = labNetworkUuid(lab.name);
+    const where: LabPath = ['network'];
+    const same = nets.find((n) => n.name === name);
+    const ours = labNetworkOf(nets, lab.name);
+    if (same && same.uuid !== uuid) {
+      issues.add(where, `a virtual network named '${name}' already exists and was not made by lab '${lab.name}' — remove it or rename the lab`);
+    } else if (ours) {
+      const r = readNetworkXml(await api.networkXml(ours.name));
+      const ipv4 = r.ipv4 ? { address: r.ipv4.address, prefix: r.ipv4.prefix, dhcpStart: r.ipv4.dhcpStart ?? '', dhcpEnd: r.ipv4.dhcpEnd ?? '' } : lab.network.ipv4 ?? { address: '', prefix: 24, dhcpStart: '', dhcpEnd: '' };
+      if (lab.network.ipv4 && r.ipv4 && (r.ipv4.address !== lab.network.ipv4.address || r.ipv4.prefix !== lab.network.ipv4.prefix)) {
+        warnings.push(`the lab network '${ours.name}' exists with ${r.ipv4.address}/${r.ipv4.prefix}; the file's ${lab.network.ipv4.address}/${lab.network.ipv4.prefix} applies after lab down + up`);
+      }
+      network = { name: ours.name, uuid, exists: true, active: ours.active, mode: r.forward === 'nat' ? 'nat' : 'isolated', ipv4 };
+    } else {
+      const taken: { address: string; prefix: number; name: string }[] = [];
+      for (const n of nets) {
+        const r = await api.networkXml(n.name).then(readNetworkXml, () => null);
+        if (r?.ipv4) taken.push({ address: r.ipv4.address, prefix: r.ipv4.prefix, name: n.name });
+      }
+      let ipv4 = lab.network.ipv4;
+      if (ipv4) {
+        const clash = taken.find((t) => subnetsOverlap(t, ipv4!));
+        if (clash) issues.add(['network', 'ipv4', 'address'], `subnet ${ipv4.address}/${ipv4.prefix} overlaps network '${clash.name}' (${clash.address}/${clash.prefix})`);
+      } else {
+        ipv4 = pickSubnet(lab.name, [...taken, ...(ctx.local ? hostSubnets() : [])]) ?? undefined;
+        if (!ipv4) issues.add(where, 'no free 10.x.y.0/24 subnet left for the lab network: give network.ipv4');
+      }
+      if (ipv4) network = { name, uuid, exists: false, active: false, mode: lab.network.mode, ipv4 };
+    }
+  }
+  issues.throwIfAny();
+
+  const newMiB = toCreate.reduce((n, v) => n + v.machine.memoryMiB, 0);
+  const free = await api.nodeFreeMemory().catch(() => 0);
+  if (free > 0 && newMiB * 2 ** 20 > free) warnings.push(`the new machines need ${newMiB} MiB of memory; the host has ${Math.floor(free / 2 ** 20)} MiB free`);
+  return { parsed, baseVm, baseDisks, machine, firmware, osId, domainType: await domainTypeFor(ctx), existing: members, toCreate, network, warnings };
+}
+
+// ---- status ----
+async function statusOf(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
+  const api = ctx.client.api;
+  const [records, domains, nets] = await Promise.all([api.allDomainXml(), api.listDomains(), api.listNetworks()]);
+  const members = membersOf(records, lab);
+  const states = new Map<string, DomainSummary>(domains.map((d) => [d.uuid, d]));
+  const machines: LabMachineState[] = members.map((m) => ({
+    name: m.rec.name,
+    machine: m.meta.lab.machine,
+    instance: m.meta.lab.instance,
+    uuid: m.rec.uuid,
+    state: states.get(m.rec.uuid)?.state ?? 'nostate',
+    overlays: m.meta.disks.map((d) => d.overlay),
+  }));
+  const net = labNetworkOf(nets, lab);
+  let network: LabStatus['network'] = null;
+  if (net) {
+    const r = await api.networkXml(net.name).then(readNetworkXml, () => null);
+    network = { name: net.name, active: net.active, subnet: r?.ipv4 ? `${r.ipv4.address}/${r.ipv4.prefix}` : null, dhcp: !!r?.ipv4?.dhcpStart };
+  }
+  const tags = parsed ? parsed.lab.tags : [...new Set(members.flatMap((m) => m.meta.tags))];
+  const names = new Set(members.map((m) => m.rec.name));
+  return {
+    lab,
+    connection: ctx.uri,
+    tags,
+    base: [...new Set(members.flatMap((m) => m.meta.disks.map((d) => d.base)))],
+    network,
+    machines,
+    missing: parsed ? parsed.vms.filter((v) => !names.has(v.name)).map((v) => v.name) : [],
+  };
+}
+
+export async function labStatus(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
+  return statusOf(ctx, lab, parsed);
+}
+
+export async function listLabs(ctx: LabContext): Promise<LabSummary[]> {
+  const api = ctx.client.api;
+  const [records, domains, nets] = await Promise.all([api.allDomainXml(), api.listDomains(), api.listNetworks()]);
+  const running = new Set(domains.filter((d) => d.state === 'running').map((d) => d.uuid));
+  const labs = new Map<string, LabSummary>();
+  for (const r of records) {
+    const meta = recordMeta(r);
+    if (!meta?.lab) continue;
+    const s = labs.get(meta.lab.name) ?? { name: meta.lab.name, machines: 0, running: 0, tags: [], network: labNetworkOf(nets, meta.lab.name)?.name ?? null };
+    s.machines++;
+    if (running.has(r.uuid)) s.running++;
+    s.tags = [...new Set([...s.tags, ...meta.tags])];
+    labs.set(meta.lab.name, s);
+  }
+  return [...labs.values()].sort((a, b) => byName(a.name, b.name));
+}
+
+// ---- validate ----
+export async function validateLab(ctx: LabContext, src: { file?: string; text?: string; fileName?: string }): Promise<LabValidation> {
+  let parsed: ParsedLab;
+  try {
+    parsed = await readLabSource(src);
+  } catch (e) {
+    if (e instanceof LabFileError) return { ok: false, errors: e.issues, warnings: [] };
+    throw e;
+  }
+  try {
+    const plan = await planLab(ctx, parsed);
+    return {
+      ok: true,
+      errors: [],
+      warnings: plan.warnings,
+      lab: {
+        name: parsed.lab.name,
+        tags: parsed.lab.tags,
+        vms: parsed.vms.map((v) => ({ name: v.name, machine: v.machine.name, instance: v.instance, memoryMiB: v.machine.memoryMiB, vcpus: v.machine.vcpus })),
+        network: plan.network?.name ?? null,
+      },
+    };
+  } catch (e) {
+    if (e instanceof LabFileError) return { ok: false, errors: e.issues, warnings: parsed.warnings };
+    throw e;
+  }
+}
+
+// ---- up ----
+function overlayXml(vmName: string, b: { target: string; path: string; format: 'qcow2' | 'raw'; capacity: number }): string {
+  return buildOverlayVolumeXml({ name: cloneVolumeName(vmName, b.target), capacityBytes: b.capacity, backingPath: b.path, backingFormat: b.format });
+}
+
+async function startNetwork(api: Api, plan: NonNullable<LabPlan['network']>, warnings: string[]): Promise<void> {
+  try {
+    await api.startNetwork(plan.name);
+  } catch (e) {
+    // DHCP and DNS need dnsmasq on the host; without it the network still works with static addresses.
+    if (!(e instanceof LibvirtError) || !/dnsmasq/i.test(e.message)) throw e;
+    await api.undefineNetwork(plan.name);
+    await api.defineNetwork(buildLabNetworkXml({ name: plan.name, uuid: plan.uuid, mode: plan.mode, ipv4: plan.ipv4, dhcp: false }));
+    await api.startNetwork(plan.name);
+    warnings.push(`lab network '${plan.name}' has no DHCP: dnsmasq is not installed on the host (apt install dnsmasq-base); give the machines static addresses in ${plan.ipv4.address}/${plan.ipv4.prefix}`);
+  }
+}
+
+export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpResult> {
+  const t0 = performance.now();
+  const api = ctx.client.api;
+  const plan = await planLab(ctx, parsed);
+  const lab = parsed.lab;
+  const warnings = [...plan.warnings];
+  const undo: { what: string; run: () => Promise<void> }[] = [];
+  const created: string[] = [];
+  let step = 'prepare';
+  try {
+    if (plan.baseVm) {
+      step = `mark '${plan.baseVm.name}' as a template`;
+      const ref = { uuid: plan.baseVm.uuid };
+      if (await markTemplate(api, ref)) undo.push({ what: `unmarked template '${plan.baseVm.name}'`, run: () => unmarkTemplate(api, ref) });
+    }
+    if (plan.toCreate.length && plan.baseDisks.some((b) => !b.pool)) {
+      step = 'prepare the virtdesk-labs storage pool';
+      const labs = await ensureLabsPool(api);
+      if (labs.created) undo.push({ what: 'removed the virtdesk-labs pool', run: () => dropLabsPoolIfEmpty(api) });
+      for (const b of plan.baseDisks) if (!b.pool) b.pool = labs.pool;
+    }
+    const net = plan.network;
+    if (net && !net.exists) {
+      step = `create the lab network '${net.name}'`;
+      await api.defineNetwork(buildLabNetworkXml({ name: net.name, uuid: net.uuid, mode: net.mode, ipv4: net.ipv4, dhcp: true }));
+      undo.push({
+        what: `removed the network '${net.name}'`,
+        run: async () => {
+          await api.stopNetwork(net.name).catch(() => undefined);
+          await api.undefineNetwork(net.name);
+        },
+      });
+      await startNetwork(api, net, warnings);
+    } else if (net && !net.active) {
+      step = `start the lab network '${net.name}'`;
+      await api.startNetwork(net.name);
+    }
+
+    for (const vm of plan.toCreate) {
+      const disks: VirtdeskDiskMeta[] = [];
+      for (const b of plan.baseDisks) {
+        step = `create the overlay of ${b.target} for '${vm.name}'`;
+        const v = await api.createVolume(b.pool!, overlayXml(vm.name, b));
+        undo.push({ what: `deleted volume '${v.name}'`, run: () => api.deleteVolume(b.pool!, v.name) });
+        disks.push({ target: b.target, pool: b.pool!, volume: v.name, overlay: v.path, base: b.path, baseFormat: b.format });
+      }
+      step = `define '${vm.name}'`;
+      const xml = buildLabDomainXml({
+        name: vm.name,
+        uuid: randomUUID(),
+        domainType: plan.domainType,
+        machine: vm.machine.machineType ?? plan.machine ?? 'q35',
+        firmware: plan.firmware,
+        osId: plan.osId,
+        memoryMiB: vm.machine.memoryMiB,
+        vcpus: vm.machine.vcpus,
+        ...(vm.machine.boot ? { boot: vm.machine.boot } : {}),
+        disks: plan.baseDisks.map((b, i) => ({ path: disks[i].overlay, target: b.target, bus: b.bus })),
+        network: net?.name ?? null,
+        meta: { template: false, lab: { name: lab.name, machine: vm.machine.name, instance: vm.instance, ...(net ? { network: net.name } : {}) }, tags: lab.tags, disks },
+      });
+      const d = await api.defineDomain(xml);
+      undo.push({ what: `removed VM '${vm.name}'`, run: () => removeDomain(api, { uuid: d.uuid }) });
+      created.push(vm.name);
+    }
+
+    // Start every machine of the lab that is not running (new ones and existing ones).
+    const domains = await api.listDomains();
+    const wanted = new Set(parsed.vms.map((v) => v.name));
+    for (const d of domains.filter((x) => wanted.has(x.name)).sort((a, b) => byName(a.name, b.name))) {
+      if (d.state === 'running') continue;
+      step = `start '${d.name}'`;
+      if (d.state === 'paused') await api.resumeDomain({ uuid: d.uuid });
+      else if (d.id === -1) await api.startDomain({ uuid: d.uuid });
+    }
+  } catch (e) {
+    const done: string[] = [];
+    const problems: string[] = [];
+    for (const u of undo.reverse()) {
+      try {
+        await u.run();
+        done.push(u.what);
+      } catch (x) {
+        problems.push(`could not undo (${u.what}): ${errText(x)}`);
+      }
+    }
+    const err = e instanceof ApiError ? e : new ApiError(e instanceof LibvirtError ? 'LIBVIRT' : 'INTERNAL', errText(e), undefined, e instanceof LibvirtError ? e.code : undefined);
+    const rolled = done.length || problems.length ? ` Rolled back: ${[...done, ...problems].join('; ')}.` : ' Nothing had been created.';
+    throw new ApiError(err.code === 'NOT_FOUND' ? 'LIBVIRT' : err.code, `lab '${lab.name}' up failed at step '${step}': ${err.message}.${rolled}`, err.field, err.libvirtCode);
+  }
+  const status = await statusOf(ctx, lab.name, parsed);
+  return { ...status, created, existing: plan.existing.map((m) => m.rec.name), warnings, ms: Math.round(performance.now() - t0) };
+}
+
+// ---- start / stop / reset / down ----
+async function membersOrFail(ctx: LabContext, lab: string): Promise<Member[]> {
+  const members = membersOf(await ctx.client.api.allDomainXml(), lab);
+  if (!members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri} (run lab up first)`, 'name');
+  return members;
+}
+
+/**
+ * VMs outside the lab whose disks sit on a lab machine's overlay (linked clones of a lab
+ * machine): replacing or deleting the overlay would corrupt them, so reset and down refuse.
+ */
+function refuseIfDependents(records: DomainXmlRecord[], members: Member[], lab: string, action: string): void {
+  const memberUuids = new Set(members.map((m) => m.rec.uuid));
+  const overlays = new Set(members.flatMap((m) => m.meta.disks.map((d) => d.overlay)));
+  const others = records.filter((r) => !memberUuids.has(r.uuid));
+  const byLink = others.filter((r) => {
+    const meta = recordMeta(r);
+    return (meta?.linkedFrom && memberUuids.has(meta.linkedFrom.uuid)) || meta?.disks.some((d) => overlays.has(d.base));
+  });
+  const names = [...new Set([...byLink.map((r) => r.name), ...dependentsOf(others, overlays)])].sort(byName);
+  if (names.length) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `lab '${lab}' cannot be ${action}: VM ${names.map((n) => `'${n}'`).join(', ')} ${names.length > 1 ? 'are linked clones' : 'is a linked clone'} of its machines (${names.length > 1 ? 'their disks sit' : 'its disk sits'} on a machine's overlay) — delete ${names.length > 1 ? 'them' : 'it'} first`,
+      'name',
+    );
+  }
+}
+
+export async function labStart(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
+  const api = ctx.client.api;
+  for (const m of await membersOrFail(ctx, lab)) {
+    const st = await api.domainState({ uuid: m.rec.uuid });
+    if (st.state === 'paused') await api.resumeDomain({ uuid: m.rec.uuid });
+    else if (st.state !== 'running') await api.startDomain({ uuid: m.rec.uuid });
+  }
+  return statusOf(ctx, lab, parsed);
+}
+
+export async function labStop(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
+  const api = ctx.client.api;
+  for (const m of await membersOrFail(ctx, lab)) {
+    const st = await api.domainState({ uuid: m.rec.uuid });
+    if (st.state !== 'shutoff') await api.destroyDomain({ uuid: m.rec.uuid });
+  }
+  return statusOf(ctx, lab, parsed);
+}
+
+/** Back to baseline: force off, fresh overlays on the same base (same pool, name, size), start. */
+export async function labReset(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabResetResult> {
+  const t0 = performance.now();
+  const api = ctx.client.api;
+  const records = await api.allDomainXml();
+  const members = membersOf(records, lab);
+  if (!members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri} (run lab up first)`, 'name');
+  refuseIfDependents(records, members, lab, 'reset');
+  for (const m of members) {
+    // An external snapshot moved the VM onto a new overlay: a fresh lab overlay would not be used.
+    const disks = readDomainXml(m.rec.inactiveXml ?? m.rec.xml).disks;
+    for (const d of m.meta.disks) {
+      const now = disks.find((x) => x.target === d.target)?.path;
+      if (now !== d.overlay) throw new ApiError('INVALID_INPUT', `VM '${m.rec.name}' no longer runs on its lab overlay (disk ${d.target} is ${now ?? 'gone'}; an external snapshot?): lab reset cannot restore it — remove that snapshot or recreate the lab`, 'name');
+    }
+  }
+  for (const m of members) {
+    const st = await api.domainState({ uuid: m.rec.uuid });
+    if (st.state !== 'shutoff') await api.destroyDomain({ uuid: m.rec.uuid });
+  }
+  for (const m of members) {
+    for (const d of m.meta.disks) {
+      const info = await api.volumeInfo(d.pool, d.volume).catch(() => null);
+      if (info && info.path !== d.overlay) {
+        throw new ApiError('LIBVIRT', `volume '${d.volume}' of '${m.rec.name}' is no longer at ${d.overlay}; left alone (the VMs are off)`, 'name');
+      }
+      let capacity = info?.capacity;
+      if (!capacity) {
+        if (!ctx.local) throw new ApiError('LIBVIRT', `the overlay ${d.overlay} of '${m.rec.name}' is gone and the size of its base cannot be checked from here`);
+        capacity = (await probeDiskImage(d.base, 'base image')).virtualSizeBytes;
+      }
+      if (info) await api.deleteVolume(d.pool, d.volume);
+      const v = await api.createVolume(d.pool, buildOverlayVolumeXml({ name: d.volume, capacityBytes: capacity, backingPath: d.base, backingFormat: d.baseFormat }));
+      if (v.path !== d.overlay) throw new ApiError('INTERNAL', `the new overlay of '${m.rec.name}' landed at ${v.path} instead of ${d.overlay}`);
+    }
+    // Internal snapshots lived inside the old overlays: drop their metadata with them.
+    for (const s of await api.listSnapshots({ uuid: m.rec.uuid }).catch(() => [])) {
+      await api.deleteSnapshot({ uuid: m.rec.uuid }, s.name, { metadataOnly: true }).catch(() => undefined);
+    }
+  }
+  for (const m of members) await api.startDomain({ uuid: m.rec.uuid });
+  return { ...(await statusOf(ctx, lab, parsed)), ms: Math.round(performance.now() - t0) };
+}
+
+/** Removes exactly what the lab created: its VMs (by metadata), their overlays, the lab network. */
+export async function labDown(ctx: LabContext, lab: string): Promise<LabDownResult> {
+  const api = ctx.client.api;
+  const records = await api.allDomainXml();
+  const members = membersOf(records, lab);
+  refuseIfDependents(records, members, lab, 'taken down');
+  const out: LabDownResult = { lab, removedVms: [], removedVolumes: [], removedNetwork: null, problems: [] };
+  for (const m of members) {
+    try {
+      await removeDomain(api, { uuid: m.rec.uuid });
+      out.removedVms.push(m.rec.name);
+    } catch (e) {
+      out.problems.push(`VM '${m.rec.name}' could not be removed: ${errText(e)}`);
+      continue;
+    }
+    for (const d of m.meta.disks) {
+      const info = await api.volumeInfo(d.pool, d.volume).catch(() => null);
+      if (!info) continue;
+      if (info.path !== d.overlay) {
+        out.problems.push(`volume '${d.volume}' is no longer at ${d.overlay}: left alone`);
+        continue;
+      }
+      try {
+        await api.deleteVolume(d.pool, d.volume);
+        out.removedVolumes.push(d.overlay);
+      } catch (e) {
+        out.problems.push(`overlay ${d.overlay} could not be deleted: ${errText(e)}`);
+      }
+    }
+  }
+  const net = labNetworkOf(await api.listNetworks(), lab);
+  if (net) {
+    const memberUuids = new Set(members.map((m) => m.rec.uuid));
+    const users = records.filter((r) => !memberUuids.has(r.uuid) && [r.xml, r.inactiveXml].some((x) => x && readDomainXml(x).nics.some((n) => n.type === 'network' && n.source === net.name)));
+    if (users.length) {
+      out.problems.push(`network '${net.name}' is kept: VM ${users.map((u) => `'${u.name}'`).join(', ')} (not part of the lab) ${users.length > 1 ? 'use' : 'uses'} it`);
+    } else {
+      try {
+        if (net.active) await api.stopNetwork(net.name);
+        if (net.persistent) await api.undefineNetwork(net.name);
+        out.removedNetwork = net.name;
+      } catch (e) {
+        out.problems.push(`network '${net.name}' could not be removed: ${errText(e)}`);
+      }
+    }
+  }
+  return out;
+}
