@@ -5,26 +5,9 @@ import { z } from 'zod';
 import type { NetworkSummary, PoolSummary, VolumeSummary } from '../libvirt/protocol';
 import type { OsDefaults, OsSummary } from '../osinfo/types';
 
+import { method, onConnection, vmRef } from './contract-common';
+
 export type { OsDefaults, OsSummary };
-
-function method<I extends z.ZodType, R>(input: I, _result?: R) {
-  return { input, result: undefined as unknown as R };
-}
-
-// ---- shared pieces (the same rules as contract.ts) ----
-const connectionUri = z
-  .string()
-  .trim()
-  .min(1, 'connection URI is empty')
-  .max(1024, 'connection URI is longer than 1024 characters')
-  .regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s]*$/i, 'not a libvirt URI (expected e.g. qemu:///system or qemu+ssh://user@host/system)');
-
-const vmRef = z.union([
-  z.object({ uuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a UUID') }).strict(),
-  z.object({ name: z.string().min(1, 'VM name is empty').max(200, 'VM name is longer than 200 characters') }).strict(),
-]);
-
-const onConnection = { connection: connectionUri.optional() };
 
 // ---- text rules ----
 // C0/C1 control characters, DEL, lone surrogates and the XML non-characters U+FFFE/U+FFFF.

@@ -5,26 +5,7 @@
 import { z } from 'zod';
 import type { DomainState } from '../libvirt/protocol';
 import { existingName, filePath, objectName } from './contract-create';
-
-function method<I extends z.ZodType, R>(input: I, _result?: R) {
-  return { input, result: undefined as unknown as R };
-}
-
-// ---- shared pieces (the same rules as contract.ts) ----
-const connectionUri = z
-  .string()
-  .trim()
-  .min(1, 'connection URI is empty')
-  .max(1024, 'connection URI is longer than 1024 characters')
-  .regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s]*$/i, 'not a libvirt URI (expected e.g. qemu:///system or qemu+ssh://user@host/system)');
-
-const vmRef = z.union([
-  z.object({ uuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a UUID') }).strict(),
-  z.object({ name: z.string().min(1, 'VM name is empty').max(200, 'VM name is longer than 200 characters') }).strict(),
-]);
-
-const onConnection = { connection: connectionUri.optional() };
-const onVm = { ...onConnection, vm: vmRef };
+import { method, onConnection, onVm } from './contract-common';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/;

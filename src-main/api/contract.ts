@@ -6,29 +6,15 @@ import type { HostCheckReport } from '../host/virt-check';
 import type { ConnectionInfo, DomainState, NodeInfo } from '../libvirt/protocol';
 import { createMethods } from './contract-create';
 import { labMethods } from './contract-labs';
+import { connectionUri, method, onConnection, onVm, vmRef } from './contract-common';
 import { LINUX_KEY_NAMES, MAX_SEND_KEYS } from '../consoles/keycodes';
 
 export type { HostCheckReport, ConnectionInfo, DomainState, NodeInfo };
 export type * from './contract-create';
 
-// ---- shared input pieces ----
-/** A libvirt connection URI such as qemu:///system, qemu+ssh://user@host/system, test:///default. */
-export const connectionUri = z
-  .string()
-  .trim()
-  .min(1, 'connection URI is empty')
-  .max(1024, 'connection URI is longer than 1024 characters')
-  .regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s]*$/i, 'not a libvirt URI (expected e.g. qemu:///system or qemu+ssh://user@host/system)');
-
-/** A VM is named by UUID (preferred, stable) or by name. */
-export const vmRef = z.union([
-  z.object({ uuid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a UUID') }).strict(),
-  z.object({ name: z.string().min(1, 'VM name is empty').max(200, 'VM name is longer than 200 characters') }).strict(),
-]);
-export type VmRef = z.infer<typeof vmRef>;
-
-const onConnection = { connection: connectionUri.optional() };
-const onVm = { ...onConnection, vm: vmRef };
+// ---- shared input pieces (contract-common.ts) ----
+export { connectionUri, vmRef };
+export type { VmRef } from './contract-common';
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export const languageSchema = z.enum(['en', 'ja']);
@@ -149,10 +135,6 @@ export type TypedApiEvent = { [K in ApiEventType]: { type: K } & ApiEventMap[K] 
 
 // ---- methods ----
 const empty = z.object({}).strict();
-
-function method<I extends z.ZodType, R>(input: I, _result?: R) {
-  return { input, result: undefined as unknown as R };
-}
 
 export const methods = {
   'connections.list': method(empty, [] as ConnectionStatus[]),
