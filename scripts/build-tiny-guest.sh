@@ -30,10 +30,14 @@ cp "$work"/kernel/boot/vmlinuz-* "$out/vmlinuz"
 root="$work/initramfs"
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,lib/modules,var/run,var/log}
 cp /bin/busybox "$root/bin/busybox"
-# ACPI power button support so a graceful shutdown request works.
-for m in button evdev; do
+# Modules, loaded in this order (dependencies first; the numeric prefix keeps the order):
+# ACPI power button so a graceful shutdown request works, and virtio-blk so a disk shows up
+# as /dev/vda (the cloud kernel has virtio only as modules).
+n=10
+for m in button evdev virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk; do
   f=$(find "$work/kernel/lib/modules/$kver" -name "$m.ko*" | head -n 1 || true)
-  [ -n "$f" ] && cp "$f" "$root/lib/modules/"
+  [ -n "$f" ] && cp "$f" "$root/lib/modules/$n-$(basename "$f")"
+  n=$((n + 1))
 done
 cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
