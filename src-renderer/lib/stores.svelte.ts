@@ -69,8 +69,28 @@ export function errorField(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'field' in e && typeof (e as { field: unknown }).field === 'string' ? (e as { field: string }).field : undefined;
 }
 
+let followSystemTheme: (() => void) | null = null;
+
+/**
+ * Sets <html data-theme> to the theme in effect: 'light' or 'dark'. 'system' follows the
+ * desktop's prefers-color-scheme, live, so the dark palette is written once in global.css.
+ */
 export function applyTheme(theme: Settings['theme']): void {
-  if (typeof document !== 'undefined') document.documentElement.dataset.theme = theme;
+  if (typeof document === 'undefined') return;
+  followSystemTheme?.();
+  followSystemTheme = null;
+  const root = document.documentElement;
+  if (theme !== 'system' || typeof matchMedia !== 'function') {
+    root.dataset.theme = theme === 'dark' ? 'dark' : 'light';
+    return;
+  }
+  const query = matchMedia('(prefers-color-scheme: dark)');
+  const update = (): void => {
+    root.dataset.theme = query.matches ? 'dark' : 'light';
+  };
+  update();
+  query.addEventListener('change', update);
+  followSystemTheme = () => query.removeEventListener('change', update);
 }
 
 export class AppStore {
