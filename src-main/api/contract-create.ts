@@ -103,6 +103,47 @@ const osId = z
   .max(200, 'os is longer than 200 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/+-]*$/, 'os must be an osinfo id such as debian12 or http://debian.org/debian/12');
 
+/** An http(s) URL of an install tree or a file. */
+export const installUrl = (what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .max(2048, `${what} is longer than 2048 characters`)
+    .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/i, `${what} must be an http:// or https:// URL`);
+
+// ---- cloud-init (NoCloud seed) ----
+const RESERVED_USERS = new Set(['root', 'daemon', 'bin', 'sys', 'sync', 'nobody', 'libvirt-qemu']);
+/** OpenSSH public key line: type, base64 blob, optional comment. */
+const SSH_KEY = /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+/** RFC 1123 host name: labels of letters, digits and '-' (not at either end), at most 253 chars. */
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+export const cloudInitSchema = z
+  .object({
+    /** The login created in the guest (sudo without password, like the cloud images' default user). */
+    user: z
+      .string({ error: 'cloudInit.user must be text' })
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'cloudInit.user must be a Linux user name: 1–32 lower-case letters, digits, _ or -, not starting with a digit or -')
+      .refine((u) => !RESERVED_USERS.has(u), 'cloudInit.user must not be a system account such as root (log in as your own user; it can use sudo)'),
+    /** Stored in the seed only as a SHA-512 crypt hash. */
+    password: z
+      .string({ error: 'cloudInit.password must be text' })
+      .min(1, 'cloudInit.password is empty (leave it out to log in with the SSH key only)')
+      .max(256, 'cloudInit.password is longer than 256 characters')
+      .refine((s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'cloudInit.password contains a control character or broken Unicode')
+      .optional(),
+    sshKey: z
+      .string({ error: 'cloudInit.sshKey must be text' })
+      .trim()
+      .max(16384, 'cloudInit.sshKey is longer than 16384 characters')
+      .regex(SSH_KEY, 'cloudInit.sshKey must be one OpenSSH public key line such as "ssh-ed25519 AAAA… me@host" (the contents of ~/.ssh/id_ed25519.pub)')
+      .optional(),
+    /** Default: the VM name made into a host name. */
+    hostname: z.string({ error: 'cloudInit.hostname must be text' }).regex(HOSTNAME, 'cloudInit.hostname must be a host name: letters, digits and - in dot-separated parts (at most 63 each), such as web-1').optional(),
+  })
+  .strict()
+  .refine((c) => c.password !== undefined || c.sshKey !== undefined, { message: 'cloudInit needs a password or an SSH key, else nobody can log in to the VM', path: ['password'] });
+export type CloudInit = z.infer<typeof cloudInitSchema>;
+
 // ---- VmSpec ----
 const kinds = (field: string, list: string, extra = '') => ({
   error: (iss: { code?: string; input?: unknown }) =>
@@ -124,11 +165,19 @@ export const vmSourceSchema = z.discriminatedUnion(
     }).strict(),
     z.object({
       kind: z.literal('url'),
-      url: z.string().max(2048, 'source.url is longer than 2048 characters').regex(/^https?:\/\/[^\s/$.?#][^\s]*$/i, 'source.url must be an http:// or https:// URL'),
+      url: installUrl('source.url'),
+      /** Extra kernel arguments for the installer (virt-install's --extra-args), e.g. console=ttyS0. */
+      cmdline: xmlText('source.cmdline', 2048).optional(),
+    }).strict(),
+    z.object({
+      kind: z.literal('cloud'),
+      /** A cloud image (qcow2/raw). It stays untouched: the VM gets a copy (spec.storage 'new'). */
+      image: filePath('source.image (the cloud image)'),
+      cloudInit: cloudInitSchema,
     }).strict(),
     z.object({ kind: z.literal('none') }).strict(),
   ],
-  kinds('source.kind', "'iso', 'import', 'kernel', 'url' or 'none'", " (cloud images are not supported yet: import the image with kind 'import')"),
+  kinds('source.kind', "'iso', 'import', 'kernel', 'url', 'cloud' or 'none'"),
 );
 export type VmSource = z.infer<typeof vmSourceSchema>;
 
@@ -239,6 +288,41 @@ export const networkCreateSchema = z
   .strict();
 
 // ---- results ----
+export interface OsDetectResult {
+  os: OsSummary | null;
+  /** How the OS was found: the ISO's volume descriptor, or the file name (disk and cloud images). */
+  detectedBy: 'volume-id' | 'file-name' | null;
+  /** ISO 9660 identifiers ('' for files that are not ISO images). */
+  volumeId: string;
+  systemId: string;
+  publisherId: string;
+  applicationId: string;
+}
+
+export interface UrlTreeInfo {
+  /** The tree's root as used (a Debian mirror root is resolved to its installer folder). */
+  url: string;
+  family: 'debian' | 'ubuntu' | 'redhat' | 'suse';
+  /** Distribution name and version as the tree states them, e.g. "Fedora 39", "Debian bookworm". */
+  name: string;
+  os: OsSummary | null;
+  kernelUrl: string;
+  initrdUrl: string;
+  /** Kernel arguments the installer needs to find its packages (e.g. inst.repo=…); may be ''. */
+  cmdline: string;
+}
+
+/** A step of vm.create, in order; not every create has every step. */
+export type CreateStep = 'check' | 'download-kernel' | 'download-initrd' | 'upload-boot-files' | 'copy-image' | 'seed' | 'volume' | 'define' | 'start' | 'cleanup';
+
+export type CreateEventMap = {
+  /**
+   * Progress of a vm.create that was given a progressId: each step as it begins (done/total
+   * in bytes for downloads and copies, when known).
+   */
+  'vm.createProgress': { connection: string; progressId: string; name: string; step: CreateStep; detail?: string; done?: number; total?: number };
+};
+
 export interface VmCreateResult {
   vm: { uuid: string; name: string; connection: string };
   warnings: string[];
@@ -346,7 +430,16 @@ export const createMethods = {
    * error); then the volume (if new) → the domain definition → start (if asked). If a step
    * fails, everything created so far is removed and the error names the step.
    */
-  'vm.create': method(z.object({ ...onConnection, spec: vmSpecSchema, start: z.boolean().default(false) }).strict(), {} as VmCreateResult),
+  'vm.create': method(
+    z.object({
+      ...onConnection,
+      spec: vmSpecSchema,
+      start: z.boolean().default(false),
+      /** Chosen by the caller; vm.createProgress events carry it. */
+      progressId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'progressId must be 1–64 letters, digits, _ or -').optional(),
+    }).strict(),
+    {} as VmCreateResult,
+  ),
   /** The domain XML vm.create would define (same checks; nothing is created). */
   'vm.createPreview': method(z.object({ ...onConnection, spec: vmSpecSchema }).strict(), {} as { xml: string; warnings: string[] }),
   /** The VM's disks and whether each may be deleted with it. */
@@ -364,7 +457,13 @@ export const createMethods = {
   'os.search': method(z.object({ query: z.string().max(200, 'query is longer than 200 characters'), limit: wholeNumber('limit', 1, 1000).optional() }).strict(), [] as OsSummary[]),
   'os.defaults': method(z.object({ id: osId }).strict(), {} as OsDefaults),
   /** Reads an ISO's volume descriptor (on this computer) and matches it against osinfo-db. */
-  'os.detect': method(z.object({ path: filePath('path') }).strict(), {} as { os: OsSummary | null; volumeId: string; systemId: string; publisherId: string; applicationId: string }),
+  'os.detect': method(z.object({ path: filePath('path') }).strict(), {} as OsDetectResult),
+  /**
+   * Looks at an install tree (the way virt-install does: Debian/Ubuntu installer trees, .treeinfo
+   * of Fedora/RHEL/CentOS/Alma/Rocky, openSUSE) and says which kernel and initrd it would boot.
+   * INVALID_INPUT on 'url' when the URL does not answer or is no install tree it knows.
+   */
+  'os.detectUrl': method(z.object({ url: installUrl('url') }).strict(), {} as UrlTreeInfo),
 
   'host.createOptions': method(z.object(onConnection).strict(), {} as CreateOptions),
 

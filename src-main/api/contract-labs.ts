@@ -168,10 +168,7 @@ export interface LabValidation {
 }
 
 // ---- events ----
-/**
- * Events of this part. Not yet in contract.ts's ApiEventMap (the core wires no emitter into
- * labHandlers yet): add `& LabEventMap` there and pass `emit` in core.ts to deliver them.
- */
+/** Events of this part (merged into contract.ts's ApiEventMap). */
 export type LabEventMap = {
   /** A full clone's copy progress in bytes (local connections; polled every 250 ms). */
   'vm.cloneProgress': { connection: string; vm: string; name: string; done: number; total: number };

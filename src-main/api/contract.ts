@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import type { HostCheckReport } from '../host/virt-check';
 import type { ConnectionInfo, DomainState, NodeInfo } from '../libvirt/protocol';
-import { createMethods } from './contract-create';
-import { labMethods } from './contract-labs';
+import { createMethods, type CreateEventMap } from './contract-create';
+import { labMethods, type LabEventMap } from './contract-labs';
 import { connectionUri, method, onConnection, onVm, vmRef } from './contract-common';
 import { LINUX_KEY_NAMES, MAX_SEND_KEYS } from '../consoles/keycodes';
 
@@ -129,7 +129,8 @@ export type ApiEventMap = {
   'console.data': { sessionId: string; data: string };
   'console.end': { sessionId: string; reason: string };
   'settings.changed': SettingsState;
-};
+} & CreateEventMap &
+  LabEventMap;
 export type ApiEventType = keyof ApiEventMap;
 export type TypedApiEvent = { [K in ApiEventType]: { type: K } & ApiEventMap[K] }[ApiEventType];
 

@@ -84,8 +84,8 @@ export function createCore(options: CoreOptions): Core {
     };
 
   const handlers: Handlers = {
-    ...createHandlers({ client: (uri) => conns.client(uri) }),
-    ...labHandlers({ client: (uri) => conns.client(uri) }),
+    ...createHandlers({ client: (uri) => conns.client(uri), emit }),
+    ...labHandlers({ client: (uri) => conns.client(uri), emit }),
     'connections.list': async () => conns.list(),
     'connections.add': async (i) => {
       const status = await conns.add(i.uri);

@@ -16,10 +16,16 @@ import { buildDirPoolXml, buildVolumeXml } from '../xml/build-storage';
 import { buildNetworkXml } from '../xml/build-network';
 import { readDomainCaps, readHostCaps } from '../xml/create-caps';
 import { readDomainXml, readNetworkXml, readPoolXml, readVolumeXml } from '../xml/read-domain';
+import { readVirtdeskMeta } from '../xml/virtdesk-meta';
 import { checkSpecAgainstHost, planDomain, type CreateHostFacts, type PlanDisks } from '../xml/vm-plan';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
 import { BrowseError, browse, defaultRoots } from '../storage/fs-browse';
 import { VolumeIndex, diskUsage, recordDisks, vmNames, type DiskUse, type VolumeRef } from '../storage/usage';
+import { TreeNotFoundError, detectTree, httpFetcher, type DetectedTree } from '../install/url-tree';
+import { copyImageToVolume, downloadAsVolume, uploadFileAsVolume, type CreatedVolume } from '../install/stage';
+import { hashPassword, hostnameFromName, seedContent, writeSeedIso } from '../cloudinit/seed';
+import { osCandidatesFromFileName } from '../osinfo/file-name';
+import os from 'node:os';
 import { ApiError } from './contract';
 import { toApiError } from './connection-manager';
 import {
@@ -27,10 +33,13 @@ import {
   type CreateMethodName,
   type CreateMethodParsed,
   type CreateMethodResult,
+  type CreateEventMap,
+  type CreateStep,
   type CreateOptions,
   type DeletePlan,
   type DeletePlanDisk,
   type NetworkDetails,
+  type OsSummary,
   type PoolDetails,
   type VmSpec,
   type VolumeDetails,
@@ -50,6 +59,8 @@ export interface CreateHandlerDeps {
   urlTimeoutMs?: number;
   /** Extra roots for fs.browse (tests). */
   browseRoots?: string[];
+  /** Receives vm.createProgress for creates that carry a progressId. */
+  emit?: (event: { type: 'vm.createProgress' } & CreateEventMap['vm.createProgress']) => void;
   /** Test-only hooks into vm.create. */
   hooks?: {
     /** Rewrites the domain XML right before it is defined (to provoke a define failure). */
@@ -107,6 +118,25 @@ export async function urlAnswers(url: string, timeoutMs: number): Promise<{ ok: 
   }
 }
 
+/** The install tree at a URL, or INVALID_INPUT on `field` saying why not. */
+export async function installTreeOrError(url: string, field: string, timeoutMs: number): Promise<DetectedTree> {
+  try {
+    return await detectTree(url, httpFetcher(timeoutMs));
+  } catch (e) {
+    if (e instanceof TreeNotFoundError) throw invalid(field, e.message);
+    throw invalid(field, `URL does not answer: ${errText(e)}`);
+  }
+}
+
+async function withTempFile<T>(name: string, fn: (file: string) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'virtdesk-'));
+  try {
+    return await fn(path.join(dir, name));
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 interface StaticFacts {
   at: number;
   facts: Omit<CreateHostFacts, 'memoryFreeMiB'>;
@@ -116,7 +146,11 @@ interface Prepared {
   plan: DomainPlan;
   xml: string;
   warnings: string[];
-  newVolume?: { pool: string; name: string; xml: string; format: 'qcow2' | 'raw'; predictedPath: string };
+  newVolume?: { pool: string; name: string; xml: string; format: 'qcow2' | 'raw'; predictedPath: string; capacityBytes: number; poolPath: string | null };
+  /** Network install: the tree, and the pool its boot files go to for the installer boot. */
+  install?: { tree: DetectedTree; cmdline: string; pool: string; kernelName: string; initrdName: string };
+  /** Cloud image: the image copied into newVolume, and the seed ISO volume to make. */
+  cloud?: { image: string; imageBytes: number; seedPool: string; seedName: string; seedPredictedPath: string };
 }
 
 export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
@@ -308,17 +342,29 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   async function prepare(uri: string, client: LibvirtHostClient, spec: VmSpec, forStart: boolean): Promise<Prepared> {
     const api = client.api;
     const facts = await hostFacts(uri, client);
+    const tree = spec.source.kind === 'url' ? await installTreeOrError(spec.source.url, 'spec.source.url', deps.urlTimeoutMs ?? 5000) : null;
     let os: OsDefaults | null = null;
+    const detectedNote: string[] = [];
     if (spec.os) {
       os = await osinfo.osDefaults(spec.os);
       if (!os) throw invalid('spec.os', `unknown OS '${spec.os}' (find ids with os.search)`);
+    } else if (tree || spec.source.kind === 'cloud') {
+      // Like virt-install: the tree (or the image's name) says which OS it is.
+      const candidates = tree ? tree.osCandidates : osCandidatesFromFileName((spec.source as { image: string }).image);
+      for (const c of candidates) {
+        os = await osinfo.osDefaults(c);
+        if (os) {
+          detectedNote.push(`operating system: ${os.os.name} (detected from the ${tree ? 'install tree' : "image's file name"})`);
+          break;
+        }
+      }
     }
     const pools = await poolDetails(api);
     const { records, index, usage } = await usageOf(api, pools);
     const names = new Set(records.map((r) => r.name));
     const check = checkSpecAgainstHost(spec, facts, os, names);
     if (check.problems.length) throw invalid(check.problems[0].field, check.problems[0].message);
-    const warnings = [...check.warnings];
+    const warnings = [...detectedNote, ...check.warnings];
     const local = facts.local;
     const systemQemu = local && /^qemu:\/\/\/system/.test(uri);
     const accessWarning = async (file: string, what: string) => {
@@ -330,6 +376,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
 
     // Source.
     const disks: PlanDisks = {};
+    let cloudImage: { bytes: number; virtualBytes: number } | undefined;
     const src = spec.source;
     if (!local && (src.kind === 'iso' || src.kind === 'kernel' || src.kind === 'import')) {
       warnings.push(`the files named are on the host of ${uri}; they could not be checked from here`);
@@ -369,10 +416,22 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
           }
         }
         break;
-      case 'url': {
-        const r = await urlAnswers(src.url, deps.urlTimeoutMs ?? 5000);
-        if (!r.ok) throw invalid('spec.source.url', `URL does not answer: ${src.url} (${r.status ? `HTTP ${r.status}` : r.error})`);
-        throw invalid('spec.source.kind', "network install from a URL is not supported yet (the URL answers): download the installer ISO and use source kind 'iso'");
+      case 'url':
+        // Checked above (installTreeOrError); the boot files are fetched at create time.
+        warnings.push('the installer runs once; when it finishes and reboots, the VM stops — start it again to boot the installed system');
+        break;
+      case 'cloud': {
+        if (local) {
+          const info = await fileCheck('spec.source.image', () => probeDiskImage(src.image, 'cloud image'));
+          if (info.backingFile) throw invalid('spec.source.image', `cloud image '${src.image}' is an overlay on '${info.backingFile}'; use a standalone image`);
+          cloudImage = { bytes: (await fs.stat(src.image)).size, virtualBytes: info.virtualSizeBytes };
+        } else {
+          const vol = index.atPath(src.image);
+          if (!vol) throw invalid('spec.source.image', `the cloud image '${src.image}' must be a volume of a storage pool on the remote host`);
+          const info = await api.volumeInfo(vol.pool, vol.volume);
+          cloudImage = { bytes: info.allocation, virtualBytes: info.capacity };
+        }
+        break;
       }
       case 'none':
         break;
@@ -384,6 +443,9 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
     if (st.kind === 'new') {
       const pool = requirePool(pools, st.pool, 'spec.storage.pool');
       const bytes = gibToBytes(st.sizeGiB);
+      if (cloudImage && bytes < cloudImage.virtualBytes) {
+        throw invalid('spec.storage.sizeGiB', `disk size ${fmtGiB(bytes)} is smaller than the cloud image itself (${fmtGiB(cloudImage.virtualBytes)}); choose at least ${Math.ceil((cloudImage.virtualBytes / GiB) * 10) / 10} GiB`);
+      }
       if (bytes > pool.available) {
         throw invalid('spec.storage.sizeGiB', `disk size ${fmtGiB(bytes)} is more than the free space of storage pool '${pool.name}' (${fmtGiB(pool.available)})`);
       }
@@ -405,7 +467,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         }
       }
       const predictedPath = pool.path ? path.join(pool.path, volName) : `${pool.name}/${volName}`;
-      newVolume = { pool: pool.name, name: volName, format: st.format, xml: buildVolumeXml({ name: volName, capacityBytes: bytes, format: st.format }), predictedPath };
+      newVolume = { pool: pool.name, name: volName, format: st.format, xml: buildVolumeXml({ name: volName, capacityBytes: bytes, format: st.format }), predictedPath, capacityBytes: bytes, poolPath: pool.path };
       disks.volume = { path: predictedPath, format: st.format };
     } else if (st.kind === 'existing') {
       const pool = requirePool(pools, st.pool, 'spec.storage.pool');
@@ -433,35 +495,121 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       if (!isBridge) throw invalid('spec.network.name', `there is no bridge interface named '${net.name}' on this host`);
     }
 
+    // Extra volumes: the installer's boot files, the cloud-init seed (in the disk's pool).
+    const diskPool = st.kind === 'none' ? null : requirePool(pools, st.pool, 'spec.storage.pool');
+    const reserved = new Set<string>(newVolume ? [newVolume.name] : []);
+    const extraName = (suffix: string): string => {
+      const n = uniqueVolumeName(`${spec.name}-${suffix}`, '', (x) => reserved.has(x) || !!index.named(diskPool!.name, x));
+      reserved.add(n);
+      return n;
+    };
+    let install: Prepared['install'];
+    if (tree && diskPool) {
+      const cmdline = [tree.cmdline, spec.source.kind === 'url' ? spec.source.cmdline ?? '' : ''].filter(Boolean).join(' ');
+      install = { tree, cmdline, pool: diskPool.name, kernelName: extraName('install-kernel'), initrdName: extraName('install-initrd') };
+    }
+    let cloud: Prepared['cloud'];
+    if (src.kind === 'cloud' && diskPool && cloudImage) {
+      const seedName = extraName('cidata.iso');
+      const seedPredictedPath = diskPool.path ? path.join(diskPool.path, seedName) : `${diskPool.name}/${seedName}`;
+      cloud = { image: src.image, imageBytes: cloudImage.bytes, seedPool: diskPool.name, seedName, seedPredictedPath };
+      disks.cdrom = seedPredictedPath;
+    }
+
     const plan = planDomain(spec, check.choices, facts, os, disks, randomUUID());
-    return { plan, xml: buildDomainXml(plan), warnings, ...(newVolume ? { newVolume } : {}) };
+    if (cloud) plan.virtdesk = { template: false, tags: [], disks: [], seed: { pool: cloud.seedPool, volume: cloud.seedName, path: cloud.seedPredictedPath } };
+    return { plan, xml: buildDomainXml(plan), warnings, ...(newVolume ? { newVolume } : {}), ...(install ? { install } : {}), ...(cloud ? { cloud } : {}) };
   }
 
-  async function createVm(uri: string, client: LibvirtHostClient, spec: VmSpec, start: boolean): Promise<CreateMethodResult<'vm.create'>> {
+  async function createVm(uri: string, client: LibvirtHostClient, spec: VmSpec, start: boolean, progressId?: string): Promise<CreateMethodResult<'vm.create'>> {
     const api = client.api;
+    const progress = (step: CreateStep, extra: { detail?: string; done?: number; total?: number } = {}) => {
+      if (progressId) deps.emit?.({ type: 'vm.createProgress', connection: uri, progressId, name: spec.name, step, ...extra });
+    };
+    progress('check');
+    if (spec.source.kind === 'url' && !start) {
+      throw invalid('start', 'a network install boots its installer once, right when the VM is created: create it with start');
+    }
     const prepared = await prepare(uri, client, spec, start);
     const done: string[] = [];
     let step = 'validate';
-    let volume: { pool: string; name: string; path: string } | undefined;
+    /** Volumes made so far, removed again when a later step fails. */
+    const made: CreatedVolume[] = [];
+    let volume: CreatedVolume | undefined;
     let uuid: string | undefined;
     let started = false;
-    let xml = prepared.xml;
+    const paths = new Map<string, string>();
+    const planWithPaths = (plan: DomainPlan): DomainPlan => ({ ...plan, disks: plan.disks.map((d) => ({ ...d, path: paths.get(d.path) ?? d.path })), ...(plan.virtdesk?.seed ? { virtdesk: { ...plan.virtdesk, seed: { ...plan.virtdesk.seed, path: paths.get(plan.virtdesk.seed.path) ?? plan.virtdesk.seed.path } } } : {}) });
+    const bytes = (p: { done: number; total?: number }) => ({ done: p.done, ...(p.total !== undefined ? { total: p.total } : {}) });
     try {
-      if (prepared.newVolume) {
-        step = `create the disk volume '${prepared.newVolume.name}' in pool '${prepared.newVolume.pool}'`;
-        const v = await api.createVolume(prepared.newVolume.pool, prepared.newVolume.xml);
-        volume = { pool: prepared.newVolume.pool, name: v.name, path: v.path };
-        // The pool decides the real path (non-dir pools): point the disk there.
-        if (v.path !== prepared.newVolume.predictedPath) {
-          const plan: DomainPlan = { ...prepared.plan, disks: prepared.plan.disks.map((d) => (d.path === prepared.newVolume!.predictedPath ? { ...d, path: v.path } : d)) };
-          xml = buildDomainXml(plan);
-        }
+      const { install, cloud, newVolume } = prepared;
+      let boot: { kernel: CreatedVolume; initrd: CreatedVolume } | undefined;
+      if (install) {
+        step = `download the installer kernel ${install.tree.kernelUrl}`;
+        progress('download-kernel', { detail: install.tree.kernelUrl });
+        const kernel = await downloadAsVolume(api, install.tree.kernelUrl, install.pool, install.kernelName, (p) => progress('download-kernel', { detail: install.tree.kernelUrl, ...bytes(p) }));
+        made.push(kernel);
+        step = `download the installer initrd ${install.tree.initrdUrl}`;
+        progress('download-initrd', { detail: install.tree.initrdUrl });
+        const initrd = await downloadAsVolume(api, install.tree.initrdUrl, install.pool, install.initrdName, (p) => progress('download-initrd', { detail: install.tree.initrdUrl, ...bytes(p) }));
+        made.push(initrd);
+        boot = { kernel, initrd };
       }
+      if (newVolume) {
+        if (cloud) {
+          step = `copy the cloud image '${cloud.image}' into pool '${newVolume.pool}'`;
+          progress('copy-image', { detail: cloud.image, done: 0, total: cloud.imageBytes });
+          volume = await copyImageToVolume(
+            api,
+            { image: cloud.image, pool: newVolume.pool, poolPath: newVolume.poolPath, name: newVolume.name, format: newVolume.format, capacityBytes: newVolume.capacityBytes, local: isLocalConnection(uri), sourceBytes: cloud.imageBytes },
+            (p) => progress('copy-image', { detail: cloud.image, ...bytes(p) }),
+          );
+        } else {
+          step = `create the disk volume '${newVolume.name}' in pool '${newVolume.pool}'`;
+          progress('volume', { detail: newVolume.name });
+          const v = await api.createVolume(newVolume.pool, newVolume.xml);
+          volume = { pool: newVolume.pool, name: v.name, path: v.path };
+        }
+        made.push(volume);
+        paths.set(newVolume.predictedPath, volume.path);
+      }
+      if (cloud && spec.source.kind === 'cloud') {
+        step = `build the cloud-init seed ISO '${cloud.seedName}'`;
+        progress('seed', { detail: cloud.seedName });
+        const ci = spec.source.cloudInit;
+        const content = seedContent(ci, {
+          instanceId: `iid-${prepared.plan.uuid}`,
+          hostname: ci.hostname ?? hostnameFromName(spec.name),
+          ...(ci.password !== undefined ? { passwordHash: await hashPassword(ci.password) } : {}),
+        });
+        const seed = await withTempFile('seed.iso', async (file) => {
+          await writeSeedIso(content, file);
+          return uploadFileAsVolume(api, cloud.seedPool, cloud.seedName, file);
+        });
+        made.push(seed);
+        paths.set(cloud.seedPredictedPath, seed.path);
+      }
+      const finalPlan = planWithPaths(prepared.plan);
+      const xml = buildDomainXml(finalPlan);
       step = 'define the VM';
+      progress('define');
       const defined = await api.defineDomain(deps.hooks?.beforeDefine ? deps.hooks.beforeDefine(xml) : xml);
       uuid = defined.uuid;
-      if (start) {
+      if (boot && install) {
+        step = 'start the installer';
+        progress('start');
+        // The definition boots from disk; this one boot runs the installer (virt-install's way).
+        await api.createDomain(buildDomainXml({ ...finalPlan, kernel: { path: boot.kernel.path, initrd: boot.initrd.path, ...(install.cmdline ? { cmdline: install.cmdline } : {}) }, bootOrder: [], onReboot: 'destroy' }));
+        started = true;
+        // QEMU has read the kernel and initrd: they are not needed any more.
+        progress('cleanup');
+        for (const v of [boot.kernel, boot.initrd]) {
+          await api.deleteVolume(v.pool, v.name).catch(() => undefined);
+          made.splice(made.indexOf(v), 1);
+        }
+      } else if (start) {
         step = 'start the VM';
+        progress('start');
         await api.startDomain({ uuid });
         started = true;
       }
@@ -478,12 +626,12 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
           problems.push(`the VM definition could not be removed: ${errText(u)}`);
         }
       }
-      if (volume) {
+      for (const v of made.reverse()) {
         try {
-          await api.deleteVolume(volume.pool, volume.name);
-          done.push(`deleted the volume '${volume.name}'`);
+          await api.deleteVolume(v.pool, v.name);
+          done.push(`deleted the volume '${v.name}'`);
         } catch (u) {
-          problems.push(`the volume '${volume.path}' could not be deleted: ${errText(u)}`);
+          problems.push(`the volume '${v.path}' could not be deleted: ${errText(u)}`);
         }
       }
       const rolled = done.length || problems.length ? ` Rolled back: ${[...done, ...problems].join('; ')}.` : ' Nothing had been created.';
@@ -525,6 +673,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       pools = await api.listPools();
       ({ records, index, usage } = await usageOf(api, pools));
     }
+    const seed = own ? readVirtdeskMeta(own.inactiveXml ?? own.xml)?.seed : undefined;
     const out: DeletePlanDisk[] = [];
     const seen = new Set<string>();
     for (const disk of disks) {
@@ -536,7 +685,9 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       const base: DeletePlanDisk = { path: p, target: disk.target, device: disk.device, ...(vol ? { pool: vol.pool, volume: vol.volume, sizeBytes: vol.capacity } : {}), deletable: false };
       const others = vmNames(usage.get(p), d.uuid);
       let reason: string | undefined;
-      if (disk.device === 'cdrom' || disk.device === 'floppy') reason = `${disk.device === 'cdrom' ? 'CD-ROM' : 'floppy'} media are never deleted`;
+      const isOwnSeed = !!seed && seed.path === p && !!vol && vol.pool === seed.pool && vol.volume === seed.volume;
+      if (isOwnSeed && others.length === 0) reason = undefined; // the cloud-init seed Virtdesk made for this VM
+      else if (disk.device === 'cdrom' || disk.device === 'floppy') reason = `${disk.device === 'cdrom' ? 'CD-ROM' : 'floppy'} media are never deleted`;
       else if (disk.readonly) reason = 'read-only disk';
       else if (disk.shareable) reason = 'shareable disk (meant for several VMs)';
       else if (others.length) reason = `also used by VM ${others.map((n) => `'${n}'`).join(', ')}`;
@@ -576,7 +727,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   return {
     'vm.create': async (i) => {
       const { uri, client } = await conn(i.connection);
-      return locked(uri, () => createVm(uri, client, i.spec, i.start));
+      return locked(uri, () => createVm(uri, client, i.spec, i.start, i.progressId));
     },
     'vm.createPreview': async (i) => {
       const { uri, client } = await conn(i.connection);
@@ -625,14 +776,30 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       return d;
     },
     'os.detect': async (i) => {
-      await fileCheck('path', () => checkReadableFile(i.path, 'ISO image'));
+      await fileCheck('path', () => checkReadableFile(i.path, 'file'));
+      const ids = { volumeId: '', systemId: '', publisherId: '', applicationId: '' };
       try {
         const r = await osinfo.detectOsFromIso(i.path);
-        return { os: r.os, volumeId: r.volumeId, systemId: r.systemId, publisherId: r.publisherId, applicationId: r.applicationId };
+        Object.assign(ids, { volumeId: r.volumeId, systemId: r.systemId, publisherId: r.publisherId, applicationId: r.applicationId });
+        if (r.os) return { os: r.os, detectedBy: 'volume-id' as const, ...ids };
       } catch (e) {
-        if (e instanceof NotAnIsoError) throw invalid('path', `'${i.path}' is not an ISO 9660 image (no primary volume descriptor)`);
-        throw e;
+        if (!(e instanceof NotAnIsoError)) throw e;
       }
+      // Disk and cloud images (and ISOs osinfo-db has no rule for): the file name.
+      for (const c of osCandidatesFromFileName(i.path)) {
+        const os = await osinfo.get(c);
+        if (os) return { os, detectedBy: 'file-name' as const, ...ids };
+      }
+      return { os: null, detectedBy: null, ...ids };
+    },
+    'os.detectUrl': async (i) => {
+      const tree = await installTreeOrError(i.url, 'url', deps.urlTimeoutMs ?? 5000);
+      let os: OsSummary | null = null;
+      for (const c of tree.osCandidates) {
+        os = await osinfo.get(c);
+        if (os) break;
+      }
+      return { url: tree.url, family: tree.family, name: tree.name, os, kernelUrl: tree.kernelUrl, initrdUrl: tree.initrdUrl, cmdline: tree.cmdline };
     },
 
     'host.createOptions': async (i) => {

@@ -13,7 +13,7 @@ export type LabEvent = { [K in keyof LabEventMap]: { type: K } & LabEventMap[K] 
 export interface LabHandlerDeps {
   /** A connected client for a URI (or the default connection): ConnectionManager.client. */
   client(uri?: string): Promise<{ uri: string; client: LibvirtHostClient }>;
-  /** Receives vm.cloneProgress (optional: the core does not wire it yet, see LabEventMap). */
+  /** Receives vm.cloneProgress. */
   emit?: (event: LabEvent) => void;
 }
 

@@ -3,7 +3,7 @@
 // network (user-mode networking without one), optional direct kernel boot, and Virtdesk's
 // metadata naming the lab, its tags and each overlay with its base.
 import { buildXml, type XmlTree } from '../xml/build';
-import { domainTree, type DiskBus, type DomainPlan } from '../xml/build-domain';
+import { domainTree, type DiskBus, type DomainPlan, type PlanDisk } from '../xml/build-domain';
 import { metadataEntry, type VirtdeskMeta } from '../xml/virtdesk-meta';
 
 export interface LabDomainSpec {
@@ -20,7 +20,20 @@ export interface LabDomainSpec {
   disks: { path: string; target: string; bus: DiskBus }[];
   /** The lab network; null: user-mode networking. */
   network: string | null;
+  /** The machine's cloud-init NoCloud seed ISO, attached as a CD-ROM. */
+  seed?: string;
   meta: VirtdeskMeta;
+}
+
+/** The seed CD-ROM on the chipset's own controller (SATA on q35, IDE hdc on pc), on a free target. */
+function seedCdrom(s: LabDomainSpec): PlanDisk {
+  const bus: DiskBus = s.machine === 'q35' ? 'sata' : 'ide';
+  const taken = new Set(s.disks.map((d) => d.target));
+  const prefix = bus === 'sata' ? 'sd' : 'hd';
+  const first = bus === 'ide' ? 2 : 0;
+  let i = first;
+  while (taken.has(`${prefix}${String.fromCharCode(97 + i)}`)) i++;
+  return { device: 'cdrom', path: s.seed!, format: 'raw', bus, target: `${prefix}${String.fromCharCode(97 + i)}`, readonly: true };
 }
 
 export function labDomainPlan(s: LabDomainSpec): DomainPlan {
@@ -39,7 +52,7 @@ export function labDomainPlan(s: LabDomainSpec): DomainPlan {
     clock: 'utc',
     kernel: s.boot ? { path: s.boot.kernel, ...(s.boot.initrd ? { initrd: s.boot.initrd } : {}), ...(s.boot.cmdline ? { cmdline: s.boot.cmdline } : {}) } : null,
     bootOrder: s.boot ? [] : ['hd'],
-    disks: s.disks.map((d) => ({ device: 'disk', path: d.path, format: 'qcow2', bus: d.bus, target: d.target })),
+    disks: [...s.disks.map((d) => ({ device: 'disk' as const, path: d.path, format: 'qcow2' as const, bus: d.bus, target: d.target })), ...(s.seed ? [seedCdrom(s)] : [])],
     nics: [s.network ? { type: 'network', source: s.network, model: virtio ? 'virtio' : 'e1000e' } : { type: 'user', model: virtio ? 'virtio' : 'e1000e' }],
     vnc: true,
     video: 'vga',

@@ -11,7 +11,7 @@
 //       count: 3
 //       boot: { kernel: /…/vmlinuz, initrd: /…/initrd.gz, cmdline: console=ttyS0 }   # direct kernel boot (tests, appliances)
 //       machineType: pc            # optional: q35 | pc (default: the base VM's, else q35)
-//       cloudInit: "#cloud-config …"   # accepted, not applied yet
+//       cloudInit: "#cloud-config …"   # user-data; each VM gets a NoCloud seed ISO with it
 //   network: { mode: isolated, ipv4: { address: 10.50.0.1, prefix: 24, dhcpStart: 10.50.0.100, dhcpEnd: 10.50.0.200 } }
 //                                  # absent: isolated with a free 10.x.y.0/24; `none`: user-mode networking
 //   tags: [demo, ci]
@@ -86,7 +86,7 @@ const machineSchema = z
       count: between(1, MAX_COUNT).default(1),
       /** Chipset; default: the base VM's, else q35. */
       machineType: z.enum(['q35', 'pc'], { error: "must be 'q35' or 'pc'" }).optional(),
-      /** cloud-init user-data: accepted and checked, not applied yet (needs a NoCloud seed ISO per VM). */
+      /** cloud-init user-data: each VM of the machine gets a NoCloud seed ISO with it (meta-data: its own instance-id and host name). */
       cloudInit: z.string(expect('text (cloud-init user-data)')).max(65_536, 'is longer than 64 KiB').refine((s) => !CONTROL_EXCEPT_NEWLINE_TAB.test(s), 'contains a control character').optional(),
       /** Direct kernel boot: for tests and appliance kernels (the base disk is then a data disk, /dev/vda). */
       boot: z
@@ -334,12 +334,6 @@ export function parseLabText(text: string, label = 'lab.yaml'): LabParse {
   const lab = r.data as LabSpec;
   if (lab.network === undefined) lab.network = { mode: 'isolated' };
   const warnings: string[] = [];
-  lab.machines.forEach((m, i) => {
-    if (m.cloudInit !== undefined) {
-      const line = nodeLine(['machines', i, 'cloudInit']);
-      warnings.push(issueText(label, line, `machines[${i}].cloudInit`, 'accepted but not applied yet: Virtdesk does not build NoCloud seed ISOs for lab machines yet'));
-    }
-  });
   return {
     ok: true,
     lab,

@@ -26,6 +26,9 @@ import { readDomainXml, readNetworkXml } from '../xml/read-domain';
 import type { VirtdeskDiskMeta, VirtdeskMeta } from '../xml/virtdesk-meta';
 import { dependentsOf, markTemplate, recordMeta, removeDomain, unmarkTemplate, writableDisks } from '../clones/clone';
 import { dropLabsPoolIfEmpty, ensureLabsPool, indexFor, volumeFacts, type Api } from '../clones/storage';
+import { stringify as stringifyYaml } from 'yaml';
+import { hostnameFromName, writeSeedIso, type SeedContent } from '../cloudinit/seed';
+import { uploadFileAsVolume, type CreatedVolume } from '../install/stage';
 import { buildLabDomainXml } from './lab-domain';
 import { LabFileError, intToIp, ipToInt, labNetworkName, labNetworkUuid, parseLabText, type LabPath, type LabVm, type ParsedLab } from './lab-file';
 import type { LabFileIssue } from '../api/contract-labs';
@@ -506,10 +509,23 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
         undo.push({ what: `deleted volume '${v.name}'`, run: () => api.deleteVolume(b.pool!, v.name) });
         disks.push({ target: b.target, pool: b.pool!, volume: v.name, overlay: v.path, base: b.path, baseFormat: b.format });
       }
+      const uuid = randomUUID();
+      let seed: VirtdeskMeta['seed'];
+      if (vm.machine.cloudInit !== undefined) {
+        step = `build the cloud-init seed of '${vm.name}'`;
+        const pool = plan.baseDisks[0]?.pool ?? (await ensureLabsPool(api)).pool;
+        const taken = new Set((await api.listVolumes(pool)).map((v) => v.name));
+        let name = `${vm.name}-cidata.iso`;
+        for (let i = 1; taken.has(name); i++) name = `${vm.name}-cidata-${i}.iso`;
+        const metaData = stringifyYaml({ 'instance-id': `iid-${uuid}`, 'local-hostname': hostnameFromName(vm.name) }, { lineWidth: 0 });
+        const v = await labSeedVolume(api, pool, name, { userData: vm.machine.cloudInit, metaData });
+        undo.push({ what: `deleted volume '${v.name}'`, run: () => api.deleteVolume(pool, v.name) });
+        seed = { pool, volume: v.name, path: v.path };
+      }
       step = `define '${vm.name}'`;
       const xml = buildLabDomainXml({
         name: vm.name,
-        uuid: randomUUID(),
+        uuid,
         domainType: plan.domainType,
         machine: vm.machine.machineType ?? plan.machine ?? 'q35',
         firmware: plan.firmware,
@@ -519,7 +535,8 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
         ...(vm.machine.boot ? { boot: vm.machine.boot } : {}),
         disks: plan.baseDisks.map((b, i) => ({ path: disks[i].overlay, target: b.target, bus: b.bus })),
         network: net?.name ?? null,
-        meta: { template: false, lab: { name: lab.name, machine: vm.machine.name, instance: vm.instance, ...(net ? { network: net.name } : {}) }, tags: lab.tags, disks },
+        ...(seed ? { seed: seed.path } : {}),
+        meta: { template: false, lab: { name: lab.name, machine: vm.machine.name, instance: vm.instance, ...(net ? { network: net.name } : {}) }, tags: lab.tags, disks, ...(seed ? { seed } : {}) },
       });
       const d = await api.defineDomain(xml);
       undo.push({ what: `removed VM '${vm.name}'`, run: () => removeDomain(api, { uuid: d.uuid }) });
@@ -552,6 +569,18 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
   }
   const status = await statusOf(ctx, lab.name, parsed);
   return { ...status, created, existing: plan.existing.map((m) => m.rec.name), warnings, ms: Math.round(performance.now() - t0) };
+}
+
+/** A seed ISO with the machine's own user-data, uploaded as a volume of `pool`. */
+async function labSeedVolume(api: Api, pool: string, name: string, content: SeedContent): Promise<CreatedVolume> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'virtdesk-labseed-'));
+  try {
+    const file = path.join(dir, 'seed.iso');
+    await writeSeedIso(content, file);
+    return await uploadFileAsVolume(api, pool, name, file);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- start / stop / reset / down ----
@@ -661,18 +690,19 @@ export async function labDown(ctx: LabContext, lab: string): Promise<LabDownResu
       out.problems.push(`VM '${m.rec.name}' could not be removed: ${errText(e)}`);
       continue;
     }
-    for (const d of m.meta.disks) {
+    const own = [...m.meta.disks.map((d) => ({ pool: d.pool, volume: d.volume, path: d.overlay, what: 'overlay' })), ...(m.meta.seed ? [{ ...m.meta.seed, what: 'cloud-init seed' }] : [])];
+    for (const d of own) {
       const info = await api.volumeInfo(d.pool, d.volume).catch(() => null);
       if (!info) continue;
-      if (info.path !== d.overlay) {
-        out.problems.push(`volume '${d.volume}' is no longer at ${d.overlay}: left alone`);
+      if (info.path !== d.path) {
+        out.problems.push(`volume '${d.volume}' is no longer at ${d.path}: left alone`);
         continue;
       }
       try {
         await api.deleteVolume(d.pool, d.volume);
-        out.removedVolumes.push(d.overlay);
+        out.removedVolumes.push(d.path);
       } catch (e) {
-        out.problems.push(`overlay ${d.overlay} could not be deleted: ${errText(e)}`);
+        out.problems.push(`${d.what} ${d.path} could not be deleted: ${errText(e)}`);
       }
     }
   }

@@ -395,6 +395,25 @@ export class StorageVol extends Handle {
   resize(capacityBytes: number, flags = 0): void {
     check(lv.virStorageVolResize(this.ptr, capacityBytes, flags), () => `resize volume '${this.name}'`);
   }
+  /**
+   * Writes `data` into the volume from offset 0 over a blocking stream (virStorageVolUpload):
+   * works for remote hosts too. The caller keeps uploads small (boot files, seed ISOs).
+   */
+  upload(stream: Stream, data: Uint8Array): void {
+    check(lv.virStorageVolUpload(this.ptr, stream.ptr, 0, data.length, 0), () => `start upload into volume '${this.name}'`);
+    try {
+      const CHUNK = 1 << 20;
+      for (let off = 0; off < data.length; ) {
+        const n = stream.send(data.subarray(off, Math.min(off + CHUNK, data.length)));
+        if (n <= 0) throw new Error(`upload into volume '${this.name}' stalled`);
+        off += n;
+      }
+      stream.finish();
+    } catch (e) {
+      stream.abort();
+      throw e;
+    }
+  }
 }
 
 export class Network extends Handle {
@@ -543,6 +562,14 @@ export class Connection extends Handle {
   }
   defineDomain(xml: string, validate = true): Domain {
     return new Domain(checkPtr(lv.virDomainDefineXMLFlags(this.ptr, xml, validate ? 1 : 0), 'define domain'));
+  }
+  /**
+   * Starts a domain from XML (virDomainCreateXML). When a persistent domain with the same name
+   * and UUID exists, that domain starts with this XML as its live configuration only (the
+   * install-time configuration of a network install; the definition stays as it is).
+   */
+  createDomain(xml: string, validate = true): Domain {
+    return new Domain(checkPtr(lv.virDomainCreateXML(this.ptr, xml, validate ? 16 /* VIR_DOMAIN_START_VALIDATE */ : 0), 'start domain from XML'));
   }
   /** Bulk stats for every domain in one call (virConnectGetAllDomainStats). */
   allDomainStats(stats: number, flags = 0): DomainStatsRecord[] {

@@ -141,6 +141,7 @@ export const lv = fns({
   virDomainGetState: 'int virDomainGetState(virDomainPtr dom, _Out_ int *state, _Out_ int *reason, unsigned int flags)',
   virDomainGetXMLDesc: 'char *! virDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)',
   virDomainDefineXMLFlags: 'virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)',
+  virDomainCreateXML: 'virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)',
   virDomainUndefineFlags: 'int virDomainUndefineFlags(virDomainPtr dom, unsigned int flags)',
   virDomainCreateWithFlags: 'int virDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)',
   virDomainShutdownFlags: 'int virDomainShutdownFlags(virDomainPtr dom, unsigned int flags)',
@@ -226,6 +227,8 @@ export const lv = fns({
   virStorageVolCreateXMLFrom:
     'virStorageVolPtr virStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml, virStorageVolPtr clonevol, unsigned int flags)',
   virStorageVolDelete: 'int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags)',
+  virStorageVolUpload:
+    'int virStorageVolUpload(virStorageVolPtr vol, virStreamPtr stream, unsigned long long offset, unsigned long long length, unsigned int flags)',
   virStorageVolResize: 'int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags)',
 
   // networks

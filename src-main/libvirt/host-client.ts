@@ -9,7 +9,7 @@ type Result<M extends HostMethod> = ReturnType<HostApi[M]>;
 
 /** Methods that may legitimately take long (guest I/O, big files). Others time out sooner. */
 const SLOW_METHODS: ReadonlySet<HostMethod> = new Set<HostMethod>([
-  'startDomain', 'managedSaveDomain', 'shutdownDomain', 'destroyDomain', 'createVolume', 'deleteVolume', 'resizeVolume',
+  'startDomain', 'createDomain', 'uploadVolume', 'managedSaveDomain', 'shutdownDomain', 'destroyDomain', 'createVolume', 'deleteVolume', 'resizeVolume',
   'screenshot', 'definePool', 'startPool', 'refreshPool', 'startNetwork', 'undefineDomain',
   'createSnapshot', 'revertSnapshot', 'deleteSnapshot',
 ]);

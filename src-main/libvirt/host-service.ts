@@ -246,6 +246,14 @@ export class HostService implements HostApi {
       d.close();
     }
   }
+  createDomain(xml: string) {
+    const d = this.conn.createDomain(xml);
+    try {
+      return this.summarize(d);
+    } finally {
+      d.close();
+    }
+  }
   undefineDomain(ref: DomainRef, o: { nvram?: boolean; managedSave?: boolean; snapshotsMetadata?: boolean; checkpointsMetadata?: boolean; tpm?: boolean } = {}) {
     const flags = (o.managedSave ? UNDEFINE.MANAGED_SAVE : 0) | (o.snapshotsMetadata ? UNDEFINE.SNAPSHOTS_METADATA : 0) |
       (o.checkpointsMetadata ? UNDEFINE.CHECKPOINTS_METADATA : 0) | (o.tpm ? UNDEFINE.TPM : 0);
@@ -439,6 +447,17 @@ export class HostService implements HostApi {
   }
   deleteVolume(pool: string, name: string) {
     this.withVolume(pool, name, (v) => v.delete());
+  }
+  uploadVolume(pool: string, name: string, file: string) {
+    const data = fs.readFileSync(file);
+    this.withVolume(pool, name, (v) => {
+      const st = this.conn.newStream(false);
+      try {
+        v.upload(st, data);
+      } finally {
+        st.close();
+      }
+    });
   }
   volumeInfo(pool: string, name: string) {
     return this.withVolume(pool, name, (v) => this.volumeSummary(v));

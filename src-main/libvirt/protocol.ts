@@ -153,6 +153,11 @@ export interface HostApi {
   domainInfo(ref: DomainRef): DomainInfo;
   domainXml(ref: DomainRef, o?: { inactive?: boolean; secure?: boolean }): string;
   defineDomain(xml: string): DomainSummary;
+  /**
+   * Starts a domain from XML. With the name and UUID of a persistent domain it starts that one
+   * with this XML as live configuration only (a network install's kernel boot).
+   */
+  createDomain(xml: string): DomainSummary;
   undefineDomain(ref: DomainRef, o?: UndefineOptions): void;
   startDomain(ref: DomainRef, o?: { paused?: boolean }): void;
   shutdownDomain(ref: DomainRef): void;
@@ -191,6 +196,12 @@ export interface HostApi {
    */
   createVolume(pool: string, xml: string, o?: { from?: { path: string } }): VolumeSummary;
   deleteVolume(pool: string, name: string): void;
+  /**
+   * Fills a volume with the contents of a file on the computer running Virtdesk (read by the
+   * host process, sent over a libvirt stream, so it works for remote hosts too). Small files only
+   * (boot kernels, initrds, cloud-init seeds): the host process is busy while it runs.
+   */
+  uploadVolume(pool: string, name: string, file: string): void;
   volumeInfo(pool: string, name: string): VolumeSummary;
   resizeVolume(pool: string, name: string, capacityBytes: number): void;
   /** The volume's XML (format, target path). */
@@ -243,6 +254,7 @@ export const HOST_METHODS = [
   'domainInfo',
   'domainXml',
   'defineDomain',
+  'createDomain',
   'undefineDomain',
   'startDomain',
   'shutdownDomain',
@@ -270,6 +282,7 @@ export const HOST_METHODS = [
   'listVolumes',
   'createVolume',
   'deleteVolume',
+  'uploadVolume',
   'volumeInfo',
   'resizeVolume',
   'volumeXml',

@@ -1,6 +1,7 @@
 // Domain XML from a resolved plan (every choice already made and validated by the API layer:
 // see api/create-handlers.ts). The OS is recorded in libosinfo metadata like virt-manager does.
 import { buildXml, el, textEl, type XmlTree } from './build';
+import { metadataEntry, type VirtdeskMeta } from './virtdesk-meta';
 
 export const LIBOSINFO_NS = 'http://libosinfo.org/xmlns/libvirt/domain/1.0';
 
@@ -58,6 +59,10 @@ export interface DomainPlan {
   virtioExtras: boolean;
   /** A USB tablet so the VNC pointer is absolute. */
   usbTablet: boolean;
+  /** 'destroy' for a network install's installer boot: its reboot ends the install phase. Default 'restart'. */
+  onReboot?: 'restart' | 'destroy';
+  /** Virtdesk's own metadata (the cloud-init seed it made). */
+  virtdesk?: VirtdeskMeta;
 }
 
 function diskXml(d: PlanDisk): XmlTree {
@@ -119,10 +124,11 @@ export function domainTree(p: DomainPlan): XmlTree {
     '@_type': p.domainType,
     name: p.name,
     uuid: p.uuid,
-    ...(p.osId
+    ...(p.osId || p.virtdesk
       ? {
           metadata: {
-            'libosinfo:libosinfo': el({ 'xmlns:libosinfo': LIBOSINFO_NS }, { 'libosinfo:os': el({ id: p.osId }) }),
+            ...(p.osId ? { 'libosinfo:libosinfo': el({ 'xmlns:libosinfo': LIBOSINFO_NS }, { 'libosinfo:os': el({ id: p.osId }) }) } : {}),
+            ...(p.virtdesk ? metadataEntry(p.virtdesk) : {}),
           },
         }
       : {}),
@@ -140,7 +146,7 @@ export function domainTree(p: DomainPlan): XmlTree {
       timer: [el({ name: 'rtc', tickpolicy: 'catchup' }), el({ name: 'pit', tickpolicy: 'delay' }), el({ name: 'hpet', present: 'no' })],
     }),
     on_poweroff: 'destroy',
-    on_reboot: 'restart',
+    on_reboot: p.onReboot ?? 'restart',
     on_crash: 'destroy',
     pm: { 'suspend-to-mem': el({ enabled: 'no' }), 'suspend-to-disk': el({ enabled: 'no' }) },
     devices,

@@ -5,6 +5,7 @@
 //     <virtdesk:tag>ci</virtdesk:tag>
 //     <virtdesk:disk target="vda" pool="virtdesk-labs" volume="web-node-2-vda.qcow2" overlay="/…" base="/…" baseFormat="qcow2"/>
 //     <virtdesk:linkedFrom uuid="…" name="…"/>
+//     <virtdesk:seed pool="default" volume="web-cidata.iso" path="/…"/>
 //   </virtdesk:vm>
 // Flat on purpose: virDomainSetMetadata puts the namespace on the root and its direct children
 // only. Built with XMLBuilder (escaping); read back from any prefix bound to the namespace.
@@ -33,12 +34,14 @@ export interface VirtdeskMeta {
   tags: string[];
   disks: VirtdeskDiskMeta[];
   linkedFrom?: { uuid: string; name: string };
+  /** The cloud-init seed ISO Virtdesk made for this VM (deleting the VM may delete it). */
+  seed?: { pool: string; volume: string; path: string };
 }
 
 export const EMPTY_META: VirtdeskMeta = { template: false, tags: [], disks: [] };
 
 export function isEmptyMeta(m: VirtdeskMeta): boolean {
-  return !m.template && !m.lab && m.tags.length === 0 && m.disks.length === 0 && !m.linkedFrom;
+  return !m.template && !m.lab && m.tags.length === 0 && m.disks.length === 0 && !m.linkedFrom && !m.seed;
 }
 
 function children(m: VirtdeskMeta, p: string): XmlTree {
@@ -50,6 +53,7 @@ function children(m: VirtdeskMeta, p: string): XmlTree {
     out[`${p}disk`] = m.disks.map((d) => el({ target: d.target, pool: d.pool, volume: d.volume, overlay: d.overlay, base: d.base, baseFormat: d.baseFormat }));
   }
   if (m.linkedFrom) out[`${p}linkedFrom`] = el({ uuid: m.linkedFrom.uuid, name: m.linkedFrom.name });
+  if (m.seed) out[`${p}seed`] = el({ pool: m.seed.pool, volume: m.seed.volume, path: m.seed.path });
   return out;
 }
 
@@ -72,6 +76,10 @@ function readElement(node: XmlNode, prefix: string): VirtdeskMeta {
   const instance = attr(labNode, 'instance');
   const network = attr(labNode, 'network');
   const linked = asArray(node[`${p}linkedFrom`] as XmlNode[])[0];
+  const seed = asArray(node[`${p}seed`] as XmlNode[])[0];
+  const seedPool = attr(seed, 'pool');
+  const seedVolume = attr(seed, 'volume');
+  const seedPath = attr(seed, 'path');
   const disks: VirtdeskDiskMeta[] = [];
   for (const d of asArray(node[`${p}disk`] as XmlNode[])) {
     const target = attr(d, 'target');
@@ -88,6 +96,7 @@ function readElement(node: XmlNode, prefix: string): VirtdeskMeta {
     tags: asArray(node[`${p}tag`] as unknown[]).map((t) => text(t)).filter((t): t is string => !!t),
     disks,
     ...(attr(linked, 'uuid') && attr(linked, 'name') ? { linkedFrom: { uuid: attr(linked, 'uuid')!, name: attr(linked, 'name')! } } : {}),
+    ...(seedPool && seedVolume && seedPath ? { seed: { pool: seedPool, volume: seedVolume, path: seedPath } } : {}),
   };
 }
 

@@ -55,6 +55,12 @@ export function checkSpecAgainstHost(
   const problem = (field: string, message: string) => problems.push({ field: `spec.${field}`, message });
 
   if (existingNames.has(spec.name)) problem('name', `a VM named '${spec.name}' already exists on ${facts.uri}`);
+  if (spec.source.kind === 'cloud' && spec.storage.kind !== 'new') {
+    problem('storage.kind', "a VM from a cloud image needs a new disk (storage kind 'new'): it gets its own copy of the image there, grown to the size you choose; the image itself stays untouched");
+  }
+  if (spec.source.kind === 'url' && spec.storage.kind === 'none') {
+    problem('storage.kind', "a network install needs a disk to install onto: choose storage kind 'new' or 'existing'");
+  }
 
   if (facts.memoryTotalMiB > 0 && spec.memoryMiB > facts.memoryTotalMiB) {
     problem('memoryMiB', `memoryMiB ${fmtMiB(spec.memoryMiB)} is more than the host's total memory (${fmtMiB(facts.memoryTotalMiB)})`);
@@ -111,7 +117,7 @@ export interface PlanDisks {
   bootImage?: { path: string; format: 'qcow2' | 'raw' };
   /** The new or existing pool volume. */
   volume?: { path: string; format: 'qcow2' | 'raw' };
-  /** source kind 'iso'. */
+  /** source kind 'iso', or the cloud-init seed ISO (source kind 'cloud'). */
   cdrom?: string;
 }
 

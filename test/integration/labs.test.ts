@@ -310,6 +310,38 @@ describe('labs on qemu:///system', () => {
     // Down again: nothing left to remove, no error.
     expect(await call('lab.down', { connection: SYSTEM_URI, file })).toMatchObject({ removedVms: [], removedVolumes: [], removedNetwork: null });
   });
+
+  it('gives each machine with cloudInit its own NoCloud seed (its user-data, its own instance-id and host name); lab down removes the seeds', { timeout: 240_000 }, async () => {
+    const userData = '#cloud-config\npackages: [nginx]\nruncmd:\n  - echo "a<b & \'c\'" > /etc/motd\n';
+    const extra = `    cloudInit: ${JSON.stringify(userData)}`;
+    const body = tinyLab(LAB2, { count: 2 }).replace("      cmdline: console=ttyS0 quiet", `      cmdline: console=ttyS0 quiet\n${extra}`);
+    const file = labFile('cloud', body);
+    const validation = await call('lab.validate', { connection: SYSTEM_URI, file });
+    expect(validation.ok).toBe(true);
+    expect(validation.warnings.join('\n')).not.toMatch(/cloudInit/);
+    const up = await call('lab.up', { connection: SYSTEM_URI, file });
+    expect(up.warnings.join('\n')).not.toMatch(/not applied/);
+    const seeds: string[] = [];
+    const instanceIds = new Set<string>();
+    for (const m of up.machines) {
+      const xml = await call('vm.xml', { connection: SYSTEM_URI, vm: { name: m.name } });
+      const meta = readVirtdeskMeta(xml);
+      expect(meta?.seed?.volume).toBe(`${m.name}-cidata.iso`);
+      const seed = meta!.seed!.path;
+      seeds.push(seed);
+      expect(xml).toMatch(new RegExp(`<disk type='file' device='cdrom'>[\\s\\S]*?<source file='${seed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`));
+      expect(execFileSync('isoinfo', ['-d', '-i', seed]).toString()).toMatch(/Volume id: cidata/);
+      expect(execFileSync('isoinfo', ['-i', seed, '-R', '-x', '/user-data']).toString()).toBe(userData);
+      const metaData = execFileSync('isoinfo', ['-i', seed, '-R', '-x', '/meta-data']).toString();
+      expect(metaData).toContain(`local-hostname: ${m.name}`);
+      instanceIds.add(/instance-id: (\S+)/.exec(metaData)![1]);
+      expect(m.state).toBe('running');
+    }
+    expect(instanceIds.size).toBe(2);
+    const down = await call('lab.down', { connection: SYSTEM_URI, file });
+    expect(down.removedVolumes).toEqual(expect.arrayContaining(seeds));
+    for (const s of seeds) expect(fs.existsSync(s)).toBe(false);
+  });
 });
 
 describe('snapshots and clones on qemu:///system', () => {

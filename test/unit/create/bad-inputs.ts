@@ -10,6 +10,7 @@ export const CREATE_BAD: Record<CreateMethodName, { input: unknown; field: strin
   'os.search': { input: { query: 'x'.repeat(201) }, field: 'query' },
   'os.defaults': { input: { id: 'debian 12' }, field: 'id' },
   'os.detect': { input: { path: 'x.iso' }, field: 'path' },
+  'os.detectUrl': { input: { url: 'ftp://mirror/debian/' }, field: 'url' },
   'host.createOptions': { input: { connection: '' }, field: 'connection' },
   'storage.pools': { input: { extra: 1 }, field: 'extra' },
   'storage.definePool': { input: { name: 'p', path: 'relative' }, field: 'path' },

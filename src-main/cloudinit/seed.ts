@@ -1,0 +1,103 @@
+// cloud-init NoCloud seed: user-data and meta-data (YAML built with the yaml library, never by
+// pasting user strings) in an ISO 9660 image labelled "cidata", made with Debian's genisoimage
+// (or xorriso's genisoimage mode). The password goes in only as a SHA-512 crypt hash
+// (`openssl passwd -6`), so the seed never holds it in clear text.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import type { CloudInit } from '../api/contract-create';
+
+const run = promisify(execFile);
+
+/** A host name from a VM name: letters, digits and '-', at most 63 characters. */
+export function hostnameFromName(name: string): string {
+  const h = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return h || 'vm';
+}
+
+export interface SeedContent {
+  userData: string;
+  metaData: string;
+}
+
+/** The seed's two files. `passwordHash` is a crypt(3) hash ($6$…) or undefined. */
+export function seedContent(ci: CloudInit, o: { instanceId: string; hostname: string; passwordHash?: string }): SeedContent {
+  const user: Record<string, unknown> = {
+    name: ci.user,
+    gecos: ci.user,
+    shell: '/bin/bash',
+    sudo: 'ALL=(ALL) NOPASSWD:ALL',
+    lock_passwd: o.passwordHash === undefined,
+  };
+  if (o.passwordHash) user.passwd = o.passwordHash;
+  if (ci.sshKey) user.ssh_authorized_keys = [ci.sshKey];
+  const config: Record<string, unknown> = {
+    hostname: o.hostname,
+    preserve_hostname: false,
+    users: [user],
+    ssh_pwauth: o.passwordHash !== undefined,
+  };
+  return {
+    userData: `#cloud-config\n${stringify(config, { lineWidth: 0 })}`,
+    metaData: stringify({ 'instance-id': o.instanceId, 'local-hostname': o.hostname }, { lineWidth: 0 }),
+  };
+}
+
+/** SHA-512 crypt hash of a password ($6$…), via `openssl passwd -6 -stdin` (the password never appears in argv). */
+export async function hashPassword(password: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('openssl', ['passwd', '-6', '-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'ENOENT' ? 'openssl is not installed (apt install openssl): it hashes the cloud-init password' : `openssl failed: ${e.message}`)),
+    );
+    child.on('close', (code) => {
+      const hash = out.trim();
+      if (code === 0 && hash.startsWith('$6$')) resolve(hash);
+      else reject(new Error(`openssl passwd failed${err.trim() ? `: ${err.trim()}` : ` (exit ${code})`}`));
+    });
+    child.stdin.end(`${password}\n`);
+  });
+}
+
+/** Writes the NoCloud seed ISO to `out`. */
+export async function writeSeedIso(content: SeedContent, out: string): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'virtdesk-seed-'));
+  try {
+    await fs.writeFile(path.join(dir, 'user-data'), content.userData, { mode: 0o600 });
+    await fs.writeFile(path.join(dir, 'meta-data'), content.metaData, { mode: 0o600 });
+    const args = ['-quiet', '-output', out, '-volid', 'cidata', '-joliet', '-rock', path.join(dir, 'user-data'), path.join(dir, 'meta-data')];
+    const tools: [string, string[]][] = [
+      ['genisoimage', args],
+      ['xorriso', ['-as', 'genisoimage', ...args]],
+    ];
+    const missing: string[] = [];
+    for (const [tool, argv] of tools) {
+      try {
+        await run(tool, argv, { timeout: 60_000 });
+        return;
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException & { stderr?: string };
+        if (err.code === 'ENOENT') {
+          missing.push(tool);
+          continue;
+        }
+        throw new Error(`${tool} could not build the cloud-init seed ISO: ${(err.stderr ?? err.message).trim()}`);
+      }
+    }
+    throw new Error(`neither ${missing.join(' nor ')} is installed (apt install genisoimage): it builds the cloud-init seed ISO`);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,69 @@
+// Downloads a file over http(s) into a local file, reporting bytes as they arrive. A download
+// that stalls (no bytes for idleMs) or grows past maxBytes is aborted; the partial file is removed.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface DownloadOptions {
+  onProgress?: (p: { done: number; total?: number }) => void;
+  idleMs?: number;
+  maxBytes?: number;
+}
+
+export async function downloadFile(url: string, dest: string, o: DownloadOptions = {}): Promise<{ bytes: number }> {
+  const idleMs = o.idleMs ?? 30_000;
+  const maxBytes = o.maxBytes ?? 2 * 2 ** 30;
+  const abort = new AbortController();
+  let idle: NodeJS.Timeout | undefined;
+  let why = '';
+  const stall = () => {
+    why = `no data for ${Math.round(idleMs / 1000)} s`;
+    abort.abort();
+  };
+  const kick = () => {
+    clearTimeout(idle);
+    idle = setTimeout(stall, idleMs);
+  };
+  kick();
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, { redirect: 'follow', signal: abort.signal });
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      throw new Error(`${url} does not answer (${why || err.cause?.code || err.cause?.message || err.message})`);
+    }
+    if (!res.ok || !res.body) throw new Error(`${url} answered HTTP ${res.status}`);
+    const length = Number(res.headers.get('content-length'));
+    const total = Number.isFinite(length) && length > 0 ? length : undefined;
+    if (total && total > maxBytes) throw new Error(`${url} is ${total} bytes, more than the ${maxBytes} allowed`);
+    let done = 0;
+    let lastReport = 0;
+    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    body.on('data', (chunk: Buffer) => {
+      kick();
+      done += chunk.length;
+      if (done > maxBytes) {
+        why = `more than ${maxBytes} bytes`;
+        abort.abort();
+      }
+      const now = Date.now();
+      if (now - lastReport >= 200) {
+        lastReport = now;
+        o.onProgress?.({ done, ...(total ? { total } : {}) });
+      }
+    });
+    try {
+      await pipeline(body, fs.createWriteStream(dest, { mode: 0o644 }));
+    } catch (e) {
+      throw new Error(`downloading ${url} failed: ${why || (e as Error).message}`);
+    }
+    o.onProgress?.({ done, total: total ?? done });
+    return { bytes: done };
+  } catch (e) {
+    await fs.promises.rm(dest, { force: true });
+    throw e;
+  } finally {
+    clearTimeout(idle);
+  }
+}
