@@ -189,7 +189,13 @@ describe('storage and networks on the test driver', () => {
     expect((await fail(call('os.defaults', { id: 'nope' }))).code).toBe('NOT_FOUND');
     const text = path.join(tmp, 'text.iso');
     fs.writeFileSync(text, 'not an iso');
-    expect((await fail(call('os.detect', { path: text }))).message).toMatch(/not an ISO 9660 image/);
+    // Not an ISO, no name to go by: no OS, and no error (disk images are detected this way too).
+    expect(await call('os.detect', { path: text })).toEqual({ os: null, detectedBy: null, volumeId: '', systemId: '', publisherId: '', applicationId: '' });
+    // A cloud image: the OS from its file name.
+    const cloud = path.join(tmp, 'jammy-server-cloudimg-amd64.img');
+    fs.writeFileSync(cloud, Buffer.alloc(4096));
+    expect(await call('os.detect', { path: cloud })).toMatchObject({ os: { shortId: 'ubuntu22.04' }, detectedBy: 'file-name' });
+    expect((await fail(call('os.detect', { path: path.join(tmp, 'missing.iso') }))).field).toBe('path');
   });
 
   it('browses only inside the allowed roots', async () => {
