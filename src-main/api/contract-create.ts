@@ -499,7 +499,7 @@ export const createMethods = {
 
   /**
    * Server-side file chooser for browser mode: lists a folder under the allowed roots (storage
-   * pool folders, /var/lib/libvirt/images, /usr/lib/grub-rescue, the user's home). No path: the
+   * pool folders, /var/lib/libvirt/images, /usr/lib/grub-rescue, the user's home, the folders in settings.browseFolders). No path: the
    * roots. Symlinks are resolved before the check.
    */
   'fs.browse': method(z.object({ ...onConnection, path: absolutePath('path').optional(), showHidden: z.boolean().default(false) }).strict(), {} as FsBrowseResult),

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { HostCheckReport } from '../host/virt-check';
 import type { ConnectionInfo, DomainState, NodeInfo } from '../libvirt/protocol';
-import { createMethods, type CreateEventMap } from './contract-create';
+import { absolutePath, createMethods, type CreateEventMap } from './contract-create';
 import { labMethods, type LabEventMap } from './contract-labs';
 import { connectionUri, method, onConnection, onVm, vmRef } from './contract-common';
 import { LINUX_KEY_NAMES, MAX_SEND_KEYS } from '../consoles/keycodes';
@@ -26,6 +26,12 @@ export const settingsSchema = z.object({
   statsIntervalMs: z.number().int().min(500, 'stats interval must be at least 500 ms').max(60_000, 'stats interval must be at most 60 s'),
   theme: themeSchema,
   language: languageSchema,
+  /** Extra folders browse mode's file chooser may show (besides pool folders and the usual places). */
+  browseFolders: z
+    .array(absolutePath('browseFolders[]'))
+    .max(20, 'at most 20 folders')
+    .refine((l) => new Set(l).size === l.length, 'a folder is listed twice')
+    .refine((l) => !l.includes('/'), "'/' would show the whole computer: pick the folders that hold your images"),
 }).strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -35,6 +41,7 @@ export const DEFAULT_SETTINGS: Settings = {
   statsIntervalMs: 2000,
   theme: 'system',
   language: 'en',
+  browseFolders: [],
 };
 
 // ---- results ----

@@ -84,7 +84,7 @@ export function createCore(options: CoreOptions): Core {
     };
 
   const handlers: Handlers = {
-    ...createHandlers({ client: (uri) => conns.client(uri), emit }),
+    ...createHandlers({ client: (uri) => conns.client(uri), emit, browseFolders: () => settings.settings.browseFolders }),
     ...labHandlers({ client: (uri) => conns.client(uri), emit }),
     'connections.list': async () => conns.list(),
     'connections.add': async (i) => {

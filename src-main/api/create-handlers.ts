@@ -59,6 +59,8 @@ export interface CreateHandlerDeps {
   urlTimeoutMs?: number;
   /** Extra roots for fs.browse (tests). */
   browseRoots?: string[];
+  /** The folders the user added in the settings (read at each fs.browse). */
+  browseFolders?: () => string[];
   /** Receives vm.createProgress for creates that carry a progressId. */
   emit?: (event: { type: 'vm.createProgress' } & CreateEventMap['vm.createProgress']) => void;
   /** Test-only hooks into vm.create. */
@@ -997,7 +999,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         /* no libvirt: the fixed roots still work */
       }
       try {
-        return await browse(i.path, [...defaultRoots(poolFolders), ...(deps.browseRoots ?? [])], { showHidden: i.showHidden });
+        return await browse(i.path, [...defaultRoots(poolFolders), ...(deps.browseFolders?.() ?? []), ...(deps.browseRoots ?? [])], { showHidden: i.showHidden });
       } catch (e) {
         if (e instanceof BrowseError) throw e.code === 'NOT_FOUND' ? notFound('path', e.message) : invalid('path', e.message);
         throw e;

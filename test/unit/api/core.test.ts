@@ -66,6 +66,24 @@ describe('core', () => {
     expect(bad.field).toBe('theme');
   });
 
+  it('lets the file chooser show the folders added in the settings, and refuses bad ones without saving them', async () => {
+    const c = newCore();
+    const extra = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-browse-'));
+    fs.writeFileSync(path.join(extra, 'mine.iso'), 'x');
+    const outside = (await c.call('fs.browse', { connection: DEMO, path: extra }).catch((e) => e)) as ApiError;
+    expect(outside.message).toMatch(/outside the folders/);
+    await c.call('settings.update', { browseFolders: [extra] });
+    const listing = (await c.call('fs.browse', { connection: DEMO, path: extra })) as { entries: { name: string }[] };
+    expect(listing.entries.map((e) => e.name)).toEqual(['mine.iso']);
+    for (const [folders, re] of [[['/'], /whole computer/], [['relative/x'], /absolute path/], [[extra, extra], /listed twice/], [['/a/../etc'], /'\.\.'/]] as const) {
+      const bad = (await c.call('settings.update', { browseFolders: [...folders] }).catch((e) => e)) as ApiError;
+      expect(bad.code).toBe('INVALID_INPUT');
+      expect(bad.message).toMatch(re);
+    }
+    expect(((await c.call('settings.get', {})) as { settings: { browseFolders: string[] } }).settings.browseFolders).toEqual([extra]);
+    fs.rmSync(extra, { recursive: true, force: true });
+  });
+
   it('adds a connection, saves it, and reports a failing one with its reason', async () => {
     const c = newCore();
     const ok = (await c.call('connections.add', { uri: DEMO, label: 'Demo' })) as { state: string; isDemo: boolean };
