@@ -128,13 +128,14 @@ export const cloudInitSchema = z
     password: z
       .string({ error: 'cloudInit.password must be text' })
       .min(1, 'cloudInit.password is empty (leave it out to log in with the SSH key only)')
-      .max(256, 'cloudInit.password is longer than 256 characters')
+      .refine((s) => utf8.encode(s).length <= 255, 'cloudInit.password is longer than 255 bytes (in UTF-8)')
       .refine((s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s), 'cloudInit.password contains a control character or broken Unicode')
       .optional(),
     sshKey: z
       .string({ error: 'cloudInit.sshKey must be text' })
       .trim()
       .max(16384, 'cloudInit.sshKey is longer than 16384 characters')
+      .refine((s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s) && !/[\u2028\u2029]/.test(s), 'cloudInit.sshKey contains a tab, a line break or another control character')
       .regex(SSH_KEY, 'cloudInit.sshKey must be one OpenSSH public key line such as "ssh-ed25519 AAAA… me@host" (the contents of ~/.ssh/id_ed25519.pub)')
       .optional(),
     /** Default: the VM name made into a host name. */

@@ -23,6 +23,15 @@ export function hostnameFromName(name: string): string {
   return h || 'vm';
 }
 
+/**
+ * cloud-init reads user-data with PyYAML, i.e. YAML 1.1, where a plain `on`, `no` or `yes` is a
+ * boolean: write 1.1 so such strings get quoted. No line folding (keys stay on one line).
+ */
+export const YAML_OPTIONS = { version: '1.1', lineWidth: 0 } as const;
+
+/** `openssl passwd -stdin` reads at most this many bytes of a password and drops the rest. */
+export const PASSWORD_MAX_BYTES = 255;
+
 export interface SeedContent {
   userData: string;
   metaData: string;
@@ -46,13 +55,14 @@ export function seedContent(ci: CloudInit, o: { instanceId: string; hostname: st
     ssh_pwauth: o.passwordHash !== undefined,
   };
   return {
-    userData: `#cloud-config\n${stringify(config, { lineWidth: 0 })}`,
-    metaData: stringify({ 'instance-id': o.instanceId, 'local-hostname': o.hostname }, { lineWidth: 0 }),
+    userData: `#cloud-config\n${stringify(config, YAML_OPTIONS)}`,
+    metaData: stringify({ 'instance-id': o.instanceId, 'local-hostname': o.hostname }, YAML_OPTIONS),
   };
 }
 
 /** SHA-512 crypt hash of a password ($6$…), via `openssl passwd -6 -stdin` (the password never appears in argv). */
 export async function hashPassword(password: string): Promise<string> {
+  if (Buffer.byteLength(password) > PASSWORD_MAX_BYTES) throw new Error(`the password is longer than ${PASSWORD_MAX_BYTES} bytes`);
   return new Promise((resolve, reject) => {
     const child = spawn('openssl', ['passwd', '-6', '-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

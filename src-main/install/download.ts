@@ -17,7 +17,7 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
   let idle: NodeJS.Timeout | undefined;
   let why = '';
   const stall = () => {
-    why = `no data for ${Math.round(idleMs / 1000)} s`;
+    why = `no data for ${idleMs >= 1000 ? `${Math.round(idleMs / 1000)} s` : `${idleMs} ms`}`;
     abort.abort();
   };
   const kick = () => {

@@ -104,7 +104,8 @@ function debianCandidates(family: 'debian' | 'ubuntu', version: string, codename
 }
 
 async function debianInstallerTree(root: string, f: TreeFetcher): Promise<DetectedTree | null> {
-  if (!(await f.exists(`${root}current/images/MANIFEST`))) return null;
+  // Ubuntu 20.04's installer folders have only current/legacy-images/ (virt-install's "legacy_url").
+  if (!(await f.exists(`${root}current/images/MANIFEST`)) && !(await f.exists(`${root}current/legacy-images/MANIFEST`))) return null;
   const layouts: { family: 'debian' | 'ubuntu'; path: string; kernel: string }[] = [
     { family: 'debian', path: 'current/images/netboot/debian-installer/amd64/', kernel: 'linux' },
     { family: 'ubuntu', path: 'current/images/netboot/ubuntu-installer/amd64/', kernel: 'linux' },
@@ -126,7 +127,7 @@ async function debianInstallerTree(root: string, f: TreeFetcher): Promise<Detect
       cmdline: '',
     };
   }
-  throw new TreeNotFoundError(`${root} has current/images/MANIFEST but no amd64 netboot installer (looked for netboot/debian-installer/amd64/linux and netboot/ubuntu-installer/amd64/linux)`);
+  throw new TreeNotFoundError(`${root} has an installer MANIFEST but no amd64 netboot installer (looked for netboot/debian-installer/amd64/linux and netboot/ubuntu-installer/amd64/linux)`);
 }
 
 async function debianDiscTree(root: string, f: TreeFetcher): Promise<DetectedTree | null> {

@@ -27,7 +27,7 @@ import type { VirtdeskDiskMeta, VirtdeskMeta } from '../xml/virtdesk-meta';
 import { dependentsOf, markTemplate, recordMeta, removeDomain, unmarkTemplate, writableDisks } from '../clones/clone';
 import { dropLabsPoolIfEmpty, ensureLabsPool, indexFor, volumeFacts, type Api } from '../clones/storage';
 import { stringify as stringifyYaml } from 'yaml';
-import { hostnameFromName, writeSeedIso, type SeedContent } from '../cloudinit/seed';
+import { YAML_OPTIONS, hostnameFromName, writeSeedIso, type SeedContent } from '../cloudinit/seed';
 import { uploadFileAsVolume, type CreatedVolume } from '../install/stage';
 import { buildLabDomainXml } from './lab-domain';
 import { LabFileError, intToIp, ipToInt, labNetworkName, labNetworkUuid, parseLabText, type LabPath, type LabVm, type ParsedLab } from './lab-file';
@@ -517,7 +517,7 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
         const taken = new Set((await api.listVolumes(pool)).map((v) => v.name));
         let name = `${vm.name}-cidata.iso`;
         for (let i = 1; taken.has(name); i++) name = `${vm.name}-cidata-${i}.iso`;
-        const metaData = stringifyYaml({ 'instance-id': `iid-${uuid}`, 'local-hostname': hostnameFromName(vm.name) }, { lineWidth: 0 });
+        const metaData = stringifyYaml({ 'instance-id': `iid-${uuid}`, 'local-hostname': hostnameFromName(vm.name) }, YAML_OPTIONS);
         const v = await labSeedVolume(api, pool, name, { userData: vm.machine.cloudInit, metaData });
         undo.push({ what: `deleted volume '${v.name}'`, run: () => api.deleteVolume(pool, v.name) });
         seed = { pool, volume: v.name, path: v.path };

@@ -41,6 +41,21 @@ describe('VmSpec validation', () => {
     expect(r.message).toMatch(/^spec\.name: /);
   });
 
+  it('accepts network installs and cloud images', () => {
+    const url = create({ ...base, source: { kind: 'url', url: 'https://deb.debian.org/debian/dists/bookworm/main/installer-amd64/', cmdline: 'console=ttyS0 ' + 'x'.repeat(2034) } });
+    expect(url.ok).toBe(true);
+    expect(create({ ...base, source: { kind: 'url', url: 'http://10.0.0.1:8080/fedora/39/' } }).ok).toBe(true);
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxVsdMQ0pbq3xk6mDqg3hHXIzJ8p0PtI2Zp1k3u7g9X me@host: "x" # y';
+    for (const cloudInit of [{ user: 'alice', password: 'pässwörd 名' }, { user: 'debian', sshKey: key }, { user: '_svc-1', password: 'pw', sshKey: key, hostname: 'web-1.example.org' }]) {
+      const r = create({ ...base, source: { kind: 'cloud', image: '/var/lib/libvirt/images/debian-12-genericcloud-amd64.qcow2', cloudInit } });
+      expect(r.ok, JSON.stringify(cloudInit)).toBe(true);
+      if (r.ok && r.value.spec.source.kind === 'cloud') expect(r.value.spec.source.cloudInit).toEqual(cloudInit);
+    }
+    // A pasted key's surrounding white space and final newline are dropped.
+    const pasted = create({ ...base, source: { kind: 'cloud', image: '/i.qcow2', cloudInit: { user: 'alice', sshKey: `  ${key}\n` } } });
+    expect(pasted.ok && pasted.value.spec.source.kind === 'cloud' && pasted.value.spec.source.cloudInit.sshKey).toBe(key);
+  });
+
   it('accepts names in any script, with spaces and punctuation', () => {
     for (const name of ['Debian 12 (test)', 'Ωmega-名前_1.2', 'vm 🚀', 'a'.repeat(64)]) expect(create({ ...base, name }).ok).toBe(true);
     expect(problem({ ...base, name: '🚀'.repeat(51) }).message).toMatch(/200 bytes/);
@@ -58,7 +73,30 @@ describe('VmSpec validation', () => {
     [{ storage: { kind: 'new', pool: 'default', sizeGiB: 1e9 } }, 'spec.storage.sizeGiB', /at most 65536 GiB/],
     [{ storage: { kind: 'new', pool: 'default', sizeGiB: 10, format: 'vmdk' } }, 'spec.storage.format', /'qcow2' or 'raw'/],
     [{ storage: { kind: 'floppy' } }, 'spec.storage.kind', /must be one of 'new', 'existing' or 'none' \(got "floppy"\)/],
-    [{ source: { kind: 'cloud', image: '/x' } }, 'spec.source.kind', /cloud images are not supported yet/],
+    [{ source: { kind: 'floppy' } }, 'spec.source.kind', /must be one of 'iso', 'import', 'kernel', 'url', 'cloud' or 'none' \(got "floppy"\)/],
+    [{ source: { kind: 'cloud', image: '/x' } }, 'spec.source.cloudInit', /expected object/],
+    [{ source: { kind: 'cloud', image: 'x.qcow2', cloudInit: { user: 'alice', password: 'pw' } } }, 'spec.source.image', /absolute path/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice' } } }, 'spec.source.cloudInit.password', /needs a password or an SSH key/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'root', password: 'pw' } } }, 'spec.source.cloudInit.user', /system account such as root/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'libvirt-qemu', password: 'pw' } } }, 'spec.source.cloudInit.user', /system account/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'Alice', password: 'pw' } } }, 'spec.source.cloudInit.user', /Linux user name/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'a'.repeat(33), password: 'pw' } } }, 'spec.source.cloudInit.user', /Linux user name/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', sshKey: 'not a key' } } }, 'spec.source.cloudInit.sshKey', /one OpenSSH public key line/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', sshKey: 'ssh-ed25519 AAAA a\nssh-rsa BBBB b' } } }, 'spec.source.cloudInit.sshKey', /a tab, a line break or another control character/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', sshKey: '-----BEGIN OPENSSH PRIVATE KEY-----' } } }, 'spec.source.cloudInit.sshKey', /public key/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'pw', hostname: 'web_1' } } }, 'spec.source.cloudInit.hostname', /host name/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'pw', hostname: '-web' } } }, 'spec.source.cloudInit.hostname', /host name/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'pw', hostname: 'a'.repeat(64) } } }, 'spec.source.cloudInit.hostname', /host name/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'pw', hostname: 'web 1; reboot' } } }, 'spec.source.cloudInit.hostname', /host name/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'line\nbreak' } } }, 'spec.source.cloudInit.password', /control character/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'bell\u0007' } } }, 'spec.source.cloudInit.password', /control character/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: '' } } }, 'spec.source.cloudInit.password', /is empty/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'x'.repeat(257) } } }, 'spec.source.cloudInit.password', /longer than 255 bytes/],
+    [{ source: { kind: 'cloud', image: '/x', cloudInit: { user: 'alice', password: 'pw', groups: 'wheel' } } }, 'spec.source.cloudInit', /unknown field 'groups'/],
+    [{ source: { kind: 'url', url: 'http://deb.example/debian/', cmdline: 'x'.repeat(2049) } }, 'spec.source.cmdline', /longer than 2048 characters/],
+    [{ source: { kind: 'url', url: 'http://deb.example/debian/', cmdline: 'console=ttyS0\u0000' } }, 'spec.source.cmdline', /control character/],
+    [{ source: { kind: 'url' } }, 'spec.source.url', /must be text/],
+    [{ source: { kind: 'url', url: 'http://x/ y' } }, 'spec.source.url', /http/],
     [{ source: { kind: 'iso', path: 'relative.iso' } }, 'spec.source.path', /absolute path/],
     [{ source: { kind: 'iso', path: '/a/../etc/passwd' } }, 'spec.source.path', /'\.' or '\.\.'/],
     [{ source: { kind: 'iso' } }, 'spec.source.path', /must be a path/],
@@ -140,6 +178,18 @@ describe('checks against the host', () => {
     const kvmHost = check({}, { verdict: 'kvm', domainTypes: ['qemu', 'kvm'] });
     expect(kvmHost.choices.domainType).toBe('kvm');
     expect(check({ domainType: 'qemu' }, { verdict: 'kvm', domainTypes: ['qemu', 'kvm'] }).warnings.join()).toMatch(/slower than KVM/);
+  });
+
+  it('a cloud image needs a new volume; a network install needs a disk', () => {
+    const cloud = { kind: 'cloud', image: '/i.qcow2', cloudInit: { user: 'alice', password: 'pw' } };
+    const url = { kind: 'url', url: 'http://deb.example/debian/' };
+    for (const storage of [{ kind: 'none' }, { kind: 'existing', pool: 'default', volume: 'v.qcow2' }]) {
+      expect(check({ source: cloud, storage }).problems[0]).toMatchObject({ field: 'spec.storage.kind', message: expect.stringMatching(/storage kind 'new'/) });
+    }
+    expect(check({ source: cloud, storage: { kind: 'new', pool: 'default', sizeGiB: 10 } }).problems).toEqual([]);
+    expect(check({ source: url, storage: { kind: 'none' } }).problems[0]).toMatchObject({ field: 'spec.storage.kind', message: expect.stringMatching(/needs a disk/) });
+    expect(check({ source: url, storage: { kind: 'existing', pool: 'default', volume: 'v.qcow2' } }).problems).toEqual([]);
+    expect(check({ source: url, storage: { kind: 'new', pool: 'default', sizeGiB: 10 } }).problems).toEqual([]);
   });
 
   it('refuses UEFI without OVMF, a TPM without swtpm, and port forwards without passt', () => {
