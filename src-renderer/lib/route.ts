@@ -1,6 +1,6 @@
 // Hash routes: #/vms, #/vm/<uuid>[?tab=console[&kind=graphical|serial]] (the details, opened on
 // the Console tab e.g. after "Create and start"), #/new (the New-VM wizard), #/storage,
-// #/networks, #/host, #/settings, and
+// #/networks, #/labs, #/host, #/settings, and
 // #/console/<uuid>[?connection=<uri>][&kind=graphical|serial] (a VM's console on a page of its
 // own, e.g. a detached window). Anything else — including
 // the browser-mode "#token=…" fragment, which the api-client strips — means the VM list.
@@ -10,6 +10,7 @@ export type Route =
   | { name: 'new' }
   | { name: 'storage' }
   | { name: 'networks' }
+  | { name: 'labs' }
   | { name: 'host' }
   | { name: 'settings' }
   | { name: 'console'; uuid: string; connection?: string; kind?: 'graphical' | 'serial' };
@@ -58,6 +59,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'storage' };
     case 'networks':
       return { name: 'networks' };
+    case 'labs':
+      return { name: 'labs' };
     case 'host':
       return { name: 'host' };
     case 'settings':
@@ -86,6 +89,8 @@ export function routeToHash(route: Route): string {
       return '#/storage';
     case 'networks':
       return '#/networks';
+    case 'labs':
+      return '#/labs';
     case 'host':
       return '#/host';
     case 'settings':

@@ -23,7 +23,7 @@ import {
 } from './vm-logic';
 
 /** Same defaults as the contract's DEFAULT_SETTINGS (a value import would pull zod into the bundle). */
-const DEFAULT_SETTINGS: Settings = { defaultConnection: null, connections: [], statsIntervalMs: 2000, theme: 'system', language: 'en' };
+const DEFAULT_SETTINGS: Settings = { defaultConnection: null, connections: [], statsIntervalMs: 2000, theme: 'system', language: 'en', browseFolders: [] };
 
 export interface VmListStatus {
   loading: boolean;
@@ -112,6 +112,9 @@ export class AppStore {
   selectedVm = $state<string | null>(null);
   query = $state('');
   stateFilter = $state<StateFilter>('all');
+  /** VM list filters: a lab name (or NO_LAB) and a tag; '' = all. */
+  labFilter = $state('');
+  tagFilter = $state('');
   sortKey = $state<SortKey>('name');
   sortDir = $state<SortDir>('asc');
 
@@ -135,7 +138,7 @@ export class AppStore {
   currentVms = $derived(this.selectedUri ? (this.vms[this.selectedUri] ?? []) : []);
   currentHistory = $derived<ReadonlyMap<string, readonly StatPoint[]>>(this.selectedUri ? (this.history[this.selectedUri] ?? new Map()) : new Map());
   visibleVms = $derived(
-    sortVms(filterVms(this.currentVms, this.query, this.stateFilter), this.sortKey, this.sortDir, (v) => latestCpu(this.currentHistory.get(v.uuid))),
+    sortVms(filterVms(this.currentVms, this.query, this.stateFilter, { lab: this.labFilter, tag: this.tagFilter }), this.sortKey, this.sortDir, (v) => latestCpu(this.currentHistory.get(v.uuid))),
   );
   anyConnected = $derived(this.connections.some((c) => c.state === 'connected'));
   /** "No libvirt" panel: nothing is connected and the default failed. */

@@ -67,10 +67,39 @@ export function stateCategory(state: DomainState): Exclude<StateFilter, 'all'> {
   }
 }
 
-/** Case-insensitive substring match on the name, plus the state filter. */
-export function filterVms(list: readonly VmSummary[], query: string, filter: StateFilter): VmSummary[] {
+/** Lab filter value of "VMs in no lab" (lab names start with a letter or digit, so no clash). */
+export const NO_LAB = '-none';
+
+/** Lab and tag filters of the list: '' (or absent) = any. */
+export interface VmScope {
+  /** A lab name, NO_LAB, or '' for all. */
+  lab?: string;
+  /** A tag, or '' for all. */
+  tag?: string;
+}
+
+/** Case-insensitive substring match on the name, plus the state filter, plus the lab and tag filters. */
+export function filterVms(list: readonly VmSummary[], query: string, filter: StateFilter, scope: VmScope = {}): VmSummary[] {
   const q = query.trim().toLocaleLowerCase();
-  return list.filter((v) => (filter === 'all' || stateCategory(v.state) === filter) && (q === '' || v.name.toLocaleLowerCase().includes(q)));
+  const lab = scope.lab ?? '';
+  const tag = scope.tag ?? '';
+  return list.filter(
+    (v) =>
+      (filter === 'all' || stateCategory(v.state) === filter) &&
+      (q === '' || v.name.toLocaleLowerCase().includes(q)) &&
+      (lab === '' || (lab === NO_LAB ? !v.lab : v.lab === lab)) &&
+      (tag === '' || (v.tags ?? []).includes(tag)),
+  );
+}
+
+/** Lab names present in a VM list, sorted. */
+export function labNames(list: readonly Pick<VmSummary, 'lab'>[]): string[] {
+  return [...new Set(list.map((v) => v.lab).filter((l): l is string => !!l))].sort((a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Tags present in a VM list, sorted. */
+export function tagNames(list: readonly Pick<VmSummary, 'tags'>[]): string[] {
+  return [...new Set(list.flatMap((v) => v.tags ?? []))].sort((a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export type SortKey = 'name' | 'state' | 'os' | 'vcpus' | 'memory' | 'cpu';
