@@ -314,7 +314,7 @@ export interface UrlTreeInfo {
 }
 
 /** A step of vm.create, in order; not every create has every step. */
-export type CreateStep = 'check' | 'download-kernel' | 'download-initrd' | 'upload-boot-files' | 'copy-image' | 'seed' | 'volume' | 'define' | 'start' | 'cleanup';
+export type CreateStep = 'check' | 'download-kernel' | 'download-initrd' | 'copy-image' | 'seed' | 'volume' | 'define' | 'start' | 'cleanup';
 
 export type CreateEventMap = {
   /**

@@ -1,8 +1,9 @@
 // Sandboxed preload: runs with contextIsolation, so it may import 'electron' only (anything
-// else is bundled by electron-vite). Exposes exactly call/onEvent/transport, never ipcRenderer.
+// else is bundled by electron-vite). Exposes exactly call/onEvent/transport/pickFile, never
+// ipcRenderer.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEvent } from '../api/dispatcher';
-import { CALL_CHANNEL, EVENT_CHANNEL, type BridgeResponse, type VirtdeskBridge } from './bridge';
+import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FILE_CHANNEL, type BridgeResponse, type PickFileRequest, type PickFileResponse, type VirtdeskBridge } from './bridge';
 
 const bridge: VirtdeskBridge = {
   call(method: string, input?: unknown): Promise<BridgeResponse> {
@@ -18,6 +19,9 @@ const bridge: VirtdeskBridge = {
     };
   },
   transport: 'ipc',
+  pickFile(request: PickFileRequest): Promise<PickFileResponse> {
+    return ipcRenderer.invoke(PICK_FILE_CHANNEL, request) as Promise<PickFileResponse>;
+  },
 };
 
 contextBridge.exposeInMainWorld('virtdesk', bridge);

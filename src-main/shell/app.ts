@@ -1,7 +1,7 @@
 // Desktop app lifecycle: single instance, the main window, IPC, orderly shutdown.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron';
 import type { ApiDispatcher } from '../api/dispatcher';
 import { createShellCore } from './create-core';
 import { registerIpc } from './ipc';
@@ -101,7 +101,12 @@ export function startApp(): void {
     .then(() => {
       hardenSession(session.defaultSession);
       dispatcher = createShellCore(app.getPath('userData'));
-      disposeIpc = registerIpc(ipcMain, { dispatcher, appUrl, getWindows: () => BrowserWindow.getAllWindows() });
+      disposeIpc = registerIpc(ipcMain, {
+        dispatcher,
+        appUrl,
+        getWindows: () => BrowserWindow.getAllWindows(),
+        showOpenDialog: (win, options) => (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options)),
+      });
       mainWindow = createMainWindow(appUrl);
       mainWindow.on('closed', () => {
         mainWindow = null;

@@ -1,8 +1,10 @@
 // Electron IPC adapter over the ApiDispatcher: one invoke channel for calls, one send
-// channel for events. Input validation proper happens in the core.
-import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
+// channel for events (input validation proper happens in the core), and the native file
+// dialog (its request is validated here, in file-dialog.ts).
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, OpenDialogOptions, OpenDialogReturnValue } from 'electron';
 import type { ApiDispatcher } from '../api/dispatcher';
-import { CALL_CHANNEL, EVENT_CHANNEL, type BridgeError, type BridgeResponse } from '../preload/bridge';
+import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FILE_CHANNEL, type BridgeError, type BridgeResponse, type PickFileResponse } from '../preload/bridge';
+import { dialogOptions, parsePickFileRequest } from './file-dialog';
 import { isAppUrl } from './security';
 
 export const MAX_METHOD_LENGTH = 64;
@@ -10,8 +12,12 @@ export const MAX_METHOD_LENGTH = 64;
 export const IPC_ERROR = {
   forbidden: 'FORBIDDEN',
   badMethod: 'INVALID_METHOD',
+  badInput: 'INVALID_INPUT',
   internal: 'INTERNAL',
 } as const;
+
+/** dialog.showOpenDialog, attached to the calling window when there is one. */
+export type ShowOpenDialog = (win: BrowserWindow | undefined, options: OpenDialogOptions) => Promise<OpenDialogReturnValue>;
 
 export interface IpcContext {
   dispatcher: ApiDispatcher;
@@ -19,6 +25,8 @@ export interface IpcContext {
   appUrl: string;
   /** The app's windows (main + detached consoles). Only their web contents may call. */
   getWindows(): BrowserWindow[];
+  /** The native file dialog; without it `virtdesk:pickFile` is not registered. */
+  showOpenDialog?: ShowOpenDialog;
 }
 
 /** Reduces anything thrown to a plain, structured-clone-safe error. */
@@ -61,9 +69,36 @@ export function createCallHandler(
   };
 }
 
-/** Registers the call channel and starts forwarding core events; returns the undo function. */
+/** `virtdesk:pickFile`: a trusted sender, a valid request → the native dialog's choice (null: cancelled). */
+export function createPickFileHandler(ctx: IpcContext, show: ShowOpenDialog): (event: IpcMainInvokeEvent, request: unknown) => Promise<PickFileResponse> {
+  let open = false;
+  return async (event, request) => {
+    if (!isTrustedSender(event, ctx)) {
+      return { ok: false, error: { code: IPC_ERROR.forbidden, message: 'IPC call from an untrusted sender' } };
+    }
+    const parsed = parsePickFileRequest(request);
+    if (!parsed.ok) {
+      return { ok: false, error: { code: IPC_ERROR.badInput, message: parsed.message, ...(parsed.field ? { field: parsed.field } : {}) } };
+    }
+    // One dialog at a time: a page cannot stack dialogs.
+    if (open) return { ok: false, error: { code: IPC_ERROR.badInput, message: 'a file dialog is already open' } };
+    open = true;
+    try {
+      const win = ctx.getWindows().find((w) => !w.isDestroyed() && w.webContents === event.sender);
+      const r = await show(win, dialogOptions(parsed.value));
+      return { ok: true, path: r.canceled ? null : (r.filePaths[0] ?? null) };
+    } catch (err) {
+      return { ok: false, error: toBridgeError(err) };
+    } finally {
+      open = false;
+    }
+  };
+}
+
+/** Registers the call channel (and the file dialog) and starts forwarding core events; returns the undo function. */
 export function registerIpc(ipcMain: IpcMain, ctx: IpcContext): () => void {
   ipcMain.handle(CALL_CHANNEL, createCallHandler(ctx));
+  if (ctx.showOpenDialog) ipcMain.handle(PICK_FILE_CHANNEL, createPickFileHandler(ctx, ctx.showOpenDialog));
   const unsubscribe = ctx.dispatcher.onEvent((apiEvent) => {
     for (const win of ctx.getWindows()) {
       if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(EVENT_CHANNEL, apiEvent);
@@ -72,5 +107,6 @@ export function registerIpc(ipcMain: IpcMain, ctx: IpcContext): () => void {
   return () => {
     unsubscribe();
     ipcMain.removeHandler(CALL_CHANNEL);
+    if (ctx.showOpenDialog) ipcMain.removeHandler(PICK_FILE_CHANNEL);
   };
 }

@@ -2,20 +2,17 @@
 // (the same rules as the server's VmSpec schema and host checks, so Next can say why it is
 // disabled before anything is sent), the VmSpec built from the form, and where a server error
 // belongs. The server checks everything again on create.
-import type { CreateOptions, OsSummary, VmSpecInput, VolumeDetails } from '../../src-main/api/contract-create';
+import type { CreateOptions, CreateStep, OsSummary, UrlTreeInfo, VmSpecInput, VolumeDetails } from '../../src-main/api/contract-create';
 import type { MessageKey, MessageParams } from './i18n';
 import { formatMiB, formatNumber, memoryField, parseDiskGiB, parseMemoryMiB, type SizeUnit } from './sizes';
 
 export const STEPS = ['source', 'os', 'resources', 'storage', 'network', 'firmware', 'summary'] as const;
 export type StepId = (typeof STEPS)[number];
 
-export type SourceKind = 'iso' | 'import' | 'kernel' | 'url';
-export const SOURCE_KINDS: readonly SourceKind[] = ['iso', 'import', 'kernel', 'url'];
-/**
- * The server accepts source kind 'url' in the schema but refuses it in vm.create ("not supported
- * yet"); the option is shown, with that explanation, until it does.
- */
-export const URL_INSTALL_SUPPORTED = false;
+export type SourceKind = 'iso' | 'url' | 'cloud' | 'import' | 'kernel';
+export const SOURCE_KINDS: readonly SourceKind[] = ['iso', 'url', 'cloud', 'import', 'kernel'];
+/** The login the wizard suggests for a cloud image (cloud-init creates it, with sudo). */
+export const DEFAULT_CLOUD_USER = 'user';
 
 export type StorageKind = 'new' | 'existing' | 'none';
 export type NetworkKind = 'user' | 'network' | 'bridge' | 'none';
@@ -34,6 +31,16 @@ export interface WizardData {
   initrdPath: string;
   cmdline: string;
   url: string;
+  /** Extra kernel arguments for a network install (virt-install's --extra-args). */
+  urlArgs: string;
+  cloudImage: string;
+  cloudUser: string;
+  /** '' = none (log in with the SSH key). */
+  cloudPassword: string;
+  /** '' = none; one OpenSSH public key line. */
+  cloudSshKey: string;
+  /** '' = made from the VM name (hostnameFromName). */
+  cloudHostname: string;
   /** null: "Generic / other". */
   os: OsSummary | null;
   memoryText: string;
@@ -75,6 +82,12 @@ export function initialData(): WizardData {
     initrdPath: '',
     cmdline: '',
     url: '',
+    urlArgs: '',
+    cloudImage: '',
+    cloudUser: DEFAULT_CLOUD_USER,
+    cloudPassword: '',
+    cloudSshKey: '',
+    cloudHostname: '',
     os: null,
     memoryText: '2',
     memoryUnit: 'GiB',
@@ -120,6 +133,15 @@ export interface WizardContext {
   volumes?: readonly VolumeDetails[] | undefined;
   /** The chosen OS preset's recommendation (for "may be too little" warnings). */
   recommended?: (Recommended & { osName: string }) | null | undefined;
+  /** What os.detectUrl said about an install URL (an error blocks the source step while the URL is the same). */
+  urlProbe?: UrlProbe | null | undefined;
+}
+
+/** The answer of os.detectUrl for one URL: the tree, or why it is none. */
+export interface UrlProbe {
+  url: string;
+  info: UrlTreeInfo | null;
+  error: string | null;
 }
 
 const missing = (key: MessageKey, input?: Problem['input'], params?: MessageParams): Problem => ({ key, kind: 'missing', ...(input ? { input } : {}), ...(params ? { params } : {}) });
@@ -135,6 +157,12 @@ export const NAME_MAX_CHARS = 64;
 const NAME_MAX_BYTES = 200;
 const URL_RE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 const BRIDGE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
+// cloud-init (contract-create.ts cloudInitSchema).
+const CLOUD_USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
+const RESERVED_USERS = new Set(['root', 'daemon', 'bin', 'sys', 'sync', 'nobody', 'libvirt-qemu']);
+const CLOUD_PASSWORD_MAX_BYTES = 255;
+const SSH_KEY_RE = /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Problems of a new object name (VM, pool, volume, network): the contract's objectName rules. */
 export function checkObjectName(name: string, input: Problem['input'] = 'name', max = NAME_MAX_CHARS): Problem | null {
@@ -180,7 +208,7 @@ function checkWhole(text: string, input: Problem['input'], keys: { required: Mes
   return { value: n, problem: null };
 }
 
-function checkSource(d: WizardData): Problem | null {
+function checkSource(d: WizardData, ctx: WizardContext): Problem | null {
   switch (d.sourceKind) {
     case 'iso':
       return checkFilePath(d.isoPath, 'isoPath', 'check.isoRequired');
@@ -201,10 +229,50 @@ function checkSource(d: WizardData): Problem | null {
       const u = d.url.trim();
       if (u === '') return missing('check.urlRequired', 'url');
       if (u.length > 2048 || !URL_RE.test(u)) return invalid('check.url', 'url');
-      if (!URL_INSTALL_SUPPORTED) return invalid('check.urlUnsupported', 'url');
+      if (CONTROL.test(d.urlArgs) || LONE_SURROGATE.test(d.urlArgs)) return invalid('check.cmdlineControl', 'urlArgs');
+      if (d.urlArgs.trim().length > 2048) return invalid('check.urlArgsTooLong', 'urlArgs');
+      const probe = ctx.urlProbe;
+      if (probe && probe.url === u && probe.error !== null) return invalid('check.urlProbe', 'url', { error: probe.error });
       return null;
     }
+    case 'cloud':
+      return checkFilePath(d.cloudImage, 'cloudImage', 'check.cloudImageRequired') ?? checkCloudInit(d);
   }
+}
+
+/** The cloud-init fields: the contract's cloudInitSchema rules (an empty password / key = none). */
+export function checkCloudInit(d: Pick<WizardData, 'cloudUser' | 'cloudPassword' | 'cloudSshKey' | 'cloudHostname'>): Problem | null {
+  const user = d.cloudUser;
+  if (user === '') return missing('check.cloudUserRequired', 'cloudUser');
+  if (!CLOUD_USER_RE.test(user)) return invalid('check.cloudUser', 'cloudUser');
+  if (RESERVED_USERS.has(user)) return invalid('check.cloudUserReserved', 'cloudUser', { user });
+  const key = d.cloudSshKey.trim();
+  if (d.cloudPassword === '' && key === '') return missing('check.cloudLogin', 'cloudPassword');
+  if (d.cloudPassword !== '') {
+    if (new TextEncoder().encode(d.cloudPassword).length > CLOUD_PASSWORD_MAX_BYTES) return invalid('check.cloudPasswordTooLong', 'cloudPassword', { max: CLOUD_PASSWORD_MAX_BYTES });
+    if (CONTROL.test(d.cloudPassword) || LONE_SURROGATE.test(d.cloudPassword)) return invalid('check.cloudPasswordControl', 'cloudPassword');
+  }
+  if (key !== '') {
+    if (key.length > 16384) return invalid('check.sshKeyTooLong', 'cloudSshKey');
+    if (/[\r\n\u2028\u2029]/.test(key)) return invalid('check.sshKeyOneLine', 'cloudSshKey');
+    if (CONTROL.test(key) || LONE_SURROGATE.test(key)) return invalid('check.sshKeyControl', 'cloudSshKey');
+    if (!SSH_KEY_RE.test(key)) return invalid('check.sshKey', 'cloudSshKey');
+  }
+  if (d.cloudHostname !== '' && !HOSTNAME_RE.test(d.cloudHostname)) return invalid('check.hostname', 'cloudHostname');
+  return null;
+}
+
+/** A host name made from a VM name ("Web Server 1" → "web-server-1"): one RFC 1123 label. */
+export function hostnameFromName(name: string): string {
+  const h = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return h || 'vm';
 }
 
 function checkResources(d: WizardData, ctx: WizardContext): StepCheck {
@@ -232,6 +300,10 @@ function checkResources(d: WizardData, ctx: WizardContext): StepCheck {
 function checkStorage(d: WizardData, ctx: WizardContext): StepCheck {
   const warnings: Problem[] = [];
   const pools = ctx.options?.pools ?? [];
+  // A cloud image is copied into a new volume (the image itself stays untouched).
+  if (d.sourceKind === 'cloud' && d.storageKind !== 'new') return { problem: invalid('check.cloudNeedsNewDisk', d.storageKind === 'existing' ? 'existingPool' : undefined), warnings };
+  // A network install runs its installer right away: it needs a disk to install onto.
+  if (d.sourceKind === 'url' && d.storageKind === 'none') return { problem: invalid('check.urlNeedsDisk'), warnings };
   if (d.storageKind === 'none') {
     if (d.sourceKind === 'iso') warnings.push(invalid('check.noDiskForInstall'));
     return { problem: null, warnings };
@@ -326,7 +398,7 @@ function checkFirmware(d: WizardData, ctx: WizardContext): StepCheck {
 export function checkStep(step: StepId, d: WizardData, ctx: WizardContext): StepCheck {
   switch (step) {
     case 'source':
-      return { problem: checkSource(d), warnings: [] };
+      return { problem: checkSource(d, ctx), warnings: [] };
     case 'os':
       return { problem: null, warnings: [] };
     case 'resources':
@@ -368,14 +440,7 @@ export function previousStep(step: StepId): StepId | null {
 
 /** The VmSpec the form describes (assumes every step can go on). */
 export function buildSpec(d: WizardData): VmSpecInput {
-  const source: VmSpecInput['source'] =
-    d.sourceKind === 'iso'
-      ? { kind: 'iso', path: d.isoPath }
-      : d.sourceKind === 'import'
-        ? { kind: 'import', path: d.importPath }
-        : d.sourceKind === 'kernel'
-          ? { kind: 'kernel', kernel: d.kernelPath, ...(d.initrdPath ? { initrd: d.initrdPath } : {}), ...(d.cmdline.trim() ? { cmdline: d.cmdline.trim() } : {}) }
-          : { kind: 'url', url: d.url.trim() };
+  const source = buildSource(d);
   const storage: VmSpecInput['storage'] =
     d.storageKind === 'new'
       ? { kind: 'new', pool: d.pool, sizeGiB: parseDiskGiB(d.sizeText) ?? 0, format: d.format }
@@ -404,6 +469,35 @@ export function buildSpec(d: WizardData): VmSpecInput {
     tpm: d.tpm,
     domainType: d.domainType,
   };
+}
+
+function buildSource(d: WizardData): VmSpecInput['source'] {
+  switch (d.sourceKind) {
+    case 'iso':
+      return { kind: 'iso', path: d.isoPath };
+    case 'import':
+      return { kind: 'import', path: d.importPath };
+    case 'kernel':
+      return { kind: 'kernel', kernel: d.kernelPath, ...(d.initrdPath ? { initrd: d.initrdPath } : {}), ...(d.cmdline.trim() ? { cmdline: d.cmdline.trim() } : {}) };
+    case 'url':
+      return { kind: 'url', url: d.url.trim(), ...(d.urlArgs.trim() ? { cmdline: d.urlArgs.trim() } : {}) };
+    case 'cloud':
+      return {
+        kind: 'cloud',
+        image: d.cloudImage,
+        cloudInit: {
+          user: d.cloudUser,
+          ...(d.cloudPassword !== '' ? { password: d.cloudPassword } : {}),
+          ...(d.cloudSshKey.trim() !== '' ? { sshKey: d.cloudSshKey.trim() } : {}),
+          hostname: effectiveHostname(d),
+        },
+      };
+  }
+}
+
+/** The guest's host name: as typed, else made from the VM name. */
+export function effectiveHostname(d: Pick<WizardData, 'cloudHostname' | 'name'>): string {
+  return d.cloudHostname !== '' ? d.cloudHostname : hostnameFromName(d.name);
 }
 
 /** The wizard step a server error's field (e.g. "spec.storage.sizeGiB") belongs to, or null. */
@@ -443,14 +537,26 @@ export function inputOfField(field: string | undefined | null, d: Pick<WizardDat
       return 'name';
     case 'source.path':
       return d.sourceKind === 'import' ? 'importPath' : 'isoPath';
+    case 'source.image':
+      return 'cloudImage';
+    case 'source.cloudInit':
+    case 'source.cloudInit.password':
+      return 'cloudPassword';
+    case 'source.cloudInit.user':
+      return 'cloudUser';
+    case 'source.cloudInit.sshKey':
+      return 'cloudSshKey';
+    case 'source.cloudInit.hostname':
+      return 'cloudHostname';
+    case 'url':
+    case 'source.url':
+      return 'url';
     case 'source.kernel':
       return 'kernelPath';
     case 'source.initrd':
       return 'initrdPath';
     case 'source.cmdline':
-      return 'cmdline';
-    case 'source.url':
-      return 'url';
+      return d.sourceKind === 'url' ? 'urlArgs' : 'cmdline';
     case 'memoryMiB':
       return 'memoryText';
     case 'vcpus':
@@ -489,11 +595,15 @@ export function suggestName(base: string, existingNames: readonly string[]): str
   }
 }
 
+/** The image file a source reads (the ISO, disk image or cloud image), or '' for the others. */
+export function sourceImagePath(d: Pick<WizardData, 'sourceKind' | 'isoPath' | 'importPath' | 'cloudImage'>): string {
+  return d.sourceKind === 'iso' ? d.isoPath : d.sourceKind === 'import' ? d.importPath : d.sourceKind === 'cloud' ? d.cloudImage : '';
+}
+
 /** A name to start from: the OS short id, else the ISO / image file name, else "vm". */
 export function nameBase(d: WizardData): string {
   if (d.os) return d.os.shortId;
-  const path = d.sourceKind === 'iso' ? d.isoPath : d.sourceKind === 'import' ? d.importPath : '';
-  const file = path.split('/').pop() ?? '';
+  const file = sourceImagePath(d).split('/').pop() ?? '';
   const stem = file.replace(/\.(iso|img|qcow2|raw|vmdk|vdi)$/i, '');
   return stem || 'vm';
 }
@@ -512,9 +622,12 @@ export function recommendedFields(rec: Recommended, options: CreateOptions | nul
   };
 }
 
-/** The storage kind that fits a source: installs need a disk; imports and kernels usually not. */
+/**
+ * The storage kind that fits a source: installs need a disk, a cloud image is copied into one
+ * (it must be 'new'); imports and kernels usually need none.
+ */
 export function defaultStorageKind(source: SourceKind): StorageKind {
-  return source === 'iso' || source === 'url' ? 'new' : 'none';
+  return source === 'iso' || source === 'url' || source === 'cloud' ? 'new' : 'none';
 }
 
 /** The pool a new disk goes to by default: 'default' when it runs, else the first running one. */
@@ -523,12 +636,87 @@ export function defaultPool(options: CreateOptions | null): string {
   return (pools.find((p) => p.name === 'default' && p.active) ?? pools.find((p) => p.active))?.name ?? '';
 }
 
-/** The steps the progress list shows while creating. */
-export function createSteps(d: WizardData, start: boolean): ('disk' | 'define' | 'start')[] {
-  return [...(d.storageKind === 'new' ? (['disk'] as const) : []), 'define', ...(start ? (['start'] as const) : [])];
+// ---- progress of vm.create ----
+/** The order vm.create goes through its steps (contract-create.ts CreateStep). */
+export const CREATE_STEP_ORDER: readonly CreateStep[] = ['check', 'download-kernel', 'download-initrd', 'copy-image', 'seed', 'volume', 'define', 'start', 'cleanup'];
+
+/**
+ * The steps a create of this form is expected to go through (the server's events are the truth):
+ * a network install downloads the installer's kernel and initrd (into the disk's pool), boots
+ * them once and removes them again ('cleanup'); a cloud image is copied, then gets its seed.
+ */
+export function createSteps(d: WizardData, start: boolean): CreateStep[] {
+  const url = d.sourceKind === 'url';
+  const steps: CreateStep[] = ['check'];
+  if (url) steps.push('download-kernel', 'download-initrd');
+  if (d.sourceKind === 'cloud') steps.push('copy-image', 'seed');
+  else if (d.storageKind === 'new') steps.push('volume');
+  steps.push('define');
+  if (start || url) steps.push('start');
+  if (url) steps.push('cleanup');
+  return steps;
+}
+
+/** A network install boots its installer right when the VM is created: only "Create and start". */
+export function mustStartOnCreate(d: Pick<WizardData, 'sourceKind'>): boolean {
+  return d.sourceKind === 'url';
+}
+
+/** One vm.createProgress event (what the wizard keeps of it). */
+export interface ProgressEvent {
+  step: CreateStep;
+  detail?: string | undefined;
+  done?: number | undefined;
+  total?: number | undefined;
+}
+
+export interface ProgressEntry extends ProgressEvent {
+  status: 'pending' | 'active' | 'done' | 'failed';
+}
+
+/**
+ * The list the progress card shows: the steps the server reported (in the order they began;
+ * the latest is running, or failed), then the expected ones still to come. Expected steps the
+ * server went past without reporting are left out, and so is what was never reached once the
+ * create ended. A failure is the last step before 'cleanup' (the rollback), if there was one.
+ */
+export function progressEntries(expected: readonly CreateStep[], events: readonly ProgressEvent[], outcome: 'running' | 'failed' | 'done'): ProgressEntry[] {
+  const seen: ProgressEvent[] = [];
+  for (const e of events) {
+    const i = seen.findIndex((s) => s.step === e.step);
+    if (i === -1) seen.push({ ...e });
+    else seen[i] = { ...seen[i], ...e };
+  }
+  const entries: ProgressEntry[] = seen.map((e) => ({ ...e, status: 'done' }));
+  const last = entries[entries.length - 1];
+  if (outcome === 'running') {
+    if (last) last.status = 'active';
+    const reached = Math.max(-1, ...seen.filter((e) => e.step !== 'cleanup').map((e) => CREATE_STEP_ORDER.indexOf(e.step)));
+    for (const step of expected) {
+      if (seen.some((e) => e.step === step) || CREATE_STEP_ORDER.indexOf(step) <= reached) continue;
+      entries.push({ step, status: entries.length === 0 ? 'active' : 'pending' });
+    }
+  } else if (outcome === 'failed') {
+    const cleanup = entries.findIndex((e) => e.step === 'cleanup');
+    const failed = cleanup > 0 ? entries[cleanup - 1] : cleanup === -1 ? last : undefined;
+    if (failed) failed.status = 'failed';
+  }
+  return entries;
+}
+
+/** How far the create is, 0–1: finished steps, plus the bytes of the running one when known. */
+export function progressFraction(entries: readonly ProgressEntry[]): number {
+  if (entries.length === 0) return 0;
+  let sum = 0;
+  for (const e of entries) {
+    if (e.status === 'done' || e.status === 'failed') sum += 1;
+    else if (e.status === 'active' && e.total && e.total > 0 && e.done !== undefined) sum += Math.min(1, Math.max(0, e.done / e.total));
+  }
+  return Math.min(1, sum / entries.length);
 }
 
 /** Opening the serial console first fits a kernel booted with console=ttyS…. */
 export function prefersSerialConsole(d: WizardData): boolean {
-  return d.sourceKind === 'kernel' && /(^|\s)console=ttyS\d/.test(d.cmdline);
+  const args = d.sourceKind === 'kernel' ? d.cmdline : d.sourceKind === 'url' ? d.urlArgs : '';
+  return (d.sourceKind === 'kernel' || d.sourceKind === 'url') && /(^|\s)console=ttyS\d/.test(args);
 }

@@ -1,7 +1,7 @@
 // The New-VM wizard's state: the form (WizardData), the host's create options, OS detection and
 // presets, the XML preview and the create call. Validation and the spec are the pure functions
 // of wizard-logic.ts; this class only holds the reactive state and talks to the API.
-import type { CreateOptions, OsSummary, VmCreateResult, VolumeDetails } from '../../src-main/api/contract-create';
+import type { CreateOptions, CreateStep, OsSummary, VmCreateResult, VolumeDetails } from '../../src-main/api/contract-create';
 import type { MessageKey } from './i18n';
 import { errorCode, errorField, errorMessage, type AppStore } from './stores.svelte';
 import {
@@ -10,6 +10,7 @@ import {
   buildSpec,
   canOpenStep,
   checkAll,
+  createSteps,
   defaultPool,
   defaultStorageKind,
   firstBlockedStep,
@@ -18,13 +19,18 @@ import {
   nameBase,
   nextStep,
   previousStep,
+  progressEntries,
   recommendedFields,
+  sourceImagePath,
   stepOfField,
   suggestName,
+  type ProgressEntry,
+  type ProgressEvent,
   type Recommended,
   type SourceKind,
   type StepCheck,
   type StepId,
+  type UrlProbe,
   type WizardData,
 } from './wizard-logic';
 
@@ -43,9 +49,28 @@ export interface ServerError {
 }
 
 export interface Detection {
+  /** The file read (ISO, disk image or cloud image). */
   path: string;
   os: OsSummary | null;
+  /** How the OS was found: the ISO's volume ID or the file name (null: not found). */
+  detectedBy: 'volume-id' | 'file-name' | null;
   volumeId: string;
+}
+
+/** A running (or just finished) vm.create and the progress the server reported. */
+export interface CreateProgress {
+  id: string;
+  /** The steps expected for this create (shown as pending until the server gets there). */
+  expected: CreateStep[];
+  events: ProgressEvent[];
+  outcome: 'running' | 'failed' | 'done';
+}
+
+/** A progressId (contract: 1–64 letters, digits, _ or -). */
+function newProgressId(): string {
+  const bytes = new Uint8Array(9);
+  globalThis.crypto.getRandomValues(bytes);
+  return `wiz-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 export class WizardModel {
@@ -69,6 +94,10 @@ export class WizardModel {
   /** The user picked an OS by hand for the current ISO: detection no longer overrides it. */
   osPickedByHand = $state(false);
 
+  /** os.detectUrl's answer for the install URL (an error blocks the source step while the URL stays). */
+  urlProbe = $state.raw<UrlProbe | null>(null);
+  urlProbing = $state(false);
+
   volumes = $state.raw<Record<string, VolumeDetails[]>>({});
   volumesError = $state<string | null>(null);
 
@@ -77,6 +106,9 @@ export class WizardModel {
 
   serverError = $state.raw<ServerError | null>(null);
   creating = $state.raw<{ start: boolean } | null>(null);
+  /** The progress of the running create, kept after a failure (the step that failed). */
+  progress = $state.raw<CreateProgress | null>(null);
+  progressList = $derived<ProgressEntry[]>(this.progress ? progressEntries(this.progress.expected, this.progress.events, this.progress.outcome) : []);
 
   /** The user typed a name / chose storage: suggestions no longer replace it. */
   nameTouched = $state(false);
@@ -89,6 +121,7 @@ export class WizardModel {
       existingNames: this.existingNames,
       volumes: this.d.existingPool ? this.volumes[this.d.existingPool] : undefined,
       recommended: this.recommended,
+      urlProbe: this.urlProbe,
     }),
   );
   current = $derived(this.checks[this.step]);
@@ -99,6 +132,8 @@ export class WizardModel {
 
   private previewSeq = 0;
   private detectSeq = 0;
+  private urlSeq = 0;
+  private probingUrl: string | null = null;
   private defaultsSeq = 0;
 
   constructor(app: AppStore, connection: string) {
@@ -124,7 +159,7 @@ export class WizardModel {
       }
       // Clamp the generic defaults to what the host has.
       if (o.cpus > 0 && Number(this.d.vcpusText) > o.cpus) this.d.vcpusText = String(o.cpus);
-      if (!o.pools.some((p) => p.active) && !this.storageTouched && this.d.storageKind === 'new') this.d.storageKind = this.d.sourceKind === 'iso' ? 'new' : 'none';
+      if (!o.pools.some((p) => p.active) && !this.storageTouched && this.d.storageKind === 'new') this.d.storageKind = defaultStorageKind(this.d.sourceKind);
     } catch (e) {
       this.optionsError = errorMessage(e);
     } finally {
@@ -163,7 +198,14 @@ export class WizardModel {
   }
 
   next(): void {
-    if (this.current.problem) return;
+    if (this.current.problem || this.urlProbing) return;
+    if (this.step === 'source' && this.d.sourceKind === 'url') {
+      // The install URL is looked at first: one that does not answer stays on this step.
+      void this.probeUrl().then((ok) => {
+        if (ok && this.step === 'source' && !this.current.problem) this.go('os');
+      });
+      return;
+    }
     const n = nextStep(this.step);
     if (n) this.go(n);
   }
@@ -187,19 +229,70 @@ export class WizardModel {
 
   setSourceKind(kind: SourceKind): void {
     this.d.sourceKind = kind;
-    if (!this.storageTouched) {
+    if (kind === 'cloud') {
+      // The VM gets its own copy of the cloud image: always a new volume.
+      this.d.storageKind = 'new';
+    } else if (!this.storageTouched) {
       const k = defaultStorageKind(kind);
       this.d.storageKind = k === 'new' && this.options && !this.options.pools.some((p) => p.active) ? 'none' : k;
     }
   }
 
   // ---- operating system ----
-  /** Reads the ISO (local connections only) and preselects what it holds. */
+  /**
+   * Finds the OS of the source and preselects it: the install tree of a URL (os.detectUrl), or
+   * the ISO / disk image / cloud image (os.detect: volume ID, else file name; local connections
+   * only, the file is read on this computer).
+   */
   maybeDetect(): void {
-    if (this.d.sourceKind !== 'iso' || !this.options?.local) return;
-    const path = this.d.isoPath;
-    if (this.detection?.path === path || this.detectingPath === path) return;
+    if (this.d.sourceKind === 'url') {
+      const url = this.d.url.trim();
+      if (this.urlProbe?.url !== url && this.probingUrl !== url) void this.probeUrl();
+      return;
+    }
+    if (this.d.sourceKind === 'kernel' || !this.options?.local) return;
+    const path = sourceImagePath(this.d);
+    if (path === '' || this.detection?.path === path || this.detectingPath === path) return;
     void this.detect(path);
+  }
+
+  /** The current URL's detection, when it found an install tree. */
+  get urlInfo() {
+    const p = this.urlProbe;
+    return p && p.url === this.d.url.trim() ? p.info : null;
+  }
+
+  /** Looks at the install URL again (e.g. after the web server was started). */
+  retryUrl(): void {
+    this.urlProbe = null;
+    void this.probeUrl();
+  }
+
+  /** Asks the server what the install URL holds; true when it is a known tree. */
+  async probeUrl(): Promise<boolean> {
+    const url = this.d.url.trim();
+    if (this.urlProbe?.url === url) return this.urlProbe.error === null;
+    const run = ++this.urlSeq;
+    this.urlProbing = true;
+    this.probingUrl = url;
+    try {
+      const info = await this.api['os.detectUrl']({ url });
+      if (run !== this.urlSeq) return false;
+      this.urlProbe = { url, info, error: null };
+      this.osPickedByHand = false;
+      if (info.os) await this.chooseOs(info.os, false);
+      else if (this.d.os) await this.chooseOs(null, false); // an OS found for an earlier source no longer applies
+      return true;
+    } catch (e) {
+      if (run !== this.urlSeq) return false;
+      this.urlProbe = { url, info: null, error: errorMessage(e) };
+      return false;
+    } finally {
+      if (run === this.urlSeq) {
+        this.urlProbing = false;
+        this.probingUrl = null;
+      }
+    }
   }
 
   private detectingPath: string | null = null;
@@ -212,13 +305,13 @@ export class WizardModel {
     try {
       const r = await this.api['os.detect']({ path });
       if (run !== this.detectSeq) return;
-      this.detection = { path, os: r.os, volumeId: r.volumeId };
+      this.detection = { path, os: r.os, detectedBy: r.detectedBy ?? (r.os ? 'volume-id' : null), volumeId: r.volumeId };
       this.osPickedByHand = false;
       if (r.os) await this.chooseOs(r.os, false);
       else if (this.d.os) await this.chooseOs(null, false); // an OS detected on an earlier ISO no longer applies
     } catch (e) {
       if (run !== this.detectSeq) return;
-      this.detection = { path, os: null, volumeId: '' };
+      this.detection = { path, os: null, detectedBy: null, volumeId: '' };
       this.detectError = errorMessage(e);
     } finally {
       if (run === this.detectSeq) {
@@ -299,19 +392,35 @@ export class WizardModel {
     return step;
   }
 
-  /** Creates the VM; on success goes to its details (Console tab when started). */
+  /**
+   * Creates the VM, showing the server's vm.createProgress events for it; on success the caller
+   * goes to its details (Console tab when started).
+   */
   async create(start: boolean): Promise<VmCreateResult | null> {
     if (this.blocked !== null || this.creating) return null;
+    const id = newProgressId();
     this.creating = { start };
     this.serverError = null;
+    this.progress = { id, expected: createSteps(this.d, start), events: [], outcome: 'running' };
+    const off = this.app.client.onEvent((e) => {
+      if (e.type !== 'vm.createProgress' || e.progressId !== id || this.progress?.id !== id) return;
+      const ev: ProgressEvent = { step: e.step, ...(e.detail !== undefined ? { detail: e.detail } : {}), ...(e.done !== undefined ? { done: e.done } : {}), ...(e.total !== undefined ? { total: e.total } : {}) };
+      // Downloads and copies report many times per step: keep one entry per step (the latest).
+      const events = this.progress.events;
+      const last = events[events.length - 1];
+      this.progress = { ...this.progress, events: last && last.step === ev.step ? [...events.slice(0, -1), { ...last, ...ev }] : [...events, ev] };
+    });
     try {
-      const r = await this.api['vm.create']({ connection: this.connection, spec: buildSpec(this.d), start });
+      const r = await this.api['vm.create']({ connection: this.connection, spec: buildSpec(this.d), start, progressId: id });
+      if (this.progress?.id === id) this.progress = { ...this.progress, outcome: 'done' };
       return r;
     } catch (e) {
+      if (this.progress?.id === id) this.progress = { ...this.progress, outcome: 'failed' };
       const step = this.setServerError(e, 'create');
       if (step !== this.step) this.step = step;
       return null;
     } finally {
+      off();
       this.creating = null;
     }
   }

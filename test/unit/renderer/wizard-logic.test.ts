@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { filePath, objectName, vmSpecSchema, type CreateOptions, type OsSummary, type VolumeDetails } from '../../../src-main/api/contract-create';
+import { cloudInitSchema, filePath, objectName, vmSourceSchema, vmSpecSchema, type CreateOptions, type OsSummary, type UrlTreeInfo, type VolumeDetails } from '../../../src-main/api/contract-create';
 import { en } from '../../../src-renderer/lib/i18n';
 import {
   GENERIC_DEFAULTS,
@@ -8,6 +8,7 @@ import {
   buildSpec,
   canOpenStep,
   checkAll,
+  checkCloudInit,
   checkFilePath,
   checkObjectName,
   checkPortForwards,
@@ -16,13 +17,18 @@ import {
   createSteps,
   defaultPool,
   defaultStorageKind,
+  effectiveHostname,
   firstBlockedStep,
+  hostnameFromName,
+  mustStartOnCreate,
   initialData,
   inputOfField,
   nameBase,
   nextStep,
   prefersSerialConsole,
   previousStep,
+  progressEntries,
+  progressFraction,
   recommendedFields,
   stepOfField,
   suggestName,
@@ -134,7 +140,7 @@ describe('step checks', () => {
     expect(problemKey('source', data({ sourceKind: 'kernel', kernelPath: '/k', initrdPath: 'rel' }))).toBe('check.pathAbsolute');
     expect(problemKey('source', data({ sourceKind: 'kernel', kernelPath: '/k', cmdline: 'console=ttyS0' }))).toBeNull();
     expect(problemKey('source', data({ sourceKind: 'url', url: 'ftp://x' }))).toBe('check.url');
-    expect(problemKey('source', data({ sourceKind: 'url', url: 'https://deb.debian.org/' }))).toBe('check.urlUnsupported');
+    expect(problemKey('source', data({ sourceKind: 'url', url: 'https://deb.debian.org/' }))).toBeNull();
   });
   it('resources: memory within the host, vCPUs up to the host CPUs', () => {
     expect(problemKey('resources', data())).toBeNull();
@@ -279,10 +285,208 @@ describe('defaults', () => {
     expect(defaultStorageKind('import')).toBe('none');
   });
   it('lists the create steps and the preferred console', () => {
-    expect(createSteps(data(), true)).toEqual(['disk', 'define', 'start']);
-    expect(createSteps(data({ storageKind: 'none' }), false)).toEqual(['define']);
+    expect(createSteps(data(), true)).toEqual(['check', 'volume', 'define', 'start']);
+    expect(createSteps(data({ storageKind: 'none' }), false)).toEqual(['check', 'define']);
+    expect(createSteps(data({ sourceKind: 'url', url: 'http://x/' }), true)).toEqual(['check', 'download-kernel', 'download-initrd', 'volume', 'define', 'start', 'cleanup']);
+    expect(createSteps(data({ sourceKind: 'url', url: 'http://x/', storageKind: 'existing' }), false)).toEqual(['check', 'download-kernel', 'download-initrd', 'define', 'start', 'cleanup']);
+    expect(mustStartOnCreate(data({ sourceKind: 'url' }))).toBe(true);
+    expect(mustStartOnCreate(data())).toBe(false);
+    expect(createSteps(data({ sourceKind: 'cloud' }), true)).toEqual(['check', 'copy-image', 'seed', 'define', 'start']);
+    expect(prefersSerialConsole(data({ sourceKind: 'url', urlArgs: 'console=ttyS0' }))).toBe(true);
+    expect(prefersSerialConsole(data({ sourceKind: 'url', urlArgs: '' }))).toBe(false);
     expect(prefersSerialConsole(data({ sourceKind: 'kernel', cmdline: 'console=tty0 console=ttyS0' }))).toBe(true);
     expect(prefersSerialConsole(data({ sourceKind: 'kernel', cmdline: 'quiet' }))).toBe(false);
     expect(prefersSerialConsole(data())).toBe(false);
+  });
+});
+
+// ---- network install, cloud images, progress ----
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq5c4rS0y2eTq0p3dY0nC8n8Xr0l7oFQ0Vw3c2eKZ1 me@laptop';
+const cloud = (over: Partial<WizardData> = {}): WizardData => data({ sourceKind: 'cloud', cloudImage: '/var/lib/libvirt/images/debian-12-generic-amd64.qcow2', cloudPassword: 'secret', ...over });
+const tree: UrlTreeInfo = {
+  url: 'http://127.0.0.1:8080/debian/dists/bookworm/main/installer-amd64/',
+  family: 'debian',
+  name: 'Debian bookworm',
+  os: debian,
+  kernelUrl: 'http://127.0.0.1:8080/debian/dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/linux',
+  initrdUrl: 'http://127.0.0.1:8080/debian/dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/initrd.gz',
+  cmdline: '',
+};
+
+/** The cloudInit object buildSpec sends for these fields (hostname: as typed only). */
+const cloudInitOf = (d: Pick<WizardData, 'cloudUser' | 'cloudPassword' | 'cloudSshKey' | 'cloudHostname'>) => ({
+  user: d.cloudUser,
+  ...(d.cloudPassword !== '' ? { password: d.cloudPassword } : {}),
+  ...(d.cloudSshKey.trim() !== '' ? { sshKey: d.cloudSshKey } : {}),
+  ...(d.cloudHostname !== '' ? { hostname: d.cloudHostname } : {}),
+});
+
+describe('network install (URL)', () => {
+  it('needs an http(s) URL; extra arguments are checked like a command line', () => {
+    const url = (over: Partial<WizardData>) => problemKey('source', data({ sourceKind: 'url', url: 'http://127.0.0.1:8080/debian/', ...over }));
+    expect(url({ url: '' })).toBe('check.urlRequired');
+    expect(url({ url: 'file:///srv/tree' })).toBe('check.url');
+    expect(url({ url: 'http://a b/' })).toBe('check.url');
+    expect(url({})).toBeNull();
+    expect(url({ urlArgs: 'console=ttyS0' })).toBeNull();
+    expect(url({ urlArgs: 'a\u0001' })).toBe('check.cmdlineControl');
+    expect(url({ urlArgs: 'x'.repeat(2049) })).toBe('check.urlArgsTooLong');
+    expect(checkStep('source', data({ sourceKind: 'url', url: 'http://x/', urlArgs: 'a\u0001' }), ctx()).problem?.input).toBe('urlArgs');
+  });
+  it('a URL the server could not use blocks the source step until it changes', () => {
+    const d = data({ sourceKind: 'url', url: ' http://127.0.0.1:9/ ' });
+    const failed = { url: 'http://127.0.0.1:9/', info: null, error: 'url: http://127.0.0.1:9/ does not answer' };
+    expect(checkStep('source', d, ctx({ urlProbe: failed })).problem).toMatchObject({ key: 'check.urlProbe', kind: 'invalid', input: 'url', params: { error: failed.error } });
+    expect(problemKey('source', data({ sourceKind: 'url', url: 'http://127.0.0.1:8080/' }), ctx({ urlProbe: failed }))).toBeNull();
+    expect(problemKey('source', d, ctx({ urlProbe: { url: 'http://127.0.0.1:9/', info: tree, error: null } }))).toBeNull();
+    // …and every later step stays closed meanwhile.
+    expect(canOpenStep('os', checkAll(d, ctx({ urlProbe: failed })))).toBe(false);
+  });
+  it('builds a url source with the extra arguments, which the contract accepts', () => {
+    const spec = buildSpec(data({ sourceKind: 'url', url: ' http://127.0.0.1:8080/debian/ ', urlArgs: ' console=ttyS0 ' }));
+    expect(spec.source).toEqual({ kind: 'url', url: 'http://127.0.0.1:8080/debian/', cmdline: 'console=ttyS0' });
+    expect(vmSpecSchema.safeParse(spec).success).toBe(true);
+    expect(buildSpec(data({ sourceKind: 'url', url: 'http://x/' })).source).toEqual({ kind: 'url', url: 'http://x/' });
+    expect(inputOfField('spec.source.cmdline', data({ sourceKind: 'url' }))).toBe('urlArgs');
+    expect(inputOfField('spec.source.cmdline', data({ sourceKind: 'kernel' }))).toBe('cmdline');
+    expect(inputOfField('url', data({ sourceKind: 'url' }))).toBe('url');
+  });
+  it('a network install needs a disk', () => {
+    expect(defaultStorageKind('url')).toBe('new');
+    expect(problemKey('storage', data({ sourceKind: 'url', url: 'http://x/', storageKind: 'none' }))).toBe('check.urlNeedsDisk');
+    expect(problemKey('storage', data({ sourceKind: 'url', url: 'http://x/' }))).toBeNull();
+  });
+});
+
+describe('cloud images', () => {
+  it('needs the image path and the cloud-init fields', () => {
+    expect(problemKey('source', cloud())).toBeNull();
+    expect(problemKey('source', cloud({ cloudImage: '' }))).toBe('check.cloudImageRequired');
+    expect(problemKey('source', cloud({ cloudImage: 'debian.qcow2' }))).toBe('check.pathAbsolute');
+    expect(checkStep('source', cloud({ cloudPassword: '', cloudSshKey: '' }), ctx()).problem).toMatchObject({ key: 'check.cloudLogin', kind: 'missing', input: 'cloudPassword' });
+    expect(problemKey('source', cloud({ cloudPassword: '', cloudSshKey: KEY }))).toBeNull();
+    expect(problemKey('source', cloud({ cloudPassword: '', cloudSshKey: `  ${KEY}\n` }))).toBeNull();
+    expect(problemKey('source', cloud({ cloudSshKey: 'AAAAC3Nza me@laptop' }))).toBe('check.sshKey');
+    expect(problemKey('source', cloud({ cloudSshKey: `${KEY}\n${KEY}` }))).toBe('check.sshKeyOneLine');
+    expect(problemKey('source', cloud({ cloudUser: '' }))).toBe('check.cloudUserRequired');
+    expect(problemKey('source', cloud({ cloudUser: 'Admin' }))).toBe('check.cloudUser');
+    expect(problemKey('source', cloud({ cloudUser: '1user' }))).toBe('check.cloudUser');
+    expect(checkStep('source', cloud({ cloudUser: 'root' }), ctx()).problem).toMatchObject({ key: 'check.cloudUserReserved', params: { user: 'root' } });
+    expect(problemKey('source', cloud({ cloudHostname: 'bad_host' }))).toBe('check.hostname');
+    expect(problemKey('source', cloud({ cloudHostname: '-web' }))).toBe('check.hostname');
+    expect(problemKey('source', cloud({ cloudHostname: 'web-1.example.org' }))).toBeNull();
+    expect(problemKey('source', cloud({ cloudPassword: 'x'.repeat(255) }))).toBeNull();
+    expect(checkStep('source', cloud({ cloudPassword: 'x'.repeat(256) }), ctx()).problem).toMatchObject({ key: 'check.cloudPasswordTooLong', params: { max: 255 } });
+    expect(problemKey('source', cloud({ cloudPassword: 'é'.repeat(128) }))).toBe('check.cloudPasswordTooLong');
+    expect(problemKey('source', cloud({ cloudSshKey: KEY.replace(' me@', '\tme@') }))).toBe('check.sshKeyControl');
+    expect(problemKey('source', cloud({ cloudSshKey: `${KEY}\u2028x` }))).toBe('check.sshKeyOneLine');
+    expect(problemKey('source', cloud({ cloudPassword: 'a\u0007' }))).toBe('check.cloudPasswordControl');
+    expect(initialData().cloudUser).toBe('user');
+    expect(checkCloudInit(initialData())?.key).toBe('check.cloudLogin');
+  });
+  it('the cloud-init check accepts what the contract accepts and refuses what it refuses (property)', () => {
+    const user = fc.oneof(fc.constantFrom('', 'user', 'root', 'nobody', 'Admin', '_svc', 'a-b_c1', '1x', '-x', 'x'.repeat(32), 'x'.repeat(33), 'ユーザー'), fc.stringMatching(/^[a-z0-9_A-Z-]{0,34}$/));
+    const password = fc.oneof(fc.constantFrom('', 'secret', 'pass word', 'a\u0000', '\ud800', 'x'.repeat(255), 'x'.repeat(256), 'é'.repeat(127), 'é'.repeat(128), '日本'.repeat(42), '日本'.repeat(43)), fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 80 }));
+    const sshKey = fc.oneof(
+      fc.constantFrom('', '   ', KEY, ` ${KEY} `, `${KEY}\n`, `${KEY}\n${KEY}`, 'ssh-rsa AAAA', 'ssh-rsa AAAA=', 'ssh-foo AAAA', 'ecdsa-sha2-nistp256 AAAA== c', 'sk-ssh-ed25519@openssh.com AAAA', 'ssh-ed25519  AAAA', 'ssh-ed25519 AAAA\r', 'ssh-ed25519 AAAA me\there', 'ssh-ed25519 AAAA a\u2028b', 'ssh-ed25519 AAAA a\u0085b', 'ssh-ed25519 AAAA \ud800'),
+      fc.string({ maxLength: 30 }).map((c) => `ssh-ed25519 AAAAC3Nz ${c}`),
+    );
+    const hostname = fc.oneof(fc.constantFrom('', 'web-1', 'a', '-a', 'a-', 'a.b.c', 'a..b', `${'a'.repeat(63)}`, `${'a'.repeat(64)}`, 'web_1', 'ホスト', 'a.'), fc.stringMatching(/^[a-z0-9.-]{0,12}$/));
+    fc.assert(
+      fc.property(user, password, sshKey, hostname, (cloudUser, cloudPassword, cloudSshKey, cloudHostname) => {
+        const d = { cloudUser, cloudPassword, cloudSshKey, cloudHostname };
+        const ours = checkCloudInit(d) === null;
+        const theirs = cloudInitSchema.safeParse(cloudInitOf(d)).success;
+        expect(ours, JSON.stringify(d)).toBe(theirs);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+  it('makes a host name from the VM name that the contract accepts (property)', () => {
+    expect(hostnameFromName('Web Server 1')).toBe('web-server-1');
+    expect(hostnameFromName('Café Ünïcode')).toBe('cafe-unicode');
+    expect(hostnameFromName('debian12-2')).toBe('debian12-2');
+    expect(hostnameFromName('日本語のVM')).toBe('vm');
+    expect(hostnameFromName('')).toBe('vm');
+    expect(hostnameFromName('x'.repeat(80))).toHaveLength(63);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 100 }), (name) => {
+        expect(cloudInitSchema.safeParse({ user: 'user', password: 'x', hostname: hostnameFromName(name) }).success, name).toBe(true);
+      }),
+    );
+    expect(effectiveHostname({ name: 'My VM', cloudHostname: '' })).toBe('my-vm');
+    expect(effectiveHostname({ name: 'My VM', cloudHostname: 'box' })).toBe('box');
+  });
+  it('must get a new disk (a copy of the image)', () => {
+    expect(defaultStorageKind('cloud')).toBe('new');
+    expect(problemKey('storage', cloud())).toBeNull();
+    expect(problemKey('storage', cloud({ storageKind: 'none' }))).toBe('check.cloudNeedsNewDisk');
+    expect(problemKey('storage', cloud({ storageKind: 'existing', existingPool: 'default', existingVolume: 'x' }))).toBe('check.cloudNeedsNewDisk');
+  });
+  it('builds a cloud source the contract accepts', () => {
+    const spec = buildSpec(cloud({ name: 'Web 1', cloudSshKey: ` ${KEY}\n` }));
+    expect(spec.source).toEqual({ kind: 'cloud', image: '/var/lib/libvirt/images/debian-12-generic-amd64.qcow2', cloudInit: { user: 'user', password: 'secret', sshKey: KEY, hostname: 'web-1' } });
+    expect(vmSpecSchema.safeParse(spec).success).toBe(true);
+    const keyOnly = buildSpec(cloud({ cloudPassword: '', cloudSshKey: KEY, cloudHostname: 'box.lan' }));
+    expect(keyOnly.source).toEqual({ kind: 'cloud', image: '/var/lib/libvirt/images/debian-12-generic-amd64.qcow2', cloudInit: { user: 'user', sshKey: KEY, hostname: 'box.lan' } });
+    expect(vmSourceSchema.safeParse(keyOnly.source).success).toBe(true);
+    expect(nameBase(cloud())).toBe('debian-12-generic-amd64');
+  });
+  it('maps server errors on cloud fields to their inputs', () => {
+    expect(inputOfField('spec.source.image', cloud())).toBe('cloudImage');
+    expect(inputOfField('spec.source.cloudInit.password', cloud())).toBe('cloudPassword');
+    expect(inputOfField('spec.source.cloudInit.user', cloud())).toBe('cloudUser');
+    expect(inputOfField('spec.source.cloudInit.sshKey', cloud())).toBe('cloudSshKey');
+    expect(inputOfField('spec.source.cloudInit.hostname', cloud())).toBe('cloudHostname');
+    expect(stepOfField('spec.source.cloudInit.sshKey')).toBe('source');
+  });
+  it('every new message key exists in the dictionary', () => {
+    const keys = new Set(Object.keys(en));
+    const variants = [
+      cloud({ cloudPassword: '' }),
+      cloud({ cloudUser: 'root' }),
+      cloud({ cloudSshKey: 'x' }),
+      cloud({ cloudHostname: '_' }),
+      cloud({ storageKind: 'none' }),
+      cloud({ cloudImage: '' }),
+      data({ sourceKind: 'url', url: 'http://x/', storageKind: 'none' }),
+      data({ sourceKind: 'url', url: 'http://x/', urlArgs: 'x'.repeat(3000) }),
+      data({ sourceKind: 'url', url: 'http://x/' }),
+    ];
+    for (const d of variants) {
+      for (const c of Object.values(checkAll(d, ctx({ urlProbe: { url: 'http://x/', info: null, error: 'no' } })))) {
+        for (const p of [c.problem, ...c.warnings]) if (p) expect(keys.has(p.key), p.key).toBe(true);
+      }
+    }
+  });
+});
+
+describe('create progress', () => {
+  const expected = createSteps(data({ sourceKind: 'url', url: 'http://x/' }), true).filter((s) => s !== 'cleanup');
+  const statuses = (l: ReturnType<typeof progressEntries>) => l.map((e) => `${e.step}:${e.status}`);
+  it('before any event: the expected steps, the first one running', () => {
+    expect(statuses(progressEntries(expected, [], 'running'))).toEqual(['check:active', 'download-kernel:pending', 'download-initrd:pending', 'volume:pending', 'define:pending', 'start:pending']);
+  });
+  it('follows the events: earlier steps done, byte counts of the running one', () => {
+    const l = progressEntries(expected, [{ step: 'check' }, { step: 'download-kernel', done: 0, total: 100 }, { step: 'download-kernel', done: 50, total: 100 }], 'running');
+    expect(statuses(l)).toEqual(['check:done', 'download-kernel:active', 'download-initrd:pending', 'volume:pending', 'define:pending', 'start:pending']);
+    expect(l[1]).toMatchObject({ done: 50, total: 100 });
+    expect(progressFraction(l)).toBeCloseTo(1.5 / 6);
+  });
+  it('leaves out expected steps the server went past, and adds steps it did not expect', () => {
+    const l = progressEntries(expected, [{ step: 'check' }, { step: 'seed', detail: 'to the pool' }, { step: 'define' }], 'running');
+    expect(statuses(l)).toEqual(['check:done', 'seed:done', 'define:active', 'start:pending']);
+    expect(l[1]?.detail).toBe('to the pool');
+  });
+  it('marks the failed step (the one before the rollback) and drops what was never reached', () => {
+    expect(statuses(progressEntries(expected, [{ step: 'check' }, { step: 'download-kernel' }], 'failed'))).toEqual(['check:done', 'download-kernel:failed']);
+    expect(statuses(progressEntries(expected, [{ step: 'check' }, { step: 'volume' }, { step: 'define' }, { step: 'cleanup' }], 'failed'))).toEqual(['check:done', 'volume:done', 'define:failed', 'cleanup:done']);
+    expect(statuses(progressEntries(expected, [], 'failed'))).toEqual([]);
+  });
+  it('is complete when done', () => {
+    const l = progressEntries(expected, [{ step: 'check' }, { step: 'define' }, { step: 'start' }], 'done');
+    expect(statuses(l)).toEqual(['check:done', 'define:done', 'start:done']);
+    expect(progressFraction(l)).toBe(1);
+    expect(progressFraction([])).toBe(0);
   });
 });

@@ -53,6 +53,7 @@ describe('startApp', () => {
     expect(fake.app.enableSandbox).toHaveBeenCalled();
     expect(createShellCore).toHaveBeenCalledWith(userData);
     expect(fake.ipcMain.handle).toHaveBeenCalledWith('virtdesk:call', expect.any(Function));
+    expect(fake.ipcMain.handle).toHaveBeenCalledWith('virtdesk:pickFile', expect.any(Function));
     expect(fake.session.webRequest.onHeadersReceived).toHaveBeenCalled();
     expect(fake.session.setPermissionRequestHandler).toHaveBeenCalled();
 
@@ -112,6 +113,7 @@ describe('startApp', () => {
     expect(first.preventDefault).toHaveBeenCalled();
     expect(close).toHaveBeenCalledTimes(1);
     expect(fake.ipcMain.removeHandler).toHaveBeenCalledWith('virtdesk:call');
+    expect(fake.ipcMain.removeHandler).toHaveBeenCalledWith('virtdesk:pickFile');
     await flush();
     expect(fake.app.quit).toHaveBeenCalledTimes(2);
 

@@ -117,6 +117,7 @@ export const electronModule = {
   screen: { getAllDisplays: () => fake.displays },
   BrowserWindow: FakeBrowserWindow,
   utilityProcess: { fork: vi.fn() },
+  dialog: { showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })) },
   contextBridge: { exposeInMainWorld: vi.fn() },
   ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
 };

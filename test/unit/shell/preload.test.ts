@@ -15,8 +15,8 @@ describe('preload', () => {
     exposed = api as Record<string, unknown>;
   });
 
-  it('exposes only call, onEvent and transport', () => {
-    expect(Object.keys(exposed).sort()).toEqual(['call', 'onEvent', 'transport']);
+  it('exposes only call, onEvent, transport and pickFile', () => {
+    expect(Object.keys(exposed).sort()).toEqual(['call', 'onEvent', 'pickFile', 'transport']);
     expect(exposed.transport).toBe('ipc');
     expect(Object.values(exposed)).not.toContain(ipcRenderer);
   });
@@ -26,6 +26,13 @@ describe('preload', () => {
     const call = exposed.call as (m: string, i: unknown) => Promise<unknown>;
     await expect(call('vm.list', { a: 1 })).resolves.toEqual({ ok: true, result: [] });
     expect(ipcRenderer.invoke).toHaveBeenCalledWith('virtdesk:call', 'vm.list', { a: 1 });
+  });
+
+  it('pickFile invokes virtdesk:pickFile with the request only', async () => {
+    ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, path: '/var/lib/libvirt/images/a.iso' });
+    const pickFile = exposed.pickFile as (r: unknown) => Promise<unknown>;
+    await expect(pickFile({ kind: 'iso', title: 'ISO' })).resolves.toEqual({ ok: true, path: '/var/lib/libvirt/images/a.iso' });
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('virtdesk:pickFile', { kind: 'iso', title: 'ISO' });
   });
 
   it('onEvent delivers only the payload and unsubscribes', () => {
