@@ -16,6 +16,8 @@ import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startInstallTree, type InstallTree } from '../support/install-tree';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, TINY_GUEST_MARKER, uniqueName } from '../support/tiny-guest';
+import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
+import { cancelWizard as cancelWizardOn, createdVm as createdVmOnScreen, nameAndPreview as nameAndPreviewOn, smallResources as smallResourcesOn } from '../support/wizard-page';
 
 const GiB = 2 ** 30;
 const prefix = uniqueName('vdtest-wsrc');
@@ -55,15 +57,8 @@ describe('New-VM wizard: network install and cloud image (browser mode, qemu:///
 
   afterAll(async () => {
     // Only what this file created: our domains, our pool's volumes, the pool, the folders.
-    for (const d of await admin.api.listDomains().catch(() => [])) {
-      if (!d.name.startsWith(prefix)) continue;
-      await admin.api.destroyDomain({ uuid: d.uuid }).catch(() => undefined);
-      await admin.api.undefineDomain({ uuid: d.uuid }, { nvram: true, managedSave: true, snapshotsMetadata: true }).catch(() => undefined);
-    }
-    for (const v of await admin.api.listVolumes(POOL).catch(() => [])) await admin.api.deleteVolume(POOL, v.name).catch(() => undefined);
-    await admin.api.stopPool(POOL).catch(() => undefined);
-    await admin.api.undefinePool(POOL).catch(() => undefined);
-    fs.rmSync(POOL_DIR, { recursive: true, force: true });
+    await removeDomainsWithPrefix(admin, prefix);
+    await removeTestPool(admin, POOL, POOL_DIR);
     fs.rmSync(IMAGE_DIR, { recursive: true, force: true });
     await page?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
@@ -88,29 +83,10 @@ describe('New-VM wizard: network install and cloud image (browser mode, qemu:///
     await page.getByTestId(`wizard-step-${step}`).waitFor({ timeout: 30_000 });
   }
 
-  async function cancelWizard(): Promise<void> {
-    await page.getByTestId('wizard-cancel').click();
-    await page.waitForSelector('[data-testid="vm-grid"], [data-testid="vm-list-empty"]');
-  }
-
-  async function smallResources(): Promise<void> {
-    await page.getByTestId('wizard-memory-unit').selectOption('MiB');
-    await page.fill('#wizard-memory', '256');
-    await page.fill('#wizard-vcpus', '1');
-  }
-
-  async function nameAndPreview(name: string): Promise<void> {
-    await page.fill('#wizard-name', name);
-    await expect.poll(() => page.getByTestId('wizard-xml').textContent().catch(() => ''), { timeout: 30_000 }).toContain(`<name>${name}</name>`);
-  }
-
-  async function createdVm(name: string): Promise<string> {
-    const title = page.locator('[data-testid="vm-details"] [data-testid="vm-title"]');
-    await expect.poll(() => title.textContent().catch(() => null), { timeout: 180_000 }).toBe(name);
-    const uuid = await page.getByTestId('vm-details').getAttribute('data-vm-uuid');
-    expect(uuid).toBeTruthy();
-    return uuid as string;
-  }
+  const cancelWizard = () => cancelWizardOn(page);
+  const smallResources = () => smallResourcesOn(page);
+  const nameAndPreview = (name: string) => nameAndPreviewOn(page, name);
+  const createdVm = (name: string) => createdVmOnScreen(page, name);
 
   /** Records every progress row the wizard shows ("step:status bytes"), until the page changes. */
   async function recordProgress(): Promise<() => Promise<{ step: string; status: string; text: string }[]>> {

@@ -13,6 +13,8 @@ import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
+import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
+import { cancelWizard as cancelWizardOn, createdVm as createdVmOnScreen, nameAndPreview as nameAndPreviewOn, smallResources as smallResourcesOn } from '../support/wizard-page';
 
 const GiB = 2 ** 30;
 const FIXTURES = '/var/lib/libvirt/images/virtdesk-fixtures';
@@ -113,15 +115,8 @@ describe('New-VM wizard, storage and safe delete (browser mode, qemu:///system)'
 
   afterAll(async () => {
     // Remove only what this file created: our domains, our pool's volumes, the pool, its folder.
-    for (const d of await admin.api.listDomains().catch(() => [])) {
-      if (!d.name.startsWith(prefix)) continue;
-      await admin.api.destroyDomain({ uuid: d.uuid }).catch(() => undefined);
-      await admin.api.undefineDomain({ uuid: d.uuid }, { nvram: true, managedSave: true, snapshotsMetadata: true }).catch(() => undefined);
-    }
-    for (const v of await admin.api.listVolumes(POOL).catch(() => [])) await admin.api.deleteVolume(POOL, v.name).catch(() => undefined);
-    await admin.api.stopPool(POOL).catch(() => undefined);
-    await admin.api.undefinePool(POOL).catch(() => undefined);
-    fs.rmSync(POOL_DIR, { recursive: true, force: true });
+    await removeDomainsWithPrefix(admin, prefix);
+    await removeTestPool(admin, POOL, POOL_DIR);
     await page?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await served?.stop();
@@ -152,12 +147,6 @@ describe('New-VM wizard, storage and safe delete (browser mode, qemu:///system)'
     await page.getByTestId(`wizard-step-${step}`).waitFor();
   }
 
-  /** Leaves the wizard, forgetting what was entered. */
-  async function cancelWizard(): Promise<void> {
-    await page.getByTestId('wizard-cancel').click();
-    await page.waitForSelector('[data-testid="vm-grid"], [data-testid="vm-list-empty"]');
-  }
-
   async function kernelSource(): Promise<void> {
     await page.getByTestId('source-kernel').check();
     await page.fill('#wizard-kernel-path', kernel.kernel);
@@ -165,25 +154,14 @@ describe('New-VM wizard, storage and safe delete (browser mode, qemu:///system)'
     await page.fill('#wizard-cmdline', 'console=tty0 console=ttyS0');
   }
 
-  async function smallResources(): Promise<void> {
-    await page.getByTestId('wizard-memory-unit').selectOption('MiB');
-    await page.fill('#wizard-memory', '256');
-    await page.fill('#wizard-vcpus', '1');
-  }
-
-  /** Types the name on the summary and waits for the XML preview of it. */
-  async function nameAndPreview(name: string): Promise<void> {
-    await page.fill('#wizard-name', name);
-    await expect.poll(() => page.getByTestId('wizard-xml').textContent().catch(() => ''), { timeout: 30_000 }).toContain(`<name>${name}</name>`);
-  }
+  const cancelWizard = () => cancelWizardOn(page);
+  const smallResources = () => smallResourcesOn(page);
+  const nameAndPreview = (name: string) => nameAndPreviewOn(page, name);
 
   async function createdVm(name: string): Promise<string> {
-    const title = page.locator('[data-testid="vm-details"] [data-testid="vm-title"]');
-    await expect.poll(() => title.textContent().catch(() => null), { timeout: 120_000 }).toBe(name);
-    const uuid = await page.getByTestId('vm-details').getAttribute('data-vm-uuid');
-    expect(uuid).toBeTruthy();
-    uuids[name] = uuid as string;
-    return uuid as string;
+    const uuid = await createdVmOnScreen(page, name, 120_000);
+    uuids[name] = uuid;
+    return uuid;
   }
 
   async function poolVolumesOnScreen(): Promise<string[]> {

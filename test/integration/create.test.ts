@@ -11,6 +11,7 @@ import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
 import { consoleText, waitFor } from '../support/host-events';
+import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 
 const GiB = 2 ** 30;
 const prefix = uniqueName('vdtest-create');
@@ -48,15 +49,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Remove only what this file created: domains with our prefix, then the pool and its folder.
-  for (const d of await client.api.listDomains().catch(() => [])) {
-    if (!d.name.startsWith(prefix)) continue;
-    await client.api.destroyDomain({ uuid: d.uuid }).catch(() => undefined);
-    await client.api.undefineDomain({ uuid: d.uuid }, { nvram: true, managedSave: true, snapshotsMetadata: true }).catch(() => undefined);
-  }
-  for (const v of await client.api.listVolumes(POOL).catch(() => [])) await client.api.deleteVolume(POOL, v.name).catch(() => undefined);
-  await client.api.stopPool(POOL).catch(() => undefined);
-  await client.api.undefinePool(POOL).catch(() => undefined);
-  fs.rmSync(POOL_DIR, { recursive: true, force: true });
+  await removeDomainsWithPrefix(client, prefix);
+  await removeTestPool(client, POOL, POOL_DIR);
   await client.close();
 }, 120_000);
 
