@@ -14,6 +14,7 @@ import { ApiError, isMethodName, methods, parseInput, type MethodName, type Meth
 import { ConnectionManager, toApiError, toVmSummary } from './connection-manager';
 import { ConsoleSessions } from './console-sessions';
 import { createHandlers } from './create-handlers';
+import { InstallWatcher } from '../install/install-watch';
 import { labHandlers } from './lab-handlers';
 import type { ApiDispatcher, ApiEvent } from './dispatcher';
 import { SettingsStore } from './settings-store';
@@ -68,9 +69,19 @@ export function createCore(options: CoreOptions): Core {
     }
     return osCache.get(key) ?? undefined;
   };
-  const conns = new ConnectionManager(options.spawnHost, emit, settings, osOf);
+  const conns = new ConnectionManager(
+    options.spawnHost,
+    (e) => {
+      if (e.type === 'connection.state' && e.state === 'connected') void installs.scan(e.uri).catch(() => undefined);
+      emit(e);
+    },
+    settings,
+    osOf,
+  );
+  const installs = new InstallWatcher(async (uri) => (await conns.client(uri)).client);
   conns.onClientEvent((uri, e) => {
     if (e.type === 'domain-lifecycle' && e.event === 'defined') osCache.delete(`${uri} ${e.uuid}`);
+    void installs.onEvent(uri, e).catch(() => undefined);
   });
   const consoles = new ConsoleSessions(conns, emit);
   const tickets = options.tickets ?? new ConsoleTickets();

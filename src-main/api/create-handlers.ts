@@ -16,7 +16,7 @@ import { buildDirPoolXml, buildVolumeXml } from '../xml/build-storage';
 import { buildNetworkXml } from '../xml/build-network';
 import { readDomainCaps, readHostCaps } from '../xml/create-caps';
 import { readDomainXml, readNetworkXml, readPoolXml, readVolumeXml } from '../xml/read-domain';
-import { readVirtdeskMeta } from '../xml/virtdesk-meta';
+import { EMPTY_META, readVirtdeskMeta } from '../xml/virtdesk-meta';
 import { checkSpecAgainstHost, planDomain, type CreateHostFacts, type PlanDisks } from '../xml/vm-plan';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
 import { BrowseError, browse, defaultRoots } from '../storage/fs-browse';
@@ -420,7 +420,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         break;
       case 'url':
         // Checked above (installTreeOrError); the boot files are fetched at create time.
-        warnings.push('the installer runs once; when it finishes and reboots, the VM stops — start it again to boot the installed system');
+        warnings.push('the installer runs once; when it finishes and reboots, Virtdesk starts the VM again from its disk (if Virtdesk is not running then, start the VM yourself)');
         break;
       case 'cloud': {
         if (local) {
@@ -601,7 +601,15 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         step = 'start the installer';
         progress('start');
         // The definition boots from disk; this one boot runs the installer (virt-install's way).
-        await api.createDomain(buildDomainXml({ ...finalPlan, kernel: { path: boot.kernel.path, initrd: boot.initrd.path, ...(install.cmdline ? { cmdline: install.cmdline } : {}) }, bootOrder: [], onReboot: 'destroy' }));
+        await api.createDomain(
+          buildDomainXml({
+            ...finalPlan,
+            kernel: { path: boot.kernel.path, initrd: boot.initrd.path, ...(install.cmdline ? { cmdline: install.cmdline } : {}) },
+            bootOrder: [],
+            onReboot: 'destroy',
+            virtdesk: { ...(finalPlan.virtdesk ?? EMPTY_META), installer: true },
+          }),
+        );
         started = true;
         // QEMU has read the kernel and initrd: they are not needed any more.
         progress('cleanup');

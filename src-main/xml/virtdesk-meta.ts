@@ -6,6 +6,7 @@
 //     <virtdesk:disk target="vda" pool="virtdesk-labs" volume="web-node-2-vda.qcow2" overlay="/…" base="/…" baseFormat="qcow2"/>
 //     <virtdesk:linkedFrom uuid="…" name="…"/>
 //     <virtdesk:seed pool="default" volume="web-cidata.iso" path="/…"/>
+//     <virtdesk:installer/>          (live XML of a network install's installer run only)
 //   </virtdesk:vm>
 // Flat on purpose: virDomainSetMetadata puts the namespace on the root and its direct children
 // only. Built with XMLBuilder (escaping); read back from any prefix bound to the namespace.
@@ -36,12 +37,14 @@ export interface VirtdeskMeta {
   linkedFrom?: { uuid: string; name: string };
   /** The cloud-init seed ISO Virtdesk made for this VM (deleting the VM may delete it). */
   seed?: { pool: string; volume: string; path: string };
+  /** This run boots a network installer (live configuration only; see install/install-watch.ts). */
+  installer?: boolean;
 }
 
 export const EMPTY_META: VirtdeskMeta = { template: false, tags: [], disks: [] };
 
 export function isEmptyMeta(m: VirtdeskMeta): boolean {
-  return !m.template && !m.lab && m.tags.length === 0 && m.disks.length === 0 && !m.linkedFrom && !m.seed;
+  return !m.template && !m.lab && m.tags.length === 0 && m.disks.length === 0 && !m.linkedFrom && !m.seed && !m.installer;
 }
 
 function children(m: VirtdeskMeta, p: string): XmlTree {
@@ -54,6 +57,7 @@ function children(m: VirtdeskMeta, p: string): XmlTree {
   }
   if (m.linkedFrom) out[`${p}linkedFrom`] = el({ uuid: m.linkedFrom.uuid, name: m.linkedFrom.name });
   if (m.seed) out[`${p}seed`] = el({ pool: m.seed.pool, volume: m.seed.volume, path: m.seed.path });
+  if (m.installer) out[`${p}installer`] = '';
   return out;
 }
 
@@ -97,6 +101,7 @@ function readElement(node: XmlNode, prefix: string): VirtdeskMeta {
     disks,
     ...(attr(linked, 'uuid') && attr(linked, 'name') ? { linkedFrom: { uuid: attr(linked, 'uuid')!, name: attr(linked, 'name')! } } : {}),
     ...(seedPool && seedVolume && seedPath ? { seed: { pool: seedPool, volume: seedVolume, path: seedPath } } : {}),
+    ...(`${p}installer` in node ? { installer: true } : {}),
   };
 }
 

@@ -7,10 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type CreateHandlers } from '../../src-main/api/create-handlers';
+import { createCore } from '../../src-main/api/core';
 import { validateCreateInput, type CreateEventMap, type CreateMethodInput, type CreateMethodName, type CreateMethodResult, type VmSpecInput } from '../../src-main/api/contract-create';
 import { ApiError } from '../../src-main/api/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
@@ -85,7 +87,7 @@ describe('network install from a URL tree', () => {
     const spec: VmSpecInput = { name, memoryMiB: 256, vcpus: 1, source: { kind: 'url', url: tree.installerUrl, cmdline: 'console=ttyS0' }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 }, network: { kind: 'user' } };
     const r = await call('vm.create', { spec, start: true, progressId: 'net-1' });
     expect(r).toMatchObject({ vm: { name }, started: true, createdVolume: { pool: POOL, name: `${name}.qcow2` } });
-    expect(r.warnings.join('\n')).toMatch(/start it again to boot the installed system/);
+    expect(r.warnings.join('\n')).toMatch(/starts the VM again from its disk/);
 
     // Progress: every step in order, byte counts for the downloads.
     const steps = [...new Set(events.filter((e) => e.progressId === 'net-1').map((e) => e.step))];
@@ -134,6 +136,60 @@ describe('network install from a URL tree', () => {
     const noDisk = await fail(call('vm.create', { spec: { ...base(tree.installerUrl), storage: { kind: 'none' } }, start: true }));
     expect(noDisk).toMatchObject({ code: 'INVALID_INPUT', field: 'spec.storage.kind' });
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('after the installer (through the core, as the app runs it)', () => {
+  it('starts the VM again from its disk when the installer reboots, and leaves it off when the user forces the installer off', { timeout: 300_000 }, async () => {
+    const settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-core-'));
+    const core = createCore({ spawnHost: nodeHostSpawner, settingsDir });
+    try {
+      const create = async (name: string) =>
+        (await core.call('vm.create', {
+          connection: SYSTEM_URI,
+          spec: { name, memoryMiB: 256, vcpus: 1, source: { kind: 'url', url: tree.installerUrl, cmdline: 'console=ttyS0' }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 }, network: { kind: 'none' } },
+          start: true,
+        })) as CreateMethodResult<'vm.create'>;
+
+      // The installer "finishes": it reboots. The VM comes back, booting from its disk.
+      const a = await create(`${prefix}-inst`);
+      const { streamId } = await client.api.openConsole({ uuid: a.vm.uuid }, { force: true });
+      const con = consoleText(client, streamId);
+      const firstId = (await client.api.lookupDomain({ uuid: a.vm.uuid })).id;
+      try {
+        await waitFor('the installer on the serial console', () => con.text().includes(TINY_GUEST_MARKER), 120_000);
+        // The live configuration carries the installer marker; the definition does not.
+        expect(await client.api.domainXml({ uuid: a.vm.uuid })).toContain('installer');
+        expect(await client.api.domainXml({ uuid: a.vm.uuid }, { inactive: true })).not.toContain('installer');
+        const until = Date.now() + 30_000;
+        while (Date.now() < until && (await client.api.lookupDomain({ uuid: a.vm.uuid })).id === firstId) {
+          await client.api.streamWrite(streamId, new TextEncoder().encode('reboot -f\n')).catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      } finally {
+        con.stop();
+        await client.api.streamClose(streamId).catch(() => undefined);
+      }
+      let again = await client.api.lookupDomain({ uuid: a.vm.uuid });
+      for (const until = Date.now() + 60_000; Date.now() < until && (again.id === -1 || again.id === firstId); ) {
+        await new Promise((r) => setTimeout(r, 250));
+        again = await client.api.lookupDomain({ uuid: a.vm.uuid });
+      }
+      expect(again.id, 'the VM runs again after the installer rebooted').not.toBe(-1);
+      expect(again.id).not.toBe(firstId);
+      const live = await client.api.domainXml({ uuid: a.vm.uuid });
+      expect(live).not.toContain('<kernel>');
+      expect(live).toMatch(/<boot dev=['"]hd['"]\/>/);
+
+      // Forced off while installing: the user's call, it stays off.
+      const b = await create(`${prefix}-inst2`);
+      await client.api.destroyDomain({ uuid: b.vm.uuid });
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await client.api.domainState({ uuid: b.vm.uuid })).state).toBe('shutoff');
+    } finally {
+      await core.close();
+      fs.rmSync(settingsDir, { recursive: true, force: true });
+    }
   });
 });
 
