@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
   qemu-system-x86 qemu-utils ovmf osinfo-db
-  busybox-static cpio grub-rescue-pc genisoimage openssl virtinst tini dnsmasq-base
+  busybox-static cpio kmod syslinux mtools dosfstools grub-rescue-pc genisoimage openssl virtinst tini dnsmasq-base
   chromium fonts-dejavu-core fonts-noto-cjk
 )
 

@@ -16,4 +16,5 @@ echo "== build"
 npx electron-vite build --logLevel warn
 echo "== tests"
 bash scripts/build-tiny-guest.sh >/dev/null
+bash scripts/build-cloud-test-image.sh >/dev/null
 npx vitest run "$@"

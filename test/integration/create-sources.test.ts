@@ -17,7 +17,7 @@ import { validateCreateInput, type CreateEventMap, type CreateMethodInput, type 
 import { ApiError } from '../../src-main/api/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { SYSTEM_URI, TINY_GUEST_MARKER, uniqueName } from '../support/tiny-guest';
+import { CLOUD_GUEST_MARKER, SYSTEM_URI, TINY_GUEST_MARKER, cloudTestImage, uniqueName } from '../support/tiny-guest';
 import { consoleText, waitFor } from '../support/host-events';
 import { startInstallTree, type InstallTree } from '../support/install-tree';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
@@ -247,6 +247,30 @@ describe('cloud image + cloud-init', () => {
     expect(plan.disks.find((d) => d.path === seed)).toMatchObject({ device: 'cdrom', deletable: true });
     await call('vm.delete', { vm: { uuid: r.vm.uuid }, deleteDisks: [seed, copy] });
     expect((await snapshot()).volumes.filter((v) => v.startsWith(name))).toEqual([]);
+    expect(sha256(image)).toBe(imageSha);
+  });
+
+  it('boots a cloud image whose guest finds the seed CD-ROM like cloud-init does: label cidata, its host name and user', { timeout: 240_000 }, async () => {
+    const image = cloudTestImage();
+    const imageSha = sha256(image);
+    const name = `${prefix}-boot`;
+    const r = await call('vm.create', {
+      spec: { name, memoryMiB: 256, vcpus: 1, source: { kind: 'cloud', image, cloudInit: { user: 'carol', password: 'pw', hostname: 'web-7' } }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 }, network: { kind: 'none' } },
+      start: true,
+    });
+    const { streamId } = await client.api.openConsole({ uuid: r.vm.uuid }, { force: true });
+    const con = consoleText(client, streamId);
+    try {
+      await waitFor('the cloud guest on the serial console', () => con.text().includes(CLOUD_GUEST_MARKER), 180_000);
+    } finally {
+      con.stop();
+      await client.api.streamClose(streamId).catch(() => undefined);
+    }
+    const out = con.text();
+    expect(out).toContain('VIRTDESK-SEED label: cidata');
+    expect(out).toContain('VIRTDESK-SEED local-hostname: web-7');
+    expect(out).toContain('VIRTDESK-SEED user: carol');
+    expect(out).toContain(`${CLOUD_GUEST_MARKER} hostname=web-7`);
     expect(sha256(image)).toBe(imageSha);
   });
 

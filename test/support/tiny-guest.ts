@@ -14,6 +14,17 @@ export function tinyGuestFiles(): { kernel: string; initrd: string } {
   return { kernel: path.join(fixtures, 'vmlinuz'), initrd: path.join(fixtures, 'initrd.gz') };
 }
 
+export const CLOUD_GUEST_MARKER = 'VIRTDESK-CLOUD-GUEST-READY';
+let cloudImage: string | null = null;
+/**
+ * A tiny bootable "cloud image" (scripts/build-cloud-test-image.sh) whose init reads the NoCloud
+ * seed CD-ROM like cloud-init does and prints "VIRTDESK-SEED …" lines, then CLOUD_GUEST_MARKER.
+ */
+export function cloudTestImage(): string {
+  cloudImage ??= execFileSync('bash', [path.join(__dirname, '../../scripts/build-cloud-test-image.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  return cloudImage;
+}
+
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
