@@ -15,7 +15,7 @@ import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { labNetworkUuid } from '../../src-main/labs/lab-file';
 import { LABS_POOL } from '../../src-main/clones/storage';
 import { readVirtdeskMeta } from '../../src-main/xml/virtdesk-meta';
-import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { CLOUD_GUEST_MARKER, SYSTEM_URI, TINY_GUEST_MARKER, cloudTestImage, tinyGuestFiles, tinyGuestXml, uniqueName } from '../support/tiny-guest';
 import { consoleText } from '../support/host-events';
 
 const ID = uniqueName('vdl'); // vdl-<pid>-<rand>: a valid lab name prefix (≤ 24 characters in all)
@@ -314,7 +314,8 @@ describe('labs on qemu:///system', () => {
   it('gives each machine with cloudInit its own NoCloud seed (its user-data, its own instance-id and host name); lab down removes the seeds', { timeout: 240_000 }, async () => {
     const userData = '#cloud-config\npackages: [nginx]\nruncmd:\n  - echo "a<b & \'c\'" > /etc/motd\n';
     const extra = `    cloudInit: ${JSON.stringify(userData)}`;
-    const body = tinyLab(LAB2, { count: 2 }).replace("      cmdline: console=ttyS0 quiet", `      cmdline: console=ttyS0 quiet\n${extra}`);
+    // Base: the bootable test cloud image, whose init reads the seed CD-ROM like cloud-init.
+    const body = [`name: ${LAB2}`, 'base:', `  image: ${cloudTestImage()}`, 'machines:', '  - name: node', '    memoryMiB: 256', '    vcpus: 1', '    count: 2', extra, 'network: none', 'tags: [cloud]'].join('\n');
     const file = labFile('cloud', body);
     const validation = await call('lab.validate', { connection: SYSTEM_URI, file });
     expect(validation.ok).toBe(true);
@@ -338,6 +339,19 @@ describe('labs on qemu:///system', () => {
       expect(m.state).toBe('running');
     }
     expect(instanceIds.size).toBe(2);
+    // Inside a machine: the guest found its own seed (its name as host name).
+    const first = up.machines[0];
+    const { streamId } = await client.api.openConsole({ name: first.name }, { force: true });
+    const con = consoleText(client, streamId);
+    try {
+      const until = Date.now() + 180_000;
+      while (!con.text().includes(CLOUD_GUEST_MARKER) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      con.stop();
+      await client.api.streamClose(streamId).catch(() => undefined);
+    }
+    expect(con.text()).toContain('VIRTDESK-SEED label: cidata');
+    expect(con.text()).toContain(`${CLOUD_GUEST_MARKER} hostname=${first.name}`);
     const down = await call('lab.down', { connection: SYSTEM_URI, file });
     expect(down.removedVolumes).toEqual(expect.arrayContaining(seeds));
     for (const s of seeds) expect(fs.existsSync(s)).toBe(false);
