@@ -6,6 +6,7 @@ import { createCore, type Core } from '../api/core';
 import { ApiError, type HostCheckReport, type MethodName, type VmSummary } from '../api/contract';
 import type { CloneResult, LabDownResult, LabStatus, LabSummary, LabUpResult, LabValidation, SnapshotCapabilities, SnapshotInfo } from '../api/contract-labs';
 import { nodeHostSpawner } from '../libvirt/node-host-spawner';
+import { CREATE_USAGE, peekCommand, runCreateCommand, UsageError } from './create-command';
 import { defaultSettingsDir } from '../server/settings-dir';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -13,6 +14,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   host-check [--json]                 which virtualization this host gives, and how to fix it
   list [--json]                       virtual machines and their state
+${CREATE_USAGE}
   start|shutdown|reboot|destroy|suspend|resume NAME
   dumpxml [--inactive] NAME           the domain XML
   screenshot NAME FILE.png            save the guest's screen
@@ -38,8 +40,6 @@ const LIFECYCLE: Record<string, { method: MethodName; done: string }> = {
   suspend: { method: 'vm.pause', done: 'paused' },
   resume: { method: 'vm.resume', done: 'resumed' },
 };
-
-class UsageError extends Error {}
 
 function formatMemory(kib: number): string {
   return kib >= 1024 * 1024 ? `${(kib / 1024 / 1024).toFixed(1)} GiB` : `${Math.round(kib / 1024)} MiB`;
@@ -197,22 +197,23 @@ async function runLab(c: Core, connection: string | undefined, args: string[], j
   }
 }
 
+const OPTIONS = {
+  connect: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  inactive: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  linked: { type: 'boolean', default: false },
+  external: { type: 'boolean', default: false },
+  'no-memory': { type: 'boolean', default: false },
+  description: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 async function run(argv: string[], core: () => Core): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      connect: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      inactive: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      linked: { type: 'boolean', default: false },
-      external: { type: 'boolean', default: false },
-      'no-memory': { type: 'boolean', default: false },
-      description: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  // create and delete have options of their own (src-main/cli/create-command.ts).
+  const peeked = peekCommand(argv, OPTIONS);
+  if (peeked === 'create' || peeked === 'delete') return runCreateCommand(peeked, argv, core);
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const command = positionals[0];
   if (values.help || !command) {
     console.log(USAGE);

@@ -14,7 +14,8 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 
 function post(message: FromHost): void {
   if (parentPort) parentPort.postMessage(message);
-  else process.send?.(message);
+  // The parent may be gone already (a CLI that exited): nothing to tell, and no EPIPE crash.
+  else if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
 }
 
 function onMessage(listener: (m: ToHost) => void): void {
