@@ -4,11 +4,13 @@
 # that does what cloud-init's NoCloud datasource does first: find the CD-ROM labelled cidata,
 # read meta-data and user-data, and set the host name. It prints what it found on the serial
 # console, e.g. "VIRTDESK-SEED local-hostname: web-1", then "VIRTDESK-CLOUD-GUEST-READY".
-# Output: cloud-test.qcow2 in the fixtures folder (cached, keyed by this script). Prints its path.
+# Output: cloud-test.qcow2 in the fixtures folder (cached, keyed by this script and guest-kernel.sh). Prints its path.
 set -euo pipefail
 out=${VIRTDESK_FIXTURES:-/var/lib/libvirt/images/virtdesk-fixtures}
 image="$out/cloud-test.qcow2"
-stamp=$(sha256sum "$0" | cut -c1-16)
+stamp=$(cat "$0" "$(dirname "$0")/guest-kernel.sh" | sha256sum | cut -c1-16)
+# shellcheck source=guest-kernel.sh
+. "$(dirname "$0")/guest-kernel.sh"
 if [ -s "$image" ] && [ "$(cat "$out/.cloud-complete" 2>/dev/null)" = "$stamp" ]; then
   echo "$image"; exit 0
 fi
@@ -18,14 +20,9 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-chmod 0755 "$work" # apt-get download runs as _apt where it can
 mkdir -p "$out"
 
-pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -n 1)
-[ -n "$pkg" ] || { echo "build-cloud-test-image: no linux-image-6.1.0-*-amd64 in apt; run apt-get update" >&2; exit 1; }
-(cd "$work" && apt-get download -q "$pkg" >/dev/null)
-dpkg -x "$work"/"$pkg"_*.deb "$work/kernel"
-kver=${pkg#linux-image-}
+fetch_kernel amd64 "$work"
 mods="$work/kernel/lib/modules/$kver"
 
 root="$work/initramfs"

@@ -4,8 +4,10 @@
 # read (not committed). Prints the folder on its last line. Idempotent: reuses a finished build.
 set -euo pipefail
 out=${VIRTDESK_FIXTURES:-/var/lib/libvirt/images/virtdesk-fixtures}
-# The cache is keyed by this script's content: change the script, get a fresh build.
-stamp=$(sha256sum "$0" | cut -c1-16)
+# The cache is keyed by this script's content (and guest-kernel.sh's): change them, get a fresh build.
+stamp=$(cat "$0" "$(dirname "$0")/guest-kernel.sh" | sha256sum | cut -c1-16)
+# shellcheck source=guest-kernel.sh
+. "$(dirname "$0")/guest-kernel.sh"
 if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/.complete" 2>/dev/null)" = "$stamp" ]; then
   echo "$out"; exit 0
 fi
@@ -16,15 +18,10 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-chmod 0755 "$work" # apt-get download runs as _apt where it can
 mkdir -p "$out"
 
-# Newest 6.1 cloud kernel that apt knows about (has 8250 serial + initrd support built in).
-pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -n 1)
-[ -n "$pkg" ] || { echo "build-tiny-guest: no linux-image-6.1.0-*-cloud-amd64 in apt; run apt-get update" >&2; exit 1; }
-(cd "$work" && apt-get download -q "$pkg" >/dev/null)
-dpkg -x "$work"/"$pkg"_*.deb "$work/kernel"
-kver=${pkg#linux-image-}
+# The cloud kernel (has 8250 serial + initrd support built in).
+fetch_kernel cloud-amd64 "$work"
 cp "$work"/kernel/boot/vmlinuz-* "$out/vmlinuz"
 
 root="$work/initramfs"
