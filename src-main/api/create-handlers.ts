@@ -6,7 +6,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LibvirtHostClient } from '../libvirt/host-client';
 import type { DomainXmlRecord, PoolSummary } from '../libvirt/protocol';
-import { LibvirtError } from '../libvirt/errors';
 import { evaluateHost } from '../host/virt-check';
 import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
 import { OsInfoDb, sharedOsInfo, type OsDefaults } from '../osinfo/osinfo-db';
@@ -15,18 +14,21 @@ import { buildDomainXml, type DomainPlan } from '../xml/build-domain';
 import { buildDirPoolXml, buildVolumeXml } from '../xml/build-storage';
 import { buildNetworkXml } from '../xml/build-network';
 import { readDomainCaps, readHostCaps } from '../xml/create-caps';
-import { readDomainXml, readNetworkXml, readPoolXml, readVolumeXml } from '../xml/read-domain';
+import { readDomainXml, readNetworkXml, readVolumeXml } from '../xml/read-domain';
 import { EMPTY_META, readVirtdeskMeta } from '../xml/virtdesk-meta';
 import { checkSpecAgainstHost, planDomain, type CreateHostFacts, type PlanDisks } from '../xml/vm-plan';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
 import { BrowseError, browse, defaultRoots } from '../storage/fs-browse';
 import { VolumeIndex, diskUsage, recordDisks, vmNames, type DiskUse, type VolumeRef } from '../storage/usage';
 import { TreeNotFoundError, detectTree, httpFetcher, type DetectedTree } from '../install/url-tree';
-import { copyImageToVolume, downloadAsVolume, uploadFileAsVolume, type CreatedVolume } from '../install/stage';
-import { hashPassword, hostnameFromName, seedContent, writeSeedIso } from '../cloudinit/seed';
+import { copyImageToVolume, downloadAsVolume, seedVolume, type CreatedVolume } from '../install/stage';
+import { hashPassword, hostnameFromName, seedContent } from '../cloudinit/seed';
 import { osCandidatesFromFileName } from '../osinfo/file-name';
 import os from 'node:os';
 import { ApiError } from './contract';
+import { serialQueue } from './serial-queue';
+import { removeDomain, undefineWithEverything } from '../clones/clone';
+import { poolInfos, volumeIndex } from '../clones/storage';
 import { toApiError } from './connection-manager';
 import {
   ipToInt,
@@ -130,15 +132,6 @@ export async function installTreeOrError(url: string, field: string, timeoutMs: 
   }
 }
 
-async function withTempFile<T>(name: string, fn: (file: string) => Promise<T>): Promise<T> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'virtdesk-'));
-  try {
-    return await fn(path.join(dir, name));
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 interface StaticFacts {
   at: number;
   facts: Omit<CreateHostFacts, 'memoryFreeMiB'>;
@@ -159,20 +152,8 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   const osinfo = deps.osinfo ?? sharedOsInfo();
   const ttl = deps.factsTtlMs ?? 60_000;
   const staticFacts = new Map<string, StaticFacts>();
-  const locks = new Map<string, Promise<unknown>>();
   const hasPasst = deps.hasPasst ?? (() => inPath('passt'));
-
-  /** Runs one mutation per connection at a time (two creates must not pick the same names). */
-  const locked = <T>(uri: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = locks.get(uri) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    locks.set(uri, tail);
-    void tail.then(() => {
-      if (locks.get(uri) === tail) locks.delete(uri);
-    });
-    return run;
-  };
+  const locked = serialQueue();
 
   const conn = async (uri?: string) => {
     const c = await deps.client(uri);
@@ -251,29 +232,6 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   }
 
   // ---- storage helpers ----
-  async function poolDetails(api: Api): Promise<PoolDetails[]> {
-    const pools = await api.listPools();
-    return Promise.all(
-      pools.map(async (p) => {
-        try {
-          const r = readPoolXml(await api.poolXml(p.name));
-          return { ...p, type: r.type ?? null, path: r.path ?? null };
-        } catch {
-          return { ...p, type: null, path: null };
-        }
-      }),
-    );
-  }
-
-  async function volumeIndex(api: Api, pools: PoolSummary[]): Promise<VolumeIndex> {
-    const lists = await Promise.all(
-      pools
-        .filter((p) => p.active)
-        .map(async (p) => (await api.listVolumes(p.name).catch(() => [])).map((v): VolumeRef => ({ pool: p.name, volume: v.name, path: v.path, capacity: v.capacity }))),
-    );
-    return new VolumeIndex(lists.flat());
-  }
-
   async function usageOf(api: Api, pools?: PoolSummary[]): Promise<{ records: DomainXmlRecord[]; index: VolumeIndex; usage: Map<string, DiskUse[]> }> {
     const [records, index] = await Promise.all([api.allDomainXml(), volumeIndex(api, pools ?? (await api.listPools()))]);
     return { records, index, usage: diskUsage(records, index) };
@@ -361,7 +319,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         }
       }
     }
-    const pools = await poolDetails(api);
+    const pools = await poolInfos(api);
     const { records, index, usage } = await usageOf(api, pools);
     const names = new Set(records.map((r) => r.name));
     const check = checkSpecAgainstHost(spec, facts, os, names);
@@ -584,10 +542,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
           hostname: ci.hostname ?? hostnameFromName(spec.name),
           ...(ci.password !== undefined ? { passwordHash: await hashPassword(ci.password) } : {}),
         });
-        const seed = await withTempFile('seed.iso', async (file) => {
-          await writeSeedIso(content, file);
-          return uploadFileAsVolume(api, cloud.seedPool, cloud.seedName, file);
-        });
+        const seed = await seedVolume(api, cloud.seedPool, cloud.seedName, content);
         made.push(seed);
         paths.set(cloud.seedPredictedPath, seed.path);
       }
@@ -628,9 +583,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       const problems: string[] = [];
       if (uuid) {
         try {
-          const st = await api.domainState({ uuid }).catch(() => null);
-          if (st && st.state !== 'shutoff') await api.destroyDomain({ uuid }).catch(() => undefined);
-          await undefineAll(api, { uuid });
+          await removeDomain(api, { uuid });
           done.push('removed the VM definition');
         } catch (u) {
           problems.push(`the VM definition could not be removed: ${errText(u)}`);
@@ -651,24 +604,6 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   }
 
   // ---- delete ----
-  async function undefineAll(api: Api, ref: { uuid: string }): Promise<void> {
-    // Everything that belongs to the VM goes with it. Drivers without TPM state, checkpoints or
-    // NVRAM refuse those flags (unsupported / invalid argument): retry with fewer.
-    const attempts = [
-      { nvram: true, managedSave: true, snapshotsMetadata: true, checkpointsMetadata: true, tpm: true },
-      { nvram: true, managedSave: true, snapshotsMetadata: true },
-      { managedSave: true, snapshotsMetadata: true },
-    ];
-    for (let i = 0; ; i++) {
-      try {
-        await api.undefineDomain(ref, attempts[i]);
-        return;
-      } catch (e) {
-        if (i === attempts.length - 1 || !(e instanceof LibvirtError) || ![3, 8, 84].includes(e.code)) throw e;
-      }
-    }
-  }
-
   async function deletePlan(api: Api, vm: { uuid: string } | { name: string }): Promise<DeletePlan & { poolsByPath: Map<string, VolumeRef> }> {
     const d = await api.lookupDomain(vm);
     let pools = await api.listPools();
@@ -677,7 +612,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
     const disks = own ? recordDisks(own) : [];
     // Files created in a pool folder behind libvirt's back are unknown until the pool is refreshed.
     const unknownDirs = new Set(disks.map((x) => index.pathOf(x)).filter((p): p is string => !!p && !index.atPath(p)).map((p) => path.dirname(p)));
-    const toRefresh = (unknownDirs.size ? await poolDetails(api) : []).filter((p) => p.active && p.path && unknownDirs.has(p.path));
+    const toRefresh = (unknownDirs.size ? await poolInfos(api) : []).filter((p) => p.active && p.path && unknownDirs.has(p.path));
     if (toRefresh.length) {
       await Promise.all(toRefresh.map((p) => api.refreshPool(p.name).catch(() => undefined)));
       pools = await api.listPools();
@@ -763,7 +698,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         const ref = { uuid: plan.vm.uuid };
         const d = await api.lookupDomain(ref);
         if (d.id !== -1) await api.destroyDomain(ref);
-        if (d.persistent) await undefineAll(api, ref);
+        if (d.persistent) await undefineWithEverything(api, ref);
         const deletedDisks: string[] = [];
         const failedDisks: { path: string; error: string }[] = [];
         for (const p of wanted) {
@@ -815,7 +750,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
     'host.createOptions': async (i) => {
       const { uri, client, api } = await conn(i.connection);
       const facts = await hostFacts(uri, client);
-      const [pools, records, info] = await Promise.all([poolDetails(api), api.allDomainXml(), osinfo.info()]);
+      const [pools, records, info] = await Promise.all([poolInfos(api), api.allDomainXml(), osinfo.info()]);
       const networks = await networkDetails(api, records);
       const options: CreateOptions = {
         connection: uri,
@@ -840,12 +775,12 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
 
     'storage.pools': async (i) => {
       const { api } = await conn(i.connection);
-      return poolDetails(api);
+      return poolInfos(api);
     },
     'storage.definePool': async (i) => {
       const { uri, api } = await conn(i.connection);
       return locked(uri, async () => {
-        const pools = await poolDetails(api);
+        const pools = await poolInfos(api);
         if (pools.some((p) => p.name === i.name)) throw invalid('name', `a storage pool named '${i.name}' already exists`);
         const same = pools.find((p) => p.path === i.path);
         if (same) throw invalid('path', `storage pool '${same.name}' already uses the folder '${i.path}'`);
@@ -862,7 +797,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
           const err = toApiError(e);
           throw new ApiError(err.code, `could not create storage pool '${i.name}': ${err.message}`, err.field, err.libvirtCode);
         }
-        const out = (await poolDetails(api)).find((p) => p.name === i.name);
+        const out = (await poolInfos(api)).find((p) => p.name === i.name);
         if (!out) throw new ApiError('INTERNAL', `storage pool '${i.name}' vanished after it was defined`);
         return out;
       });
@@ -898,7 +833,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
     'storage.createVolume': async (i) => {
       const { uri, api } = await conn(i.connection);
       return locked(uri, async () => {
-        const pools = await poolDetails(api);
+        const pools = await poolInfos(api);
         const pool = requirePool(pools, i.pool, 'pool');
         const vols = await api.listVolumes(pool.name);
         if (vols.some((v) => v.name === i.name)) throw invalid('name', `a volume named '${i.name}' already exists in storage pool '${pool.name}'`);
@@ -1002,7 +937,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       let poolFolders: string[] = [];
       try {
         const { uri, api } = await conn(i.connection);
-        if (isLocalConnection(uri)) poolFolders = (await poolDetails(api)).filter((p) => p.path && p.type !== 'logical' && p.type !== 'disk').map((p) => p.path!);
+        if (isLocalConnection(uri)) poolFolders = (await poolInfos(api)).filter((p) => p.path && p.type !== 'logical' && p.type !== 'disk').map((p) => p.path!);
       } catch {
         /* no libvirt: the fixed roots still work */
       }

@@ -1,6 +1,7 @@
 // Handlers of contract-labs.ts: snapshots, clones and templates, lab files. Inputs arrive parsed
 // by the contract's schemas. Mutations run one at a time per connection.
 import type { LibvirtHostClient } from '../libvirt/host-client';
+import { serialQueue } from './serial-queue';
 import { cloneVm, templateInfo } from '../clones/clone';
 import { LabFileError } from '../labs/lab-file';
 import { labDown, labFileApiError, labReset, labStart, labStatus, labStop, labUp, listLabs, readLabSource, validateLab, type LabContext } from '../labs/labs';
@@ -20,18 +21,7 @@ export interface LabHandlerDeps {
 export type LabHandlers = { [M in LabMethodName]: (input: LabMethodParsed<M>) => Promise<LabMethodResult<M>> };
 
 export function labHandlers(deps: LabHandlerDeps): LabHandlers {
-  const locks = new Map<string, Promise<unknown>>();
-  /** One mutation per connection at a time (a lab up and a clone must not pick the same names). */
-  const locked = <T>(uri: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = locks.get(uri) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    locks.set(uri, tail);
-    void tail.then(() => {
-      if (locks.get(uri) === tail) locks.delete(uri);
-    });
-    return run;
-  };
+  const locked = serialQueue();
   const ctxOf = async (connection?: string): Promise<LabContext> => {
     const c = await deps.client(connection);
     return { uri: c.uri, client: c.client, local: isLocalConnection(c.uri) };

@@ -34,6 +34,15 @@ export function writableDisks(disks: DomainDisk[]): DomainDisk[] {
 export async function removeDomain(api: Api, ref: DomainRef): Promise<void> {
   const st = await api.domainState(ref).catch(() => null);
   if (st && st.state !== 'shutoff') await api.destroyDomain(ref).catch(() => undefined);
+  await undefineWithEverything(api, ref);
+}
+
+/**
+ * Undefines a domain with everything that belongs to it (NVRAM, managed save, snapshot and
+ * checkpoint metadata, TPM state). Drivers without TPM state, checkpoints or NVRAM refuse those
+ * flags (unsupported / invalid argument): retry with fewer.
+ */
+export async function undefineWithEverything(api: Api, ref: DomainRef): Promise<void> {
   const attempts = [
     { nvram: true, managedSave: true, snapshotsMetadata: true, checkpointsMetadata: true, tpm: true },
     { nvram: true, managedSave: true, snapshotsMetadata: true },

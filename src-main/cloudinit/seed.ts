@@ -37,6 +37,11 @@ export interface SeedContent {
   metaData: string;
 }
 
+/** NoCloud meta-data: the instance id (a new one makes cloud-init run again) and the host name. */
+export function metaDataYaml(instanceId: string, hostname: string): string {
+  return stringify({ 'instance-id': instanceId, 'local-hostname': hostname }, YAML_OPTIONS);
+}
+
 /** The seed's two files. `passwordHash` is a crypt(3) hash ($6$…) or undefined. */
 export function seedContent(ci: CloudInit, o: { instanceId: string; hostname: string; passwordHash?: string }): SeedContent {
   const user: Record<string, unknown> = {
@@ -56,7 +61,7 @@ export function seedContent(ci: CloudInit, o: { instanceId: string; hostname: st
   };
   return {
     userData: `#cloud-config\n${stringify(config, YAML_OPTIONS)}`,
-    metaData: stringify({ 'instance-id': o.instanceId, 'local-hostname': o.hostname }, YAML_OPTIONS),
+    metaData: metaDataYaml(o.instanceId, o.hostname),
   };
 }
 

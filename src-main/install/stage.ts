@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LibvirtHostClient } from '../libvirt/host-client';
 import { buildDirPoolXml, buildVolumeXml } from '../xml/build-storage';
+import { writeSeedIso, type SeedContent } from '../cloudinit/seed';
 import { downloadFile } from './download';
+import { indexFor } from '../clones/storage';
 
 type Api = LibvirtHostClient['api'];
 
@@ -42,6 +44,15 @@ export async function uploadFileAsVolume(api: Api, pool: string, name: string, f
   return { pool, name: v.name, path: v.path };
 }
 
+/** A cloud-init NoCloud seed ISO with `content`, stored as a volume. */
+export async function seedVolume(api: Api, pool: string, name: string, content: SeedContent): Promise<CreatedVolume> {
+  return withTempDir(async (dir) => {
+    const file = path.join(dir, 'seed.iso');
+    await writeSeedIso(content, file);
+    return uploadFileAsVolume(api, pool, name, file);
+  });
+}
+
 /** Downloads a URL and stores it as a volume. */
 export async function downloadAsVolume(api: Api, url: string, pool: string, name: string, onProgress?: StageProgress): Promise<CreatedVolume> {
   return withTempDir(async (dir) => {
@@ -73,23 +84,12 @@ export interface CopyImage {
  */
 export async function copyImageToVolume(api: Api, c: CopyImage, onProgress?: StageProgress): Promise<CreatedVolume> {
   let tempPool: string | null = null;
-  const known = await api.listPools();
-  const findSource = async (): Promise<boolean> => {
-    for (const p of await api.listPools()) {
-      if (!p.active) continue;
-      if ((await api.listVolumes(p.name).catch(() => [])).some((v) => v.path === c.image)) return true;
-    }
-    return false;
-  };
   let poll: NodeJS.Timeout | undefined;
   try {
-    if (!(await findSource())) {
-      // Refresh running pools (the file may be new), then fall back to a pool of our own.
-      await Promise.all(known.filter((p) => p.active).map((p) => api.refreshPool(p.name).catch(() => undefined)));
-      if (!(await findSource())) {
-        tempPool = `virtdesk-src-${randomUUID().slice(0, 8)}`;
-        await api.definePool(buildDirPoolXml({ name: tempPool, path: path.dirname(c.image) }), { start: true });
-      }
+    // indexFor refreshes a running pool whose folder holds the image when libvirt does not know it yet.
+    if (!(await indexFor(api, [c.image])).index.atPath(c.image)) {
+      tempPool = `virtdesk-src-${randomUUID().slice(0, 8)}`;
+      await api.definePool(buildDirPoolXml({ name: tempPool, path: path.dirname(c.image) }), { start: true });
     }
     const target = c.poolPath ? path.join(c.poolPath, c.name) : null;
     if (onProgress && c.local && target) {

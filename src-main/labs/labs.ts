@@ -26,9 +26,8 @@ import { readDomainXml, readNetworkXml } from '../xml/read-domain';
 import type { VirtdeskDiskMeta, VirtdeskMeta } from '../xml/virtdesk-meta';
 import { dependentsOf, markTemplate, recordMeta, removeDomain, unmarkTemplate, writableDisks } from '../clones/clone';
 import { dropLabsPoolIfEmpty, ensureLabsPool, indexFor, volumeFacts, type Api } from '../clones/storage';
-import { stringify as stringifyYaml } from 'yaml';
-import { YAML_OPTIONS, hostnameFromName, writeSeedIso, type SeedContent } from '../cloudinit/seed';
-import { uploadFileAsVolume, type CreatedVolume } from '../install/stage';
+import { hostnameFromName, metaDataYaml } from '../cloudinit/seed';
+import { seedVolume } from '../install/stage';
 import { buildLabDomainXml } from './lab-domain';
 import { LabFileError, intToIp, ipToInt, labNetworkName, labNetworkUuid, parseLabText, type LabPath, type LabVm, type ParsedLab } from './lab-file';
 import type { LabFileIssue } from '../api/contract-labs';
@@ -517,8 +516,7 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
         const taken = new Set((await api.listVolumes(pool)).map((v) => v.name));
         let name = `${vm.name}-cidata.iso`;
         for (let i = 1; taken.has(name); i++) name = `${vm.name}-cidata-${i}.iso`;
-        const metaData = stringifyYaml({ 'instance-id': `iid-${uuid}`, 'local-hostname': hostnameFromName(vm.name) }, YAML_OPTIONS);
-        const v = await labSeedVolume(api, pool, name, { userData: vm.machine.cloudInit, metaData });
+        const v = await seedVolume(api, pool, name, { userData: vm.machine.cloudInit, metaData: metaDataYaml(`iid-${uuid}`, hostnameFromName(vm.name)) });
         undo.push({ what: `deleted volume '${v.name}'`, run: () => api.deleteVolume(pool, v.name) });
         seed = { pool, volume: v.name, path: v.path };
       }
@@ -569,18 +567,6 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
   }
   const status = await statusOf(ctx, lab.name, parsed);
   return { ...status, created, existing: plan.existing.map((m) => m.rec.name), warnings, ms: Math.round(performance.now() - t0) };
-}
-
-/** A seed ISO with the machine's own user-data, uploaded as a volume of `pool`. */
-async function labSeedVolume(api: Api, pool: string, name: string, content: SeedContent): Promise<CreatedVolume> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'virtdesk-labseed-'));
-  try {
-    const file = path.join(dir, 'seed.iso');
-    await writeSeedIso(content, file);
-    return await uploadFileAsVolume(api, pool, name, file);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
 }
 
 // ---- start / stop / reset / down ----
