@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { createApiClient } from './lib/api-client';
-import { AppStore } from './lib/stores.svelte';
+import { createApiClient } from './app/api-client';
+import { AppStore } from './app/stores.svelte';
 import './styles/global.css';
 
 // The client is created once, before anything reads location.hash: in browser mode it takes

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPaths, niceMax } from '../../../src-renderer/lib/chart';
+import { buildPaths, niceMax } from '../../../src-renderer/common/chart';
 
 describe('buildPaths', () => {
   it('draws nothing without values', () => {

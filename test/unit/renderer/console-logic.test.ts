@@ -27,8 +27,8 @@ import {
   serialLogFileName,
   textToKeyStrokes,
   utf8ToBase64,
-} from '../../../src-renderer/lib/console-logic';
-import { ApiCallError } from '../../../src-renderer/lib/transport-types';
+} from '../../../src-renderer/consoles/console-logic';
+import { ApiCallError } from '../../../src-renderer/app/transport-types';
 
 describe('keysyms for "Type clipboard"', () => {
   it('maps Latin-1 characters to themselves', () => {

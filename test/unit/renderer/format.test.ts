@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuShare, formatBytes, formatKiB, formatMHz, formatPercent, formatVersion, splitCode } from '../../../src-renderer/lib/format';
+import { cpuShare, formatBytes, formatKiB, formatMHz, formatPercent, formatVersion, splitCode } from '../../../src-renderer/common/format';
 
 describe('formatBytes / formatKiB', () => {
   it('uses binary units without a needless decimal', () => {

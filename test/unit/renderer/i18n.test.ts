@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dictionaries, en, ja, translate, type MessageKey } from '../../../src-renderer/lib/i18n';
+import { dictionaries, en, ja, translate, type MessageKey } from '../../../src-renderer/i18n';
 
 const placeholders = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).sort();
 

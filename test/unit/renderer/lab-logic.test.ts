@@ -25,10 +25,10 @@ import {
   snapshotRows,
   suggestCloneName,
   suggestSnapshotName,
-} from '../../../src-renderer/lib/lab-logic';
-import { en, ja } from '../../../src-renderer/lib/i18n';
-import { parseRoute, routeToHash } from '../../../src-renderer/lib/route';
-import { NO_LAB, filterVms, labNames, tagNames } from '../../../src-renderer/lib/vm-logic';
+} from '../../../src-renderer/labs/lab-logic';
+import { en, ja } from '../../../src-renderer/i18n';
+import { parseRoute, routeToHash } from '../../../src-renderer/app/route';
+import { NO_LAB, filterVms, labNames, tagNames } from '../../../src-renderer/vm/vm-logic';
 
 function snap(name: string, parent: string | null, over: Partial<SnapshotInfo> = {}): SnapshotInfo {
   return { name, description: null, createdAt: '2024-01-01T00:00:00.000Z', state: 'shutoff', hasMemory: false, current: false, parent, children: [], external: false, ...over };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, routeToHash } from '../../../src-renderer/lib/route';
+import { parseRoute, routeToHash } from '../../../src-renderer/app/route';
 
 const UUID = '4dea22b3-1d52-d8f3-2516-782e98ab3fa0';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToGiB, convertSizeText, formatMiB, formatNumber, memoryField, parseDiskGiB, parseMemoryMiB, parseSizeMiB, usedFraction } from '../../../src-renderer/lib/sizes';
+import { bytesToGiB, convertSizeText, formatMiB, formatNumber, memoryField, parseDiskGiB, parseMemoryMiB, parseSizeMiB, usedFraction } from '../../../src-renderer/common/sizes';
 
 describe('parseSizeMiB', () => {
   it('reads a plain number in the field unit', () => {

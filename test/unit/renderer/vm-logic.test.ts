@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionStatus, VmStatsSample, VmSummary } from '../../../src-main/api/contract';
+import type { VmStatsSample, VmSummary } from '../../../src-main/api/contract';
 import {
   allowedActions,
   applyStats,
@@ -7,14 +7,12 @@ import {
   filterVms,
   latestCpu,
   moveSelection,
-  pickConnection,
   scrollToReveal,
   sortVms,
   stateCategory,
-  upsertConnection,
   visibleRange,
   type VmChangedEvent,
-} from '../../../src-renderer/lib/vm-logic';
+} from '../../../src-renderer/vm/vm-logic';
 
 const C = 'test:///default';
 let n = 0;
@@ -54,27 +52,6 @@ describe('applyVmChanged', () => {
   it('removes a VM when vm is null', () => {
     expect(applyVmChanged([a, b], changed(a, true)).map((v) => v.name)).toEqual(['b']);
     expect(applyVmChanged([b], changed(a, true)).map((v) => v.name)).toEqual(['b']);
-  });
-});
-
-describe('connections', () => {
-  const st = (uri: string, state: ConnectionStatus['state'], over: Partial<ConnectionStatus> = {}): ConnectionStatus => ({ uri, state, isDefault: false, isDemo: false, ...over });
-  it('upserts statuses and drops closed ones', () => {
-    let list = upsertConnection([], st('qemu:///system', 'connecting', { isDefault: true, label: 'Local' }));
-    list = upsertConnection(list, st('qemu:///system', 'connected', { isDefault: true }));
-    expect(list).toEqual([st('qemu:///system', 'connected', { isDefault: true, label: 'Local' })]);
-    list = upsertConnection(list, st(C, 'connected', { isDemo: true }));
-    expect(list.map((c) => c.uri)).toEqual(['qemu:///system', C]);
-    list = upsertConnection(list, st(C, 'closed'));
-    expect(list.map((c) => c.uri)).toEqual(['qemu:///system']);
-  });
-  it('picks the connected default first', () => {
-    const list = [st('qemu+ssh://h/system', 'connected'), st('qemu:///system', 'connected', { isDefault: true })];
-    expect(pickConnection(list, null)).toBe('qemu:///system');
-    expect(pickConnection(list, 'qemu+ssh://h/system')).toBe('qemu+ssh://h/system');
-    expect(pickConnection(list, 'gone:///')).toBe('qemu:///system');
-    expect(pickConnection([st('a:///', 'failed'), st('b:///', 'connected')], null)).toBe('b:///');
-    expect(pickConnection([], null)).toBeNull();
   });
 });
 
@@ -148,7 +125,7 @@ describe('moveSelection', () => {
 describe('applyStats', () => {
   const sample = (uuid: string, cpuPercent: number | null): VmStatsSample => ({ uuid, name: uuid, state: 'running', cpuPercent, memoryUsedKiB: 100, memoryMaxKiB: 200 });
   it('appends normalized samples and keeps the last max points', () => {
-    let h: ReadonlyMap<string, readonly import('../../../src-renderer/lib/vm-logic').StatPoint[]> = new Map();
+    let h: ReadonlyMap<string, readonly import('../../../src-renderer/vm/vm-logic').StatPoint[]> = new Map();
     for (let i = 0; i < 70; i++) h = applyStats(h, [sample('x', i * 2)], i, () => 2, 60);
     const pts = h.get('x')!;
     expect(pts).toHaveLength(60);

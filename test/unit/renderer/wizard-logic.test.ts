@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cloudInitSchema, filePath, objectName, vmSourceSchema, vmSpecSchema, type CreateOptions, type OsSummary, type UrlTreeInfo, type VolumeDetails } from '../../../src-main/api/contract-create';
-import { en } from '../../../src-renderer/lib/i18n';
+import { en } from '../../../src-renderer/i18n';
 import {
   GENERIC_DEFAULTS,
   STEPS,
@@ -34,7 +34,7 @@ import {
   suggestName,
   type WizardContext,
   type WizardData,
-} from '../../../src-renderer/lib/wizard-logic';
+} from '../../../src-renderer/wizard/wizard-logic';
 
 const GiB = 2 ** 30;
 

@@ -1,0 +1,58 @@
+// The two translation files stay in step, and every message key is used somewhere in the UI:
+// the renderer's sources name it literally ('nav.vms'), or it is built from a template literal
+// (t(`state.${s}`)) and then listed in src-renderer/i18n/dynamic-keys.ts.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DYNAMIC_KEYS } from '../../../src-renderer/i18n/dynamic-keys';
+import { en } from '../../../src-renderer/i18n/en';
+import { ja } from '../../../src-renderer/i18n/ja';
+
+const RENDERER = resolve(__dirname, '../../../src-renderer');
+/** Files that define keys rather than use them. */
+const KEY_FILES = new Set(['i18n/en.ts', 'i18n/ja.ts', 'i18n/dynamic-keys.ts']);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return /\.(ts|svelte)$/.test(e.name) ? [path] : [];
+  });
+}
+
+const sources = sourceFiles(RENDERER)
+  .filter((f) => !KEY_FILES.has(relative(RENDERER, f).split('\\').join('/')))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
+
+const literallyUsed = (key: string): boolean => [`'${key}'`, `"${key}"`, `\`${key}\``].some((q) => sources.includes(q));
+
+/** Template literals that look like built keys (`state.${s}`), as regular expressions. */
+const builtKeyPatterns: RegExp[] = [...sources.matchAll(/`([A-Za-z][\w.]*\.\$\{[^`]*)`/g)].map((m) => {
+  const parts = (m[1] as string).split(/\$\{[^}]*\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[A-Za-z0-9_-]+')}$`);
+});
+
+const dynamicKeys: readonly string[] = DYNAMIC_KEYS;
+
+describe('translation files', () => {
+  it('en.ts and ja.ts have the same keys', () => {
+    const enKeys = Object.keys(en);
+    const jaKeys = Object.keys(ja);
+    expect(enKeys.filter((k) => !jaKeys.includes(k)), 'keys in en.ts but not in ja.ts').toEqual([]);
+    expect(jaKeys.filter((k) => !enKeys.includes(k)), 'keys in ja.ts but not in en.ts').toEqual([]);
+  });
+
+  it('every key is used in src-renderer (literally, or listed in i18n/dynamic-keys.ts)', () => {
+    const unused = Object.keys(en).filter((k) => !literallyUsed(k) && !dynamicKeys.includes(k));
+    expect(unused, 'keys no source file uses: remove them, or list keys built at run time in i18n/dynamic-keys.ts').toEqual([]);
+  });
+
+  it('every listed dynamic key exists and is built by some template literal in the sources', () => {
+    expect(dynamicKeys.filter((k) => !(k in en)), 'dynamic keys missing from en.ts').toEqual([]);
+    expect(dynamicKeys.filter((k, i) => dynamicKeys.indexOf(k) !== i), 'listed twice').toEqual([]);
+    expect(builtKeyPatterns.length).toBeGreaterThan(0);
+    const orphans = dynamicKeys.filter((k) => !builtKeyPatterns.some((re) => re.test(k)));
+    expect(orphans, 'dynamic keys no template literal builds any more: remove them from the list').toEqual([]);
+  });
+});
