@@ -21,6 +21,11 @@ export interface ServeArgs {
   portExplicit: boolean;
   host: string;
   settingsDir: string;
+  /** Extra names the server answers to (--allow-host, repeatable), lower case. */
+  allowHosts: string[];
+  /** PEM certificate and key files (--tls-cert/--tls-key, both or neither), absolute. */
+  tlsCert: string | null;
+  tlsKey: string | null;
   help: boolean;
 }
 
@@ -28,14 +33,21 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `Usage: npm run serve -- [--port N] [--listen ADDR] [--settings-dir DIR]
+export const USAGE = `Usage: npm run serve -- [--port N] [--listen ADDR] [--allow-host NAME]... [--tls-cert FILE --tls-key FILE] [--settings-dir DIR]
   --port N            TCP port (default ${DEFAULT_PORT}, or a free one if that is taken; 0 = any free port)
   --listen ADDR       IP address to listen on (default ${DEFAULT_HOST}; anything else exposes the VMs to the network)
+  --allow-host NAME   also answer requests addressed to NAME (e.g. this machine's DNS name); others get 421
+  --tls-cert FILE     serve https/wss with this PEM certificate (chain) ...
+  --tls-key FILE      ... and its unencrypted PEM private key (needed to keep the token secret beyond loopback)
   --settings-dir DIR  where settings.json lives (default $XDG_CONFIG_HOME/virtdesk or ~/.config/virtdesk)`;
+
+const OPTIONS = new Set(['--port', '--listen', '--allow-host', '--tls-cert', '--tls-key', '--settings-dir']);
+const REPEATABLE = new Set(['--allow-host']);
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** Parses argv (without node and the script); throws UsageError with a one-line message. */
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
-  const out: ServeArgs = { port: DEFAULT_PORT, portExplicit: false, host: DEFAULT_HOST, settingsDir: defaultSettingsDir(env), help: false };
+  const out: ServeArgs = { port: DEFAULT_PORT, portExplicit: false, host: DEFAULT_HOST, settingsDir: defaultSettingsDir(env), allowHosts: [], tlsCert: null, tlsKey: null, help: false };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -45,10 +57,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     }
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    if (name !== '--port' && name !== '--listen' && name !== '--settings-dir') {
-      throw new UsageError(`unknown argument '${arg}' (try --help)`);
-    }
-    if (seen.has(name)) throw new UsageError(`${name} given more than once`);
+    if (!OPTIONS.has(name)) throw new UsageError(`unknown argument '${arg}' (try --help)`);
+    if (seen.has(name) && !REPEATABLE.has(name)) throw new UsageError(`${name} given more than once`);
     seen.add(name);
     let value: string | undefined;
     if (eq !== -1 && arg.startsWith('--')) value = arg.slice(eq + 1);
@@ -65,16 +75,31 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       const v = value === 'localhost' ? DEFAULT_HOST : value.replace(/^\[(.*)\]$/, '$1');
       if (!net.isIP(v)) throw new UsageError(`--listen must be an IP address such as 127.0.0.1 or 0.0.0.0, not '${value}'`);
       out.host = v;
+    } else if (name === '--allow-host') {
+      const v = value.replace(/^\[(.*)\]$/, '$1');
+      if (!net.isIP(v) && !HOST_NAME.test(v)) throw new UsageError(`--allow-host must be a host name such as vmhost.example.lan or an IP address (no port, no scheme), not '${value}'`);
+      if (!out.allowHosts.includes(v.toLowerCase())) out.allowHosts.push(v.toLowerCase());
+    } else if (name === '--tls-cert' || name === '--tls-key') {
+      if (value.trim() === '') throw new UsageError(`${name} must not be empty`);
+      if (name === '--tls-cert') out.tlsCert = path.resolve(value);
+      else out.tlsKey = path.resolve(value);
     } else {
       if (value.trim() === '') throw new UsageError('--settings-dir must not be empty');
       out.settingsDir = path.resolve(value);
     }
   }
+  if ((out.tlsCert === null) !== (out.tlsKey === null)) {
+    throw new UsageError(`--tls-cert and --tls-key go together: ${out.tlsCert === null ? '--tls-key' : '--tls-cert'} was given without ${out.tlsCert === null ? '--tls-cert' : '--tls-key'}`);
+  }
   return out;
 }
 
 /** The stderr warning for a listen address other than loopback, or null. */
-export function exposureWarning(host: string): string | null {
+export function exposureWarning(host: string, tls = false): string | null {
   if (isLoopback(host)) return null;
-  return `Warning: listening on ${host}: anyone on that network who has the token can reach the API and control your VMs. Use --listen 127.0.0.1 unless you mean this.`;
+  const exposed = `Warning: listening on ${host}: anyone on that network who has the token can reach the API and control your VMs.`;
+  const clear = tls
+    ? ''
+    : ' Without --tls-cert/--tls-key the connection is unencrypted: the token and everything you do travel in clear text, readable by anyone on the way.';
+  return `${exposed}${clear} Use --listen 127.0.0.1 unless you mean this.`;
 }

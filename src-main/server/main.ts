@@ -1,16 +1,18 @@
-// Browser mode entry: `npm run serve [-- --port N] [-- --listen ADDR] [-- --settings-dir DIR]`
-// (package.json builds out/renderer with Vite first, then runs this file with tsx).
+// Browser mode entry: `npm run serve -- [options]` (see USAGE in args.ts; package.json builds
+// out/renderer with Vite first, then runs this file with tsx).
 //
 // stdout carries exactly one line, the link to open:
-//   Virtdesk: http://127.0.0.1:<port>/#token=<token>
-// Everything else (warnings, errors) goes to stderr. Bad arguments → exit 2; failure to
-// start → exit 1; SIGINT/SIGTERM → clean shutdown, exit 0.
+//   Virtdesk: http(s)://127.0.0.1:<port>/#token=<token>
+// Everything else (warnings, errors) goes to stderr. Bad arguments or unusable TLS files →
+// exit 2 (before anything listens); failure to start → exit 1; SIGINT/SIGTERM → clean
+// shutdown, exit 0.
 import path from 'node:path';
 import { createCore, type Core } from '../api/core';
 import { nodeHostSpawner } from '../libvirt/node-host-spawner';
 import { exposureWarning, parseServeArgs, USAGE, UsageError, type ServeArgs } from './args';
 import { browserConsoleUpgrades } from '../consoles/server-upgrades';
-import { generateToken, startServer, type RunningServer } from './server';
+import { generateToken, isLoopback, startServer, type RunningServer } from './server';
+import { readTlsFiles, TlsFileError } from './tls-files';
 
 /** out/renderer, relative to this file (src-main/server/ → repository root). */
 const STATIC_DIR = path.resolve(__dirname, '..', '..', 'out', 'renderer');
@@ -20,11 +22,13 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function listen(args: ServeArgs, core: Core, token: string): Promise<RunningServer> {
+type Tls = { cert: Buffer; key: Buffer } | undefined;
+
+async function listen(args: ServeArgs, tls: Tls, core: Core, token: string): Promise<RunningServer> {
   // /console/vnc on the same server: see browserConsoleUpgrades for why the token does not apply.
   let running: RunningServer | null = null;
   const onOtherUpgrade = browserConsoleUpgrades(core.vncProxy, () => running);
-  const options = { dispatcher: core, staticDir: STATIC_DIR, host: args.host, port: args.port, token, onOtherUpgrade };
+  const options = { dispatcher: core, staticDir: STATIC_DIR, host: args.host, port: args.port, token, onOtherUpgrade, tls, hostNames: args.allowHosts };
   const started = async (o: typeof options): Promise<RunningServer> => (running = await startServer(o));
   try {
     return await started(options);
@@ -54,18 +58,26 @@ async function main(): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const warning = exposureWarning(args.host);
+  let tls: Tls;
+  try {
+    tls = args.tlsCert !== null && args.tlsKey !== null ? readTlsFiles(args.tlsCert, args.tlsKey) : undefined;
+  } catch (e) {
+    if (!(e instanceof TlsFileError)) throw e;
+    process.stderr.write(`virtdesk serve: ${e.message}\n`);
+    process.exit(2);
+  }
+  const warning = exposureWarning(args.host, tls !== undefined);
   if (warning) process.stderr.write(`${warning}\n`);
 
   process.on('unhandledRejection', (reason) => {
     process.stderr.write(`virtdesk serve: unhandled error: ${errorText(reason)}\n`);
   });
 
-  const core = createCore({ spawnHost: nodeHostSpawner, settingsDir: args.settingsDir, autoConnect: true });
+  const core = createCore({ spawnHost: nodeHostSpawner, settingsDir: args.settingsDir, autoConnect: true, exposed: !isLoopback(args.host) });
   const token = generateToken();
   let server: RunningServer;
   try {
-    server = await listen(args, core, token);
+    server = await listen(args, tls, core, token);
   } catch (e) {
     process.stderr.write(`virtdesk serve: cannot start: ${errorText(e)}\n`);
     await core.close().catch(() => undefined);

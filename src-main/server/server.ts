@@ -1,5 +1,12 @@
 // Browser mode: one node:http server that serves the built renderer and the API over a
-// WebSocket at /api. The renderer talks to it through src-renderer/lib/transport-websocket.ts.
+// WebSocket at /api. The renderer talks to it through src-renderer/app/transport-websocket.ts.
+//
+// Every request and upgrade must name this server in its Host header (its listen address,
+// the loopback names when on loopback, names given with --allow-host) → else 421. A page on
+// another site that rebinds its DNS name to this address (DNS rebinding) would otherwise be
+// same-origin with us and could read what we serve.
+//
+// With TLS (--tls-cert/--tls-key) the same handlers run over node:https, so /api is wss://.
 //
 // Access control for /api (static files need none, they hold no secrets):
 // - the token, presented as the subprotocol `Sec-WebSocket-Protocol: virtdesk.<token>`
@@ -16,6 +23,7 @@
 //   server → { event: { type, ...payload } }   (every core event to every socket)
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -50,17 +58,32 @@ export interface ServerOptions {
    * request was handled; unhandled upgrades get 404.
    */
   onOtherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+  /** Serve https/wss with this certificate and key (PEM) instead of http/ws. */
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
+  /** More names the server may be reached by (Host header and Origin), e.g. its DNS name. */
+  hostNames?: readonly string[] | undefined;
+}
+
+/** What decides the names and origins a server answers to. */
+export interface ServedAs {
+  /** https/wss instead of http/ws. */
+  tls?: boolean | undefined;
+  /** Names given with --allow-host (host names or IP addresses, without port). */
+  hostNames?: readonly string[] | undefined;
 }
 
 export interface RunningServer {
   /** The port actually listened on. */
   readonly port: number;
   readonly host: string;
-  /** `http://<host>:<port>` */
+  /** True when serving https/wss. */
+  readonly tls: boolean;
+  readonly hostNames: readonly string[];
+  /** `http(s)://<host>:<port>` */
   readonly origin: string;
-  /** The link to open: `http://<host>:<port>/#token=<token>`. */
+  /** The link to open: `http(s)://<host>:<port>/#token=<token>`. */
   readonly url: string;
-  readonly server: http.Server;
+  readonly server: http.Server | https.Server;
   close(): Promise<void>;
 }
 
@@ -80,26 +103,46 @@ export function isLoopback(host: string): boolean {
 
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
-/** The origins a page of this server can have. */
-export function allowedOrigins(host: string, port: number): Set<string> {
-  const out = new Set<string>([`http://${urlHost(host)}:${port}`]);
-  if (isLoopback(host) || isWildcard(host)) out.add(`http://localhost:${port}`);
+/**
+ * The `Host` header values this server answers to, lower case: `<name>:<port>` for its listen
+ * address, for 127.0.0.1/localhost/[::1] when it listens on loopback, for every local address
+ * and the machine's name when it listens on all of them (0.0.0.0, ::), and for `hostNames`.
+ * On the scheme's default port (80, 443) the bare name too, as browsers then leave it out.
+ */
+export function servedHosts(host: string, port: number, as: ServedAs = {}): Set<string> {
+  const names = new Set<string>([urlHost(host)]);
+  if (isLoopback(host) || isWildcard(host)) {
+    for (const n of ['127.0.0.1', 'localhost', '[::1]']) names.add(n);
+  }
   if (isWildcard(host)) {
     // Reachable under any local address (and the host name) when listening on all of them.
     for (const list of Object.values(os.networkInterfaces())) {
-      for (const a of list ?? []) {
-        out.add(`http://${urlHost(a.address.split('%')[0] ?? a.address)}:${port}`);
-      }
+      for (const a of list ?? []) names.add(urlHost(a.address.split('%')[0] ?? a.address));
     }
-    out.add(`http://${os.hostname().toLowerCase()}:${port}`);
+    names.add(os.hostname());
+  }
+  for (const n of as.hostNames ?? []) names.add(urlHost(n));
+  const defaultPort = as.tls ? 443 : 80;
+  const out = new Set<string>();
+  for (const n of names) {
+    out.add(`${n.toLowerCase()}:${port}`);
+    if (port === defaultPort) out.add(n.toLowerCase());
   }
   return out;
 }
 
-/** CONTENT_SECURITY_POLICY with connect-src limited to this server (its own ws://). */
-export function contentSecurityPolicy(host: string, port: number): string {
-  const sources = ["'self'", `ws://${urlHost(host)}:${port}`];
-  if (isLoopback(host)) sources.push(`ws://localhost:${port}`);
+/** The origins a page of this server can have. */
+export function allowedOrigins(host: string, port: number, as: ServedAs = {}): Set<string> {
+  const scheme = as.tls ? 'https' : 'http';
+  return new Set([...servedHosts(host, port, as)].map((h) => `${scheme}://${h}`));
+}
+
+/** CONTENT_SECURITY_POLICY with connect-src limited to this server (its own ws:// or wss://). */
+export function contentSecurityPolicy(host: string, port: number, as: ServedAs = {}): string {
+  const ws = as.tls ? 'wss' : 'ws';
+  const sources = ["'self'", `${ws}://${urlHost(host)}:${port}`];
+  if (isLoopback(host)) sources.push(`${ws}://localhost:${port}`);
+  for (const n of as.hostNames ?? []) sources.push(`${ws}://${urlHost(n)}:${port}`);
   const connect = `connect-src ${sources.join(' ')}`;
   const directives = CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim()).filter(Boolean);
   const i = directives.findIndex((d) => d.startsWith('connect-src'));
@@ -155,6 +198,11 @@ function rejectUpgrade(socket: Duplex, status: number, message: string): void {
   }
 }
 
+const MISDIRECTED =
+  'Misdirected request: the Host header does not name this server, so the request was refused ' +
+  '(protection against DNS rebinding). Open the address Virtdesk printed when it started, or start it ' +
+  'with --allow-host NAME to reach it under another name.';
+
 function pathOf(url: string | undefined): string {
   const u = url ?? '';
   const end = u.search(/[?#]/);
@@ -168,11 +216,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new Error('the server token must be base64url text of at least 16 characters');
   }
   if (!net.isIP(host) && host !== 'localhost') throw new Error(`listen address '${host}' is not an IP address`);
+  const servedAs: ServedAs = { tls: options.tls !== undefined, hostNames: [...(options.hostNames ?? [])] };
 
   // Filled in once listening (the port may be 0 until then).
   let headers: Record<string, string> = {};
   let origins = new Set<string>();
+  let hosts = new Set<string>();
   let port = 0;
+  // A wildcard listen address answers to names that can change with the interfaces: recompute.
+  const hostAllowed = (value: string | undefined): boolean =>
+    value !== undefined && (isWildcard(host) ? servedHosts(host, port, servedAs) : hosts).has(value.toLowerCase());
   const staticHandler = createStaticHandler({
     staticDir: options.staticDir,
     get headers() {
@@ -180,7 +233,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   });
 
-  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!hostAllowed(req.headers.host)) {
+      const body = `${MISDIRECTED}\n`;
+      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', Connection: 'close' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (pathOf(req.url) === API_PATH) {
       const body = 'The Virtdesk API is a WebSocket: connect with the token as subprotocol virtdesk.<token>.\n';
       res.writeHead(426, { ...headers, Upgrade: 'websocket', Connection: 'Upgrade', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' });
@@ -188,7 +247,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     staticHandler(req, res);
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest) : http.createServer(onRequest);
 
   const acceptedProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
@@ -200,6 +260,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!hostAllowed(req.headers.host)) {
+      rejectUpgrade(socket, 421, MISDIRECTED);
+      return;
+    }
     if (pathOf(req.url) !== API_PATH) {
       if (options.onOtherUpgrade?.(req, socket, head)) return;
       rejectUpgrade(socket, 404, 'Not Found');
@@ -213,7 +277,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const origin = req.headers.origin;
     if (origin !== undefined) {
       const o = origin.toLowerCase();
-      const allowed = isWildcard(host) ? allowedOrigins(host, port) : origins;
+      const allowed = isWildcard(host) ? allowedOrigins(host, port, servedAs) : origins;
       if (!allowed.has(o)) {
         rejectUpgrade(socket, 403, 'Forbidden origin.');
         return;
@@ -317,16 +381,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   port = (server.address() as AddressInfo).port;
-  origins = allowedOrigins(host, port);
+  origins = allowedOrigins(host, port, servedAs);
+  hosts = servedHosts(host, port, servedAs);
   headers = {
-    'Content-Security-Policy': contentSecurityPolicy(host, port),
+    'Content-Security-Policy': contentSecurityPolicy(host, port, servedAs),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
-  const origin = `http://${urlHost(host)}:${port}`;
+  const origin = `${servedAs.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -349,5 +414,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { port, host, origin, url: `${origin}/#token=${token}`, server, close };
+  return { port, host, tls: servedAs.tls === true, hostNames: servedAs.hostNames ?? [], origin, url: `${origin}/#token=${token}`, server, close };
 }

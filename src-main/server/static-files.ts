@@ -1,8 +1,9 @@
-// Static files of the built renderer (out/renderer) for browser mode. No token is needed
-// for these: they hold no secrets (the token lives in the URL fragment, which browsers never
-// send). Path traversal is impossible: the request path is decoded once, every segment is
-// checked ('.', '..', dot-files, NUL, backslash and encoded slashes are refused), and the
-// real path of the file must still be inside the real static directory.
+// Static files of the built renderer (out/renderer) for browser mode; the desktop app's
+// app:// protocol uses the same path checks. No token is needed for these: they hold no
+// secrets (the token lives in the URL fragment, which browsers never send). Path traversal
+// is impossible: the request path is decoded once, every segment is checked ('.', '..',
+// dot-files, NUL, backslash and encoded slashes are refused), and the real path of the file
+// must still be inside the real static directory.
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -78,10 +79,26 @@ function sendText(res: ServerResponse, status: number, body: string, headers: Re
   res.end(head ? undefined : buf);
 }
 
-function realDir(dir: string): string | null {
+/** The real path of `dir` if it is a directory, else null. */
+export function realDir(dir: string): string | null {
   try {
     const real = fs.realpathSync(dir);
     return fs.statSync(real).isDirectory() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The real path and size of `rel` (from safeRelativePath) below the real directory `root`,
+ * or null when it is missing, not a regular file, or a symlink that leads out of `root`.
+ */
+export function fileInside(root: string, rel: string): { file: string; size: number } | null {
+  try {
+    const file = fs.realpathSync(path.join(root, rel));
+    if (!file.startsWith(root + path.sep)) return null;
+    const st = fs.statSync(file);
+    return st.isFile() ? { file, size: st.size } : null;
   } catch {
     return null;
   }
@@ -110,19 +127,13 @@ export function createStaticHandler(options: StaticHandlerOptions): (req: Incomi
       else sendText(res, 404, 'Not Found\n', headers, head);
       return;
     }
-    let file: string;
-    let size: number;
-    try {
-      file = fs.realpathSync(path.join(root, rel));
-      if (!file.startsWith(root + path.sep)) throw new Error('outside the static directory');
-      const st = fs.statSync(file);
-      if (!st.isFile()) throw new Error('not a file');
-      size = st.size;
-    } catch {
+    const found = fileInside(root, rel);
+    if (found === null) {
       if (isIndex) sendText(res, 503, NOT_BUILT_PAGE, headers, head, 'text/html; charset=utf-8');
       else sendText(res, 404, 'Not Found\n', headers, head);
       return;
     }
+    const { file, size } = found;
     // Vite puts content-hashed files under assets/: those never change.
     const cache = isIndex ? 'no-store' : rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
     res.writeHead(200, { ...headers, 'Content-Type': contentTypeOf(file), 'Content-Length': String(size), 'Cache-Control': cache });

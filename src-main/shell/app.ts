@@ -1,8 +1,8 @@
 // Desktop app lifecycle: single instance, the main window, IPC, orderly shutdown.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, screen, session } from 'electron';
 import type { ApiDispatcher } from '../api/dispatcher';
+import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './app-protocol';
 import { createShellCore } from './create-core';
 import { registerIpc } from './ipc';
 import { guardWebContents, hardenSession, installAppWideGuards, secureWebPreferences } from './security';
@@ -10,7 +10,10 @@ import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, trackWindowState } from './wind
 
 const CLOSE_TIMEOUT_MS = 5_000;
 
-/** The dev server URL from electron-vite (unpackaged, loopback only), else the built index. */
+/** The built renderer, served as app://virtdesk/ (app-protocol.ts). */
+const RENDERER_DIR = path.join(__dirname, '../renderer');
+
+/** The dev server URL from electron-vite (unpackaged, loopback only), else the built index on app://. */
 export function resolveAppUrl(env: NodeJS.ProcessEnv = process.env, isPackaged = app.isPackaged): string {
   const devUrl = env['ELECTRON_RENDERER_URL'];
   if (!isPackaged && devUrl) {
@@ -21,7 +24,7 @@ export function resolveAppUrl(env: NodeJS.ProcessEnv = process.env, isPackaged =
       // fall through to the built renderer
     }
   }
-  return pathToFileURL(path.join(__dirname, '../renderer/index.html')).href;
+  return APP_INDEX_URL;
 }
 
 function focusWindow(win: BrowserWindow | null): void {
@@ -71,6 +74,7 @@ export function startApp(): void {
     return;
   }
   app.enableSandbox();
+  registerAppScheme(protocol);
 
   const appUrl = resolveAppUrl();
   let mainWindow: BrowserWindow | null = null;
@@ -100,6 +104,7 @@ export function startApp(): void {
     .whenReady()
     .then(() => {
       hardenSession(session.defaultSession);
+      handleAppProtocol(protocol, RENDERER_DIR);
       dispatcher = createShellCore(app.getPath('userData'));
       disposeIpc = registerIpc(ipcMain, {
         dispatcher,

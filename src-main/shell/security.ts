@@ -3,8 +3,9 @@
 import type { App, Session, WebContents, WebPreferences } from 'electron';
 
 /**
- * Sent as a header for http(s) responses and repeated in src-renderer/index.html's meta tag
- * (file:// pages carry no headers). style-src needs 'unsafe-inline' because Svelte
+ * Sent as a header with every app:// response (app-protocol.ts), set on the dev server's
+ * http responses by hardenSession, and repeated in src-renderer/index.html's meta tag (which
+ * also covers the page in browser mode). style-src needs 'unsafe-inline' because Svelte
  * transitions and noVNC write inline styles; scripts stay 'self' only (no eval, no inline).
  * ws://127.0.0.1:* is the local console proxy (VNC/serial WebSockets).
  */
@@ -51,8 +52,9 @@ function decodedPath(url: URL): string | null {
 }
 
 /**
- * True if `candidate` is the app itself: for a file:// app the same index.html (any query or
- * hash), for the dev server the same origin.
+ * True if `candidate` is the app itself: for the built app (app://virtdesk/index.html) the
+ * same page of the same origin (any query or hash), for the dev server the same origin.
+ * Everything else (file://, other hosts or schemes) is foreign.
  */
 export function isAppUrl(candidate: string | undefined | null, appUrl: string): boolean {
   if (typeof candidate !== 'string' || candidate === '') return false;
@@ -64,8 +66,8 @@ export function isAppUrl(candidate: string | undefined | null, appUrl: string): 
   } catch {
     return false;
   }
-  if (a.protocol === 'file:') {
-    if (c.protocol !== 'file:' || c.host !== a.host) return false;
+  if (a.protocol === 'app:') {
+    if (c.protocol !== 'app:' || c.host !== a.host || c.username !== '' || c.password !== '') return false;
     const cp = decodedPath(c);
     return cp !== null && cp === decodedPath(a);
   }

@@ -3,10 +3,12 @@
 // SIGTERM to its child, and the clean shutdown on SIGTERM is part of what is tested.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frames, httpsGet, openWs, rawGet, selfSignedCert } from '../unit/server/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -117,6 +119,15 @@ describe('npm run serve (src-main/server/main.ts)', () => {
     if (res.status === 503) expect(await res.text()).toContain('npm run build');
   });
 
+  it('refuses a request or upgrade whose Host names another server with 421', async () => {
+    const res = await rawGet(port, '/', 'GET', { Host: `rebound.evil.example:${port}` });
+    expect(res.status).toBe(421);
+    expect(res.body).toMatch(/^Misdirected request: the Host header does not name this server/);
+    const ws = await openWs(port, { protocols: [`virtdesk.${token}`], headers: { Host: `rebound.evil.example:${port}` } });
+    expect(ws.ok ? 0 : ws.status).toBe(421);
+    expect((await rawGet(port, '/', 'GET', { Host: `localhost:${port}` })).status).not.toBe(421);
+  });
+
   it('still printed only that one line, and exits 0 on SIGTERM', async () => {
     expect(server.stdout().split('\n').filter(Boolean)).toHaveLength(1);
     server.child.kill('SIGTERM');
@@ -132,5 +143,87 @@ describe('npm run serve (src-main/server/main.ts)', () => {
     expect(bad.stdout()).toBe('');
     expect(bad.stderr().trim().split('\n')).toHaveLength(1);
     expect(bad.stderr()).toMatch(/--port must be a number/);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+describe('npm run serve with --tls-cert/--tls-key', () => {
+  const HTTPS_LINE = /^Virtdesk: https:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]{43})$/;
+  let tls: ReturnType<typeof selfSignedCert>;
+  let settingsDir: string;
+  let server: Running;
+  let port = 0;
+  let token = '';
+
+  beforeAll(async () => {
+    tls = selfSignedCert();
+    settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-serve-tls-'));
+    server = run(['--port', '0', '--settings-dir', settingsDir, '--tls-cert', tls.certFile, '--tls-key', tls.keyFile]);
+    await waitFor('the link on stdout', () => server.stdout().includes('\n') || server.child.exitCode !== null, 60_000);
+    const m = HTTPS_LINE.exec(server.stdout().split('\n')[0] ?? '');
+    if (!m) throw new Error(`unexpected stdout: ${JSON.stringify(server.stdout())}\nstderr: ${server.stderr()}`);
+    port = Number(m[1]);
+    token = m[2] as string;
+  });
+
+  afterAll(async () => {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
+    if (tls) fs.rmSync(tls.dir, { recursive: true, force: true });
+  });
+
+  it('prints an https link and serves the page over https with a wss-only CSP', async () => {
+    expect(server.stdout().split('\n').filter(Boolean)).toHaveLength(1);
+    const res = await httpsGet(port, '/', tls.cert);
+    expect([200, 503]).toContain(res.status);
+    expect(res.headers['content-security-policy']).toContain(`wss://127.0.0.1:${port}`);
+    expect(res.headers['content-security-policy']).not.toContain('ws://');
+  });
+
+  it('answers settings.get over wss with the token', async () => {
+    const r = await openWs(port, { protocols: [`virtdesk.${token}`], ca: tls.cert, origin: `https://127.0.0.1:${port}` });
+    if (!r.ok) throw new Error(`upgrade refused: ${r.status} ${r.body}`);
+    const f = frames(r.ws);
+    r.ws.send(JSON.stringify({ id: 1, method: 'settings.get', input: {} }));
+    expect(await f.next((m) => m.id === 1, 15_000)).toMatchObject({ id: 1, ok: true, result: { settings: { theme: expect.any(String) } } });
+    r.ws.close();
+    const foreign = await openWs(port, { protocols: [`virtdesk.${token}`], ca: tls.cert, headers: { Host: `rebound.evil.example:${port}` } });
+    expect(foreign.ok ? 0 : foreign.status).toBe(421);
+  });
+
+  it('exits 2 with one clear line, before listening, when the key file is missing', async () => {
+    const p = await freePort();
+    const missing = path.join(tls.dir, 'no-such-key.pem');
+    const bad = run(['--port', String(p), '--settings-dir', settingsDir, '--tls-cert', tls.certFile, '--tls-key', missing]);
+    const { code } = await bad.exited;
+    expect(code).toBe(2);
+    expect(bad.stdout()).toBe('');
+    expect(bad.stderr().trim().split('\n')).toEqual([`virtdesk serve: --tls-key ${missing}: cannot read it (no such file)`]);
+    expect(await connects(p)).toBe(false);
+  });
+
+  it('exits 2 when only one of the two files is given', async () => {
+    const bad = run(['--port', '0', '--tls-cert', tls.certFile]);
+    const { code } = await bad.exited;
+    expect(code).toBe(2);
+    expect(bad.stderr()).toMatch(/--tls-cert and --tls-key go together/);
   });
 });

@@ -111,7 +111,7 @@ describe('VNC proxy (desktop console server)', () => {
     const { tickets, proxy, display, server } = await setup();
     expect(server.wsBase).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     const { ticket } = tickets.issue({ connection: 'qemu:///system', vm: { uuid: UUID }, kind: 'vnc', graphicsIndex: 1 });
-    const t = await wsTransport(`${server.wsBase}/console/vnc/${UUID}?ticket=${ticket}`, { origin: 'file://' });
+    const t = await wsTransport(`${server.wsBase}/console/vnc/${UUID}?ticket=${ticket}`, { origin: 'app://virtdesk' });
     expect(t.protocol).toBe('binary');
     expect((await t.reader.read(12)).toString('latin1')).toBe(GREETING);
     expect(display.opened).toEqual([{ uuid: UUID, index: 1 }]);
@@ -183,8 +183,9 @@ describe('VNC proxy (desktop console server)', () => {
   it('accepts the app origins only', () => {
     const allowed = desktopOriginAllowed({ ELECTRON_RENDERER_URL: 'http://localhost:5173/' });
     expect(allowed(undefined)).toBe(true);
-    expect(allowed('file://')).toBe(true);
-    expect(allowed('null')).toBe(true);
+    expect(allowed('app://virtdesk')).toBe(true);
+    expect(allowed('file://')).toBe(false);
+    expect(allowed('null')).toBe(false);
     expect(allowed('http://localhost:5173')).toBe(true);
     expect(allowed('http://localhost:5174')).toBe(false);
     expect(desktopOriginAllowed({ ELECTRON_RENDERER_URL: 'http://evil.example:5173/' })('http://evil.example:5173')).toBe(false);

@@ -1,4 +1,4 @@
-// The renderer's API client (src-renderer/lib/api-client.ts) over both transports: a fake
+// The renderer's API client (src-renderer/app/api-client.ts) over both transports: a fake
 // preload bridge for IPC, and the real browser-mode server (fake dispatcher) for WebSocket,
 // with the `ws` package standing in for the browser's WebSocket.
 import WebSocket from 'ws';
@@ -7,8 +7,8 @@ import type { TypedApiEvent } from '../../../src-main/api/contract';
 import type { ApiEvent } from '../../../src-main/api/dispatcher';
 import type { BridgeResponse, VirtdeskBridge } from '../../../src-main/preload/bridge';
 import { generateToken, startServer, type RunningServer } from '../../../src-main/server/server';
-import { ApiCallError, createApiClient, TOKEN_REFUSED_MESSAGE, TOKEN_STORAGE_KEY, type ApiClient, type ApiClientOptions } from '../../../src-renderer/lib/api-client';
-import type { WebSocketConstructor } from '../../../src-renderer/lib/transport-websocket';
+import { ApiCallError, createApiClient, TOKEN_REFUSED_MESSAGE, TOKEN_STORAGE_KEY, type ApiClient, type ApiClientOptions } from '../../../src-renderer/app/api-client';
+import type { WebSocketConstructor } from '../../../src-renderer/app/transport-websocket';
 import { FAKE_SETTINGS, fakeDispatcher, waitFor, type FakeDispatcher } from './helpers';
 
 const WS = WebSocket as unknown as WebSocketConstructor;

@@ -7,7 +7,14 @@ const env = { HOME: '/home/u' } as NodeJS.ProcessEnv;
 
 describe('parseServeArgs', () => {
   it('has safe defaults', () => {
-    expect(parseServeArgs([], env)).toEqual({ port: DEFAULT_PORT, portExplicit: false, host: '127.0.0.1', settingsDir: '/home/u/.config/virtdesk', help: false });
+    expect(parseServeArgs([], env)).toEqual({ port: DEFAULT_PORT, portExplicit: false, host: '127.0.0.1', settingsDir: '/home/u/.config/virtdesk', allowHosts: [], tlsCert: null, tlsKey: null, help: false });
+  });
+
+  it('reads --allow-host (repeatable) and --tls-cert/--tls-key as absolute paths', () => {
+    const a = parseServeArgs(['--allow-host', 'VMHost.example.lan', '--allow-host=[fd00::5]', '--allow-host', '10.0.0.7', '--tls-cert', 'c.pem', '--tls-key=/k.pem'], env);
+    expect(a.allowHosts).toEqual(['vmhost.example.lan', 'fd00::5', '10.0.0.7']);
+    expect(a.tlsCert).toBe(path.resolve('c.pem'));
+    expect(a.tlsKey).toBe('/k.pem');
   });
 
   it('reads --port, --listen and --settings-dir in both spellings', () => {
@@ -30,6 +37,13 @@ describe('parseServeArgs', () => {
       [['--frobnicate'], /unknown argument '--frobnicate'/],
       [['extra'], /unknown argument 'extra'/],
       [['--port', '1', '--port', '2'], /more than once/],
+      [['--allow-host', 'evil.example:8390'], /--allow-host must be a host name/],
+      [['--allow-host', 'http://x'], /--allow-host must be a host name/],
+      [['--allow-host', 'a..b'], /--allow-host must be a host name/],
+      [['--tls-cert', '/c.pem'], /--tls-cert and --tls-key go together: --tls-cert was given without --tls-key/],
+      [['--tls-key', '/k.pem'], /--tls-cert and --tls-key go together: --tls-key was given without --tls-cert/],
+      [['--tls-cert', '/a', '--tls-cert', '/b', '--tls-key', '/k'], /--tls-cert given more than once/],
+      [['--tls-key='], /--tls-key must not be empty/],
     ];
     for (const [argv, message] of bad) {
       let err: unknown;
@@ -54,5 +68,13 @@ describe('parseServeArgs', () => {
     expect(exposureWarning('::1')).toBeNull();
     expect(exposureWarning('0.0.0.0')).toMatch(/anyone on that network who has the token/);
     expect(exposureWarning('192.168.1.5')).toMatch(/192\.168\.1\.5/);
+  });
+
+  it('says the token travels unencrypted beyond loopback unless TLS is used', () => {
+    expect(exposureWarning('192.168.1.5')).toMatch(/Without --tls-cert\/--tls-key the connection is unencrypted: the token .* clear text/);
+    expect(exposureWarning('192.168.1.5', true)).toMatch(/anyone on that network who has the token/);
+    expect(exposureWarning('192.168.1.5', true)).not.toMatch(/unencrypted/);
+    expect(exposureWarning('127.0.0.1', false)).toBeNull();
+    for (const w of [exposureWarning('0.0.0.0'), exposureWarning('0.0.0.0', true)]) expect(w).not.toContain('\n');
   });
 });

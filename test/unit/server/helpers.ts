@@ -1,9 +1,12 @@
 // Shared pieces of the browser-mode server tests: a fake dispatcher, a temp static dir and
 // small WebSocket/HTTP helpers.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import tls, { type PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
 import { ApiError } from '../../../src-main/api/contract';
 import type { ApiDispatcher, ApiEvent } from '../../../src-main/api/dispatcher';
@@ -102,10 +105,57 @@ export function rawGet(port: number, rawPath: string, method = 'GET', headers: R
 
 export type WsOutcome = { ok: true; ws: WebSocket } | { ok: false; status: number; body: string; closed: Promise<void> };
 
-/** Opens a WebSocket; resolves with it, or with the HTTP status that refused the upgrade. */
-export function openWs(port: number, options: { protocols?: string[]; origin?: string; path?: string } = {}): Promise<WsOutcome> {
+/**
+ * A self-signed certificate for 127.0.0.1 (valid one day) made with openssl in a temp dir.
+ * The subjectAltName is what TLS clients check for an IP address (not the CN).
+ */
+export function selfSignedCert(): { dir: string; certFile: string; keyFile: string; cert: Buffer; key: Buffer } {
+  const dir = tempDir('vd-tls-');
+  const certFile = path.join(dir, 'cert.pem');
+  const keyFile = path.join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  return { dir, certFile, keyFile, cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) };
+}
+
+/**
+ * Checks the server certificate against 127.0.0.1, the address connected to: a client would
+ * otherwise check it against the Host header, which the Host tests set to other names.
+ */
+const verifyAs127 = (_host: string, cert: PeerCertificate): Error | undefined => tls.checkServerIdentity('127.0.0.1', cert);
+
+/** A GET over https that trusts only `ca`. */
+export function httpsGet(port: number, rawPath: string, ca: Buffer, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/api'}`, options.protocols ?? [], options.origin ? { origin: options.origin } : {});
+    const req = https.request({ host: '127.0.0.1', port, path: rawPath, method: 'GET', headers, ca, checkServerIdentity: verifyAs127, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface OpenWsOptions {
+  protocols?: string[];
+  origin?: string;
+  path?: string;
+  /** Extra request headers (e.g. a Host header naming another server). */
+  headers?: Record<string, string>;
+  /** wss:// trusting only this CA. */
+  ca?: Buffer;
+}
+
+/** Opens a WebSocket; resolves with it, or with the HTTP status that refused the upgrade. */
+export function openWs(port: number, options: OpenWsOptions = {}): Promise<WsOutcome> {
+  return new Promise((resolve, reject) => {
+    const scheme = options.ca ? 'wss' : 'ws';
+    const ws = new WebSocket(`${scheme}://127.0.0.1:${port}${options.path ?? '/api'}`, options.protocols ?? [], {
+      ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.ca ? { ca: options.ca, checkServerIdentity: verifyAs127 } : {}),
+    });
     ws.once('open', () => resolve({ ok: true, ws }));
     ws.once('unexpected-response', (_req, res) => {
       let body = '';

@@ -1,4 +1,5 @@
 // The browser-mode server (src-main/server/server.ts) on a real port with a fake dispatcher.
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -9,12 +10,13 @@ import {
   generateToken,
   matchingTokenProtocol,
   MAX_MESSAGE_BYTES,
+  servedHosts,
   startServer,
   tokensEqual,
   type RunningServer,
 } from '../../../src-main/server/server';
 import { safeRelativePath } from '../../../src-main/server/static-files';
-import { FAKE_SETTINGS, fakeDispatcher, frames, makeStaticDir, openWs, rawGet, tempDir, waitFor, type FakeDispatcher } from './helpers';
+import { FAKE_SETTINGS, fakeDispatcher, frames, httpsGet, makeStaticDir, openWs, rawGet, selfSignedCert, tempDir, waitFor, type FakeDispatcher } from './helpers';
 
 describe('browser-mode server', () => {
   let server: RunningServer;
@@ -211,6 +213,135 @@ describe('browser-mode server', () => {
     const r = await openWs(port, { protocols: [`virtdesk.${token}`], path: '/console/1' });
     expect(r.ok ? 0 : r.status).toBe(404);
   });
+
+  it('refuses an HTTP request whose Host names another server with 421 (DNS rebinding)', async () => {
+    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, `127.0.0.1.evil.example:${port}`, '127.0.0.1', `localhost.:${port}`]) {
+      for (const p of ['/', '/assets/index-abc123.js', '/api']) {
+        const res = await rawGet(port, p, 'GET', { Host: host });
+        expect(res.status, `${host} ${p}`).toBe(421);
+        expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+        expect(res.body).toMatch(/^Misdirected request: the Host header does not name this server.*DNS rebinding.*--allow-host NAME/);
+        expect(res.body).not.toContain('Virtdesk test');
+      }
+    }
+    expect((await rawGet(port, '/', 'HEAD', { Host: 'evil.example' })).status).toBe(421);
+  });
+
+  it('serves the loopback names 127.0.0.1, localhost and [::1] with the right port', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+      const res = await rawGet(port, '/', 'GET', { Host: host });
+      expect(res.status, host).toBe(200);
+      expect(res.body).toContain('Virtdesk test');
+    }
+  });
+
+  it('refuses a WebSocket upgrade whose Host names another server with 421, even with the right token and origin', async () => {
+    const r = await openWs(port, { protocols: [`virtdesk.${token}`], headers: { Host: `evil.example:${port}` } });
+    expect(r.ok ? 0 : r.status).toBe(421);
+    if (!r.ok) {
+      expect(r.body).toMatch(/^Misdirected request/);
+      await r.closed;
+    }
+    // The attacker's page after rebinding: its own origin and Host, the API token guessed right.
+    const rebound = await openWs(port, { protocols: [`virtdesk.${token}`], origin: `http://evil.example:${port}`, headers: { Host: `evil.example:${port}` } });
+    expect(rebound.ok ? 0 : rebound.status).toBe(421);
+    // Other upgrade paths (consoles) are checked before they are routed.
+    const consolePath = await openWs(port, { path: '/console/vnc/x', headers: { Host: 'evil.example' } });
+    expect(consolePath.ok ? 0 : consolePath.status).toBe(421);
+    const dispatched = dispatcher.calls.length;
+    const ok = await openWs(port, { protocols: [`virtdesk.${token}`], headers: { Host: `localhost:${port}` } });
+    expect(ok.ok).toBe(true);
+    if (ok.ok) {
+      open.push(ok.ws);
+      const f = frames(ok.ws);
+      ok.ws.send(JSON.stringify({ id: 1, method: 'settings.get', input: {} }));
+      expect(await f.next((m) => m.id === 1)).toEqual({ id: 1, ok: true, result: FAKE_SETTINGS });
+    }
+    expect(dispatcher.calls.length).toBe(dispatched + 1);
+  });
+});
+
+describe('server names (--listen, --allow-host)', () => {
+  it('answers to its listen address (here loopback, so also the loopback names) and the --allow-host names only', async () => {
+    const server = await startServer({ dispatcher: fakeDispatcher(), staticDir: makeStaticDir().staticDir, host: '127.0.0.2', token: generateToken(), hostNames: ['vmhost.example.lan'] });
+    try {
+      const get = (host: string) => new Promise<number>((resolve, reject) => {
+        import('node:http').then(({ default: http }) => {
+          const req = http.request({ host: '127.0.0.2', port: server.port, path: '/', headers: { Host: host }, agent: false }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        }, reject);
+      });
+      expect(await get(`127.0.0.2:${server.port}`)).toBe(200);
+      expect(await get(`vmhost.example.lan:${server.port}`)).toBe(200);
+      expect(await get(`localhost:${server.port}`)).toBe(200);
+      expect(await get(`VMHOST.example.lan:${server.port + 1}`)).toBe(421);
+      expect(await get(`other.example.lan:${server.port}`)).toBe(421);
+      expect(server.hostNames).toEqual(['vmhost.example.lan']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lists the served names, with the bare name on the default port', () => {
+    expect([...servedHosts('127.0.0.1', 8390)].sort()).toEqual(['127.0.0.1:8390', '[::1]:8390', 'localhost:8390']);
+    expect([...servedHosts('192.168.1.5', 8390, { hostNames: ['VMHost.lan', 'fd00::5'] })].sort()).toEqual(['192.168.1.5:8390', '[fd00::5]:8390', 'vmhost.lan:8390']);
+    expect(servedHosts('192.168.1.5', 80).has('192.168.1.5')).toBe(true);
+    expect(servedHosts('192.168.1.5', 443, { tls: true }).has('192.168.1.5')).toBe(true);
+    expect(servedHosts('192.168.1.5', 443).has('192.168.1.5')).toBe(false);
+    expect(servedHosts('0.0.0.0', 8390).has('127.0.0.1:8390')).toBe(true);
+  });
+});
+
+describe('TLS (--tls-cert/--tls-key)', () => {
+  let tls: ReturnType<typeof selfSignedCert>;
+  let server: RunningServer;
+  let token: string;
+
+  beforeAll(async () => {
+    tls = selfSignedCert();
+    token = generateToken();
+    server = await startServer({ dispatcher: fakeDispatcher(), staticDir: makeStaticDir().staticDir, port: 0, token, tls: { cert: tls.cert, key: tls.key } });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    fs.rmSync(tls.dir, { recursive: true, force: true });
+  });
+
+  it('serves https with the given certificate and reports an https URL', async () => {
+    expect(server.tls).toBe(true);
+    expect(server.url).toBe(`https://127.0.0.1:${server.port}/#token=${token}`);
+    const res = await httpsGet(server.port, '/', tls.cert);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Virtdesk test');
+    expect(res.headers['content-security-policy']).toContain(`connect-src 'self' wss://127.0.0.1:${server.port} wss://localhost:${server.port}`);
+    expect(res.headers['content-security-policy']).not.toContain('ws://');
+  });
+
+  it('answers API calls over wss and accepts the https origin only', async () => {
+    const r = await openWs(server.port, { protocols: [`virtdesk.${token}`], origin: `https://127.0.0.1:${server.port}`, ca: tls.cert });
+    if (!r.ok) throw new Error(`upgrade refused: ${r.status}`);
+    const f = frames(r.ws);
+    r.ws.send(JSON.stringify({ id: 1, method: 'settings.get', input: {} }));
+    expect(await f.next((m) => m.id === 1)).toEqual({ id: 1, ok: true, result: FAKE_SETTINGS });
+    r.ws.terminate();
+    const plainOrigin = await openWs(server.port, { protocols: [`virtdesk.${token}`], origin: `http://127.0.0.1:${server.port}`, ca: tls.cert });
+    expect(plainOrigin.ok ? 0 : plainOrigin.status).toBe(403);
+  });
+
+  it('still refuses a foreign Host over https', async () => {
+    expect((await httpsGet(server.port, '/', tls.cert, { Host: `evil.example:${server.port}` })).status).toBe(421);
+    const r = await openWs(server.port, { protocols: [`virtdesk.${token}`], headers: { Host: 'evil.example' }, ca: tls.cert });
+    expect(r.ok ? 0 : r.status).toBe(421);
+  });
+
+  it('does not speak plain http on the TLS port', async () => {
+    await expect(rawGet(server.port, '/')).rejects.toThrow();
+  });
 });
 
 describe('server lifecycle and options', () => {
@@ -291,11 +422,13 @@ describe('server helpers', () => {
     expect(csp).toContain("connect-src 'self' ws://192.168.1.5:8390;");
     expect(csp).not.toContain('localhost');
     expect(contentSecurityPolicy('::1', 8390)).toContain('ws://[::1]:8390');
+    expect(contentSecurityPolicy('192.168.1.5', 8390, { tls: true, hostNames: ['vmhost.lan'] })).toContain("connect-src 'self' wss://192.168.1.5:8390 wss://vmhost.lan:8390;");
   });
 
   it('knows its origins', () => {
-    expect([...allowedOrigins('127.0.0.1', 1234)].sort()).toEqual(['http://127.0.0.1:1234', 'http://localhost:1234']);
+    expect([...allowedOrigins('127.0.0.1', 1234)].sort()).toEqual(['http://127.0.0.1:1234', 'http://[::1]:1234', 'http://localhost:1234']);
     expect([...allowedOrigins('192.168.1.5', 1234)]).toEqual(['http://192.168.1.5:1234']);
+    expect([...allowedOrigins('192.168.1.5', 1234, { tls: true, hostNames: ['vmhost.lan'] })]).toEqual(['https://192.168.1.5:1234', 'https://vmhost.lan:1234']);
     expect(allowedOrigins('0.0.0.0', 1234).has('http://127.0.0.1:1234')).toBe(true);
   });
 

@@ -56,6 +56,13 @@ describe('startApp', () => {
     expect(fake.ipcMain.handle).toHaveBeenCalledWith('virtdesk:pickFile', expect.any(Function));
     expect(fake.session.webRequest.onHeadersReceived).toHaveBeenCalled();
     expect(fake.session.setPermissionRequestHandler).toHaveBeenCalled();
+    // app:// is privileged before ready (standard + secure) and served from the built renderer.
+    expect(fake.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) },
+    ]);
+    expect(fake.protocol.registerSchemesAsPrivileged.mock.calls[0]![0][0].privileges.bypassCSP).toBeUndefined();
+    expect(fake.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    expect(fake.protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]).toBeLessThan(fake.app.whenReady.mock.invocationCallOrder[0]!);
 
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     const win = FakeBrowserWindow.instances[0]!;
@@ -67,10 +74,16 @@ describe('startApp', () => {
     });
     expect(win.options.webPreferences.preload).toMatch(/preload[\\/]index\.js$/);
     const appUrl = win.loadURL.mock.calls[0]![0];
-    expect(appUrl).toMatch(/^file:\/\/.*renderer\/index\.html$/);
+    expect(appUrl).toBe('app://virtdesk/index.html');
     expect(emitNavigation(win.webContents, 'will-navigate', 'https://evil.example/')).toBe(true);
+    expect(emitNavigation(win.webContents, 'will-navigate', 'file:///opt/Virtdesk/resources/app.asar/out/renderer/index.html')).toBe(true);
     expect(emitNavigation(win.webContents, 'will-navigate', appUrl)).toBe(false);
     expect(win.webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    // The detached console window (the renderer opens its own page with #/console/…) is ours.
+    const console = win.webContents.windowOpenHandler?.({ url: `${appUrl}#/console/6695eb01-f6a4-8304-79aa-97f2502e193f?kind=serial` }) as { action: string; overrideBrowserWindowOptions?: { webPreferences: Record<string, unknown> } };
+    expect(console.action).toBe('allow');
+    expect(console.overrideBrowserWindowOptions?.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, preload: win.options.webPreferences.preload });
+    expect(win.webContents.windowOpenHandler?.({ url: 'file:///opt/Virtdesk/resources/app.asar/out/renderer/index.html#/console/6695eb01-f6a4-8304-79aa-97f2502e193f' })).toEqual({ action: 'deny' });
   });
 
   it('focuses the existing window when a second instance starts', async () => {
@@ -138,8 +151,8 @@ describe('startApp', () => {
 describe('resolveAppUrl', () => {
   it('uses the dev server only unpackaged and on loopback', () => {
     expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, false)).toBe('http://localhost:5173/');
-    expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, true)).toMatch(/^file:/);
-    expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://evil.example/' }, false)).toMatch(/^file:/);
-    expect(resolveAppUrl({}, false)).toMatch(/^file:.*renderer\/index\.html$/);
+    expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, true)).toBe('app://virtdesk/index.html');
+    expect(resolveAppUrl({ ELECTRON_RENDERER_URL: 'http://evil.example/' }, false)).toBe('app://virtdesk/index.html');
+    expect(resolveAppUrl({}, false)).toBe('app://virtdesk/index.html');
   });
 });

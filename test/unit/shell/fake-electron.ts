@@ -85,9 +85,14 @@ export function createFakeSession() {
   };
 }
 
+export function createFakeProtocol() {
+  return { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() };
+}
+
 export const fake = {
   app: new FakeApp(),
   session: createFakeSession(),
+  protocol: createFakeProtocol(),
   ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
   displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
 };
@@ -97,6 +102,7 @@ export function resetFakeElectron(): void {
   fake.app.removeAllListeners();
   fake.app = new FakeApp();
   fake.session = createFakeSession();
+  fake.protocol = createFakeProtocol();
   fake.ipcMain.handle.mockReset();
   fake.ipcMain.removeHandler.mockReset();
   fake.displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
@@ -113,6 +119,9 @@ export const electronModule = {
   },
   get ipcMain() {
     return fake.ipcMain;
+  },
+  get protocol() {
+    return fake.protocol;
   },
   screen: { getAllDisplays: () => fake.displays },
   BrowserWindow: FakeBrowserWindow,

@@ -9,7 +9,7 @@ vi.mock('electron', async () => (await import('./fake-electron')).electronModule
 const { dialogFilters, dialogOptions, parsePickFileRequest, FILTER_EXTENSIONS, MAX_TITLE } = await import('../../../src-main/shell/file-dialog');
 const { createPickFileHandler, registerIpc, IPC_ERROR } = await import('../../../src-main/shell/ipc');
 
-const APP_URL = 'file:///opt/Virtdesk/resources/app.asar/out/renderer/index.html';
+const APP_URL = 'app://virtdesk/index.html';
 
 describe('pickFile request validation', () => {
   it('accepts the kinds and the optional texts', () => {

@@ -9,7 +9,7 @@ const { createCallHandler, registerIpc, toBridgeError, IPC_ERROR, MAX_METHOD_LEN
   '../../../src-main/shell/ipc'
 );
 
-const APP_URL = 'file:///opt/Virtdesk/resources/app.asar/out/renderer/index.html';
+const APP_URL = 'app://virtdesk/index.html';
 
 function fakeDispatcher() {
   const listeners = new Set<(e: ApiEvent) => void>();
@@ -61,6 +61,8 @@ describe('virtdesk:call handler', () => {
     for (const frame of [
       { url: 'https://evil.example/', parent: null },
       { url: 'file:///tmp/evil.html', parent: null },
+      { url: 'file:///opt/Virtdesk/resources/app.asar/out/renderer/index.html', parent: null },
+      { url: 'app://other/index.html', parent: null },
       { url: APP_URL, parent: { url: APP_URL } },
       null,
     ]) {

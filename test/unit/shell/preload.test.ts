@@ -8,7 +8,7 @@ describe('preload', () => {
   const { contextBridge, ipcRenderer } = electronModule;
 
   beforeAll(async () => {
-    await import('../../../src-main/preload/index');
+    await import('../../../src-main/preload');
     expect(contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     const [key, api] = contextBridge.exposeInMainWorld.mock.calls[0]!;
     expect(key).toBe('virtdesk');

@@ -17,7 +17,8 @@ const {
   secureWebPreferences,
 } = await import('../../../src-main/shell/security');
 
-const APP_URL = 'file:///opt/Virtdesk/resources/app.asar/out/renderer/index.html';
+const APP_URL = 'app://virtdesk/index.html';
+const FILE_URL = 'file:///opt/Virtdesk/resources/app.asar/out/renderer/index.html';
 const DEV_URL = 'http://localhost:5173/';
 
 function directives(policy: string): Map<string, string[]> {
@@ -127,10 +128,15 @@ describe('isAppUrl', () => {
     expect(isAppUrl(`${APP_URL}#/vms/abc`, APP_URL)).toBe(true);
     expect(isAppUrl(`${APP_URL}?x=1`, APP_URL)).toBe(true);
   });
-  it('rejects other files, origins and schemes', () => {
+  it('rejects other files, origins and schemes (file:// included)', () => {
     expect(isAppUrl('file:///etc/passwd', APP_URL)).toBe(false);
-    expect(isAppUrl('file:///opt/Virtdesk/resources/app.asar/out/renderer/other.html', APP_URL)).toBe(false);
-    expect(isAppUrl('file:///opt/Virtdesk/resources/app.asar/out/renderer%2Findex.html', APP_URL)).toBe(false);
+    expect(isAppUrl(FILE_URL, APP_URL)).toBe(false);
+    expect(isAppUrl('app://virtdesk/other.html', APP_URL)).toBe(false);
+    expect(isAppUrl('app://virtdesk/assets%2Findex.html', APP_URL)).toBe(false);
+    expect(isAppUrl('app://other/index.html', APP_URL)).toBe(false);
+    expect(isAppUrl('app://virtdesk:8080/index.html', APP_URL)).toBe(false);
+    expect(isAppUrl('app://user@virtdesk/index.html', APP_URL)).toBe(false);
+    expect(isAppUrl('https://virtdesk/index.html', APP_URL)).toBe(false);
     expect(isAppUrl('https://evil.example/', APP_URL)).toBe(false);
     expect(isAppUrl('about:blank', APP_URL)).toBe(false);
     expect(isAppUrl('', APP_URL)).toBe(false);
@@ -155,6 +161,8 @@ describe('navigation and window guards', () => {
   it('prevents navigation to a foreign URL and allows the app URL', () => {
     expect(emitNavigation(contents, 'will-navigate', 'https://evil.example/')).toBe(true);
     expect(emitNavigation(contents, 'will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(emitNavigation(contents, 'will-navigate', FILE_URL)).toBe(true);
+    expect(emitNavigation(contents, 'will-navigate', 'app://elsewhere/index.html')).toBe(true);
     expect(emitNavigation(contents, 'will-navigate', APP_URL)).toBe(false);
     expect(emitNavigation(contents, 'will-navigate', `${APP_URL}#/settings`)).toBe(false);
   });
@@ -199,5 +207,9 @@ describe('detached console windows', () => {
     }
     expect(windowOpenDecision(`${APP_URL}#/settings`, APP_URL, '/app/preload.js')).toEqual({ action: 'deny' });
     expect(windowOpenDecision('https://evil.example/#/console/x', APP_URL, '/app/preload.js')).toEqual({ action: 'deny' });
+    expect(windowOpenDecision(`${FILE_URL}#/console/6695eb01-f6a4-8304-79aa-97f2502e193f`, APP_URL, '/app/preload.js')).toEqual({ action: 'deny' });
+    expect(windowOpenDecision('app://other/index.html#/console/6695eb01-f6a4-8304-79aa-97f2502e193f', APP_URL, '/app/preload.js')).toEqual({ action: 'deny' });
+    // In development the console page is the dev server's.
+    expect(windowOpenDecision(`${DEV_URL}#/console/6695eb01-f6a4-8304-79aa-97f2502e193f`, DEV_URL, '/app/preload.js').action).toBe('allow');
   });
 });
