@@ -6,6 +6,7 @@ import type { NetworkSummary, PoolSummary, VolumeSummary } from '../libvirt/prot
 import type { OsDefaults, OsSummary } from '../osinfo/types';
 
 import { method, onConnection, vmRef } from './contract-common';
+import { displayNameProblem } from './display-name';
 
 export type { OsDefaults, OsSummary };
 
@@ -25,7 +26,8 @@ const utf8 = new TextEncoder();
 
 /**
  * Names of VMs, pools, volumes and networks: 1–64 characters; letters of any script, digits,
- * spaces and punctuation except < > & " ' /; no control characters; no leading/trailing space.
+ * spaces and punctuation except < > & " ' /; no control or invisible characters (display-name.ts);
+ * no leading/trailing space.
  */
 export function objectName(what: string, max = NAME_MAX_CHARS) {
   return z.string({ error: `${what} must be text` }).superRefine((s, ctx) => {
@@ -33,6 +35,8 @@ export function objectName(what: string, max = NAME_MAX_CHARS) {
     if (s.length === 0) return fail(`${what} is empty`);
     if (codePoints(s) > max) return fail(`${what} is longer than ${max} characters (${codePoints(s)})`);
     if (utf8.encode(s).length > NAME_MAX_BYTES) return fail(`${what} is longer than ${NAME_MAX_BYTES} bytes in UTF-8`);
+    const invisible = displayNameProblem(s, what);
+    if (invisible) return fail(invisible);
     if (CONTROL.test(s) || LONE_SURROGATE.test(s)) return fail(`${what} contains a control character or broken Unicode`);
     const bad = NAME_FORBIDDEN.exec(s);
     if (bad) return fail(`${what} must not contain ${JSON.stringify(bad[0])} (not allowed: < > & " ' /)`);
@@ -458,7 +462,11 @@ export const createMethods = {
   'os.search': method(z.object({ query: z.string().max(200, 'query is longer than 200 characters'), limit: wholeNumber('limit', 1, 1000).optional() }).strict(), [] as OsSummary[]),
   'os.defaults': method(z.object({ id: osId }).strict(), {} as OsDefaults),
   /** Reads an ISO's volume descriptor (on this computer) and matches it against osinfo-db. */
-  'os.detect': method(z.object({ path: filePath('path') }).strict(), {} as OsDetectResult),
+  /**
+   * Only files inside the folders the app may read (file-roots.ts; connection: whose storage pool
+   * folders count, default the default connection); else INVALID_INPUT on 'path'.
+   */
+  'os.detect': method(z.object({ ...onConnection, path: filePath('path') }).strict(), {} as OsDetectResult),
   /**
    * Looks at an install tree (the way virt-install does: Debian/Ubuntu installer trees, .treeinfo
    * of Fedora/RHEL/CentOS/Alma/Rocky, openSUSE) and says which kernel and initrd it would boot.
@@ -499,9 +507,10 @@ export const createMethods = {
   'network.delete': method(z.object({ ...onConnection, name: networkName, force: z.boolean().default(false) }).strict(), undefined as void),
 
   /**
-   * Server-side file chooser for browser mode: lists a folder under the allowed roots (storage
-   * pool folders, /var/lib/libvirt/images, /usr/lib/grub-rescue, the user's home, the folders in settings.browseFolders). No path: the
-   * roots. Symlinks are resolved before the check.
+   * Server-side file chooser for browser mode: lists a folder under the allowed roots
+   * (file-roots.ts: /var/lib/libvirt/images, the user's home, the storage pool folders of local
+   * QEMU/LXC connections and the folders in settings.browseFolders, minus system folders). No
+   * path: the roots. Symlinks are resolved before the check.
    */
   'fs.browse': method(z.object({ ...onConnection, path: absolutePath('path').optional(), showHidden: z.boolean().default(false) }).strict(), {} as FsBrowseResult),
 } as const;

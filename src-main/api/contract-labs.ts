@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DomainState } from '../libvirt/protocol';
 import { existingName, filePath, objectName } from './contract-create';
 import { method, onConnection, onVm } from './contract-common';
+import { refuseInvisible } from './display-name';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/;
@@ -14,6 +15,7 @@ const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007
 export const SNAPSHOT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const newSnapshotName = z
   .string({ error: 'name must be text' })
+  .superRefine(refuseInvisible('name'))
   .regex(SNAPSHOT_NAME_RE, 'name must be 1–64 letters, digits, . _ or - (starting with a letter or digit)');
 /** Existing snapshots may have been made elsewhere (virsh) with other characters. */
 const snapshotName = existingName('name');
@@ -21,7 +23,7 @@ const snapshotName = existingName('name');
 /** Lab names become parts of VM, volume and network names: a safe set, short. */
 export const LAB_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,23}$/;
 export const LAB_NAME_RULE = 'must be 1–24 letters, digits, - or _ (starting with a letter or digit)';
-const labName = z.string({ error: 'name must be text' }).regex(LAB_NAME_RE, `name ${LAB_NAME_RULE}`);
+const labName = z.string({ error: 'name must be text' }).superRefine(refuseInvisible('name')).regex(LAB_NAME_RE, `name ${LAB_NAME_RULE}`);
 
 /** A lab: by its file (on the computer running Virtdesk), or by name (found by its VMs' metadata). */
 const labRef = z
@@ -31,12 +33,43 @@ const labRef = z
     if (!v.file === !v.name) ctx.addIssue({ code: 'custom', path: ['file'], message: 'give the lab file (file) or the lab name (name), not both' });
   });
 
+/** Lab files and editor texts, in UTF-8 bytes as on disk: a lab fits in far less; the limit keeps one file from stalling the server. */
+export const MAX_LAB_TEXT_BYTES = 256 * 1024;
+
+/** A text's size in UTF-8 bytes (its size as a file). */
+function utf8Bytes(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** "262145 bytes; a lab file may be at most 262144 bytes (256 KiB)", or null when the text is within the limit. */
+export function labTextTooLarge(text: string): string | null {
+  if (text.length * 3 <= MAX_LAB_TEXT_BYTES) return null;
+  const bytes = utf8Bytes(text);
+  return bytes > MAX_LAB_TEXT_BYTES ? `${bytes} bytes; a lab file may be at most ${MAX_LAB_TEXT_BYTES} bytes (${MAX_LAB_TEXT_BYTES / 1024} KiB)` : null;
+}
+
 /** A lab file's path, or its text (an editor in the UI); fileName labels error lines ("lab.yaml:7: …"). */
 const labSource = z
   .object({
     ...onConnection,
     file: filePath('file').optional(),
-    text: z.string({ error: 'text must be text' }).max(262_144, 'text is longer than 256 KiB').optional(),
+    text: z
+      .string({ error: 'text must be text' })
+      .superRefine((s, ctx) => {
+        const tooLarge = labTextTooLarge(s);
+        if (tooLarge) ctx.addIssue({ code: 'custom', message: `text is ${tooLarge}` });
+      })
+      .optional(),
     fileName: z.string().min(1, 'fileName is empty').max(255, 'fileName is longer than 255 characters').regex(/^[^/\u0000-\u001f]+$/, 'fileName must be a plain file name').optional(),
   })
   .strict()
@@ -161,7 +194,10 @@ export interface LabFileIssue {
 
 export interface LabValidation {
   ok: boolean;
+  /** At most 100 problems, by line; the last one may be "and N more problems". */
   errors: LabFileIssue[];
+  /** How many problems there are in all (more than `errors` lists when the file has many). */
+  problemCount?: number;
   warnings: string[];
   /** The lab as it would be created (VM names expanded), when the file is valid. */
   lab?: { name: string; tags: string[]; vms: { name: string; machine: string; instance: string; memoryMiB: number; vcpus: number }[]; network: string | null };

@@ -6,7 +6,7 @@ import type { HostCheckReport } from '../host/virt-check';
 import type { ConnectionInfo, DomainState, NodeInfo } from '../libvirt/protocol';
 import { absolutePath, createMethods, type CreateEventMap } from './contract-create';
 import { labMethods, type LabEventMap } from './contract-labs';
-import { connectionUri, method, onConnection, onVm, vmRef } from './contract-common';
+import { connectionUri, method, onConnection, onVm, savedConnectionUri, vmRef } from './contract-common';
 import { LINUX_KEY_NAMES, MAX_SEND_KEYS } from '../consoles/keycodes';
 
 export type { HostCheckReport, ConnectionInfo, DomainState, NodeInfo };
@@ -22,7 +22,11 @@ export const languageSchema = z.enum(['en', 'ja']);
 export const settingsSchema = z.object({
   /** null: qemu:///system if reachable, else qemu:///session. */
   defaultConnection: connectionUri.nullable(),
-  connections: z.array(z.object({ uri: connectionUri, label: z.string().max(100).optional() }).strict()).max(50),
+  /** Canonical URIs (connection-uri.ts); each once. */
+  connections: z
+    .array(z.object({ uri: connectionUri, label: z.string().max(100).optional() }).strict())
+    .max(50)
+    .refine((l) => new Set(l.map((c) => c.uri)).size === l.length, 'a connection is listed twice (URIs are compared in their canonical spelling)'),
   statsIntervalMs: z.number().int().min(500, 'stats interval must be at least 500 ms').max(60_000, 'stats interval must be at most 60 s'),
   theme: themeSchema,
   language: languageSchema,
@@ -32,6 +36,8 @@ export const settingsSchema = z.object({
     .max(20, 'at most 20 folders')
     .refine((l) => new Set(l).size === l.length, 'a folder is listed twice')
     .refine((l) => !l.includes('/'), "'/' would show the whole computer: pick the folders that hold your images"),
+  /** Browser mode beyond loopback: let install URLs lead to this computer's loopback / link-local addresses. */
+  allowLocalUrlTargets: z.boolean({ error: 'allowLocalUrlTargets must be true or false' }),
 }).strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -42,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   language: 'en',
   browseFolders: [],
+  allowLocalUrlTargets: false,
 };
 
 // ---- results ----
@@ -147,7 +154,8 @@ const empty = z.object({}).strict();
 export const methods = {
   'connections.list': method(empty, [] as ConnectionStatus[]),
   'connections.add': method(z.object({ uri: connectionUri, label: z.string().trim().max(100).optional() }).strict(), {} as ConnectionStatus),
-  'connections.remove': method(z.object({ uri: connectionUri }).strict(), undefined as void),
+  /** Also takes a saved URI the policy refuses (listed as 'failed', "refused: …"), so it can be forgotten. */
+  'connections.remove': method(z.object({ uri: savedConnectionUri }).strict(), undefined as void),
   'connections.reconnect': method(z.object({ uri: connectionUri }).strict(), {} as ConnectionStatus),
 
   'host.summary': method(z.object(onConnection).strict(), {} as HostSummary),

@@ -1,6 +1,8 @@
 // The core behind every front: validates input against the contract, runs the handler,
 // and turns every failure into an ApiError. Fronts (Electron IPC, WebSocket, CLI) only adapt.
+import path from 'node:path';
 import type { z } from 'zod';
+import { poolsAreLocalFolders } from '../storage/file-roots';
 import type { HostSpawner } from '../libvirt/host-channel';
 import { LibvirtHostClient } from '../libvirt/host-client';
 import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
@@ -18,6 +20,7 @@ import { InstallWatcher } from '../install/install-watch';
 import { labHandlers } from './lab-handlers';
 import type { ApiDispatcher, ApiEvent } from './dispatcher';
 import { SettingsStore } from './settings-store';
+import { checkConnectionUri } from './connection-uri';
 
 export interface CoreOptions {
   spawnHost: HostSpawner;
@@ -32,6 +35,23 @@ export interface CoreOptions {
   consoleEndpoint?: () => string | null | Promise<string | null>;
   /** One-time console tickets (tests inject a clock through their own instance). */
   tickets?: ConsoleTickets;
+  /**
+   * The app serves clients beyond loopback (browser mode with --listen): install URLs may then
+   * not lead to this computer's loopback / link-local addresses unless settings.allowLocalUrlTargets.
+   */
+  exposed?: boolean;
+  /**
+   * A URI the user named on purpose (the CLI's --connect): it may be opened although it is not a
+   * saved connection. It still goes through the URI policy.
+   */
+  namedConnection?: string;
+  /**
+   * Files the user named on purpose (the CLI's lab FILE): their folders may be read although
+   * they are not among the file chooser's roots (those guard what API clients may read).
+   */
+  namedFiles?: string[];
+  /** Host process cap and idle stop (ConnectionManagerOptions); tests shorten them. */
+  connectionLimits?: { maxHosts?: number; idleMs?: number };
 }
 
 type Input<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
@@ -77,6 +97,7 @@ export function createCore(options: CoreOptions): Core {
     },
     settings,
     osOf,
+    { ...options.connectionLimits, ...(options.namedConnection ? { namedUri: options.namedConnection } : {}) },
   );
   const installs = new InstallWatcher(async (uri) => (await conns.client(uri)).client);
   conns.onClientEvent((uri, e) => {
@@ -94,9 +115,25 @@ export function createCore(options: CoreOptions): Core {
       await client.api[action](i.vm);
     };
 
+  const namedFolders = [...new Set((options.namedFiles ?? []).map((f) => path.dirname(path.resolve(f))))];
+  /** VMs of the other open connections to this same computer: safe delete must see their disks too. */
+  const peerDomains = async (uri: string) => {
+    const peers = conns.list().filter((c) => c.uri !== uri && c.state === 'connected' && poolsAreLocalFolders(c.uri));
+    if (!poolsAreLocalFolders(uri)) return [];
+    const out = await Promise.all(peers.map(async (c) => ({ connection: c.uri, records: await (await conns.client(c.uri)).client.api.allDomainXml().catch(() => []) })));
+    return out.filter((p) => p.records.length);
+  };
+
   const handlers: Handlers = {
-    ...createHandlers({ client: (uri) => conns.client(uri), emit, browseFolders: () => settings.settings.browseFolders }),
-    ...labHandlers({ client: (uri) => conns.client(uri), emit }),
+    ...createHandlers({
+      client: (uri) => conns.client(uri),
+      emit,
+      peerDomains,
+      browseRoots: namedFolders,
+      browseFolders: () => settings.settings.browseFolders,
+      urlPolicy: () => ({ refuseLocalTargets: !!options.exposed && !settings.settings.allowLocalUrlTargets }),
+    }),
+    ...labHandlers({ client: (uri) => conns.client(uri), emit, browseFolders: () => settings.settings.browseFolders, browseRoots: namedFolders }),
     'connections.list': async () => conns.list(),
     'connections.add': async (i) => {
       const status = await conns.add(i.uri);
@@ -105,8 +142,11 @@ export function createCore(options: CoreOptions): Core {
       return { ...status, ...(i.label ? { label: i.label } : {}) };
     },
     'connections.remove': async (i) => {
-      settings.update({ connections: settings.settings.connections.filter((c) => c.uri !== i.uri) });
-      await conns.remove(i.uri);
+      // The URI may be a saved one the policy refuses: forget it as written.
+      const checked = checkConnectionUri(i.uri);
+      const canonical = checked.ok ? checked.uri : null;
+      settings.forgetConnection(i.uri, canonical);
+      if (canonical) await conns.remove(canonical);
     },
     'connections.reconnect': async (i) => conns.reconnect(i.uri),
 

@@ -18,9 +18,12 @@ import { readDomainXml, readNetworkXml, readVolumeXml } from '../xml/read-domain
 import { EMPTY_META, readVirtdeskMeta } from '../xml/virtdesk-meta';
 import { checkSpecAgainstHost, planDomain, type CreateHostFacts, type PlanDisks } from '../xml/vm-plan';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
-import { BrowseError, browse, defaultRoots } from '../storage/fs-browse';
-import { VolumeIndex, diskUsage, recordDisks, vmNames, type DiskUse, type VolumeRef } from '../storage/usage';
+import { BrowseError, browse } from '../storage/fs-browse';
+import { OutsideRootsError, connectionFileRoots, poolsAreLocalFolders, requireInsideRoots, rootProblem } from '../storage/file-roots';
+import { recordDisks, type VolumeRef } from '../storage/usage';
+import { deleteRefusal, scanStorageUsage, vmUsersOf, type StorageUsage } from '../storage/usage-scan';
 import { TreeNotFoundError, detectTree, httpFetcher, type DetectedTree } from '../install/url-tree';
+import { UrlTargetError, type UrlPolicy } from '../install/url-target';
 import { copyImageToVolume, downloadAsVolume, seedVolume, type CreatedVolume } from '../install/stage';
 import { hashPassword, hostnameFromName, seedContent } from '../cloudinit/seed';
 import { osCandidatesFromFileName } from '../osinfo/file-name';
@@ -28,7 +31,7 @@ import os from 'node:os';
 import { ApiError } from './contract';
 import { serialQueue } from './serial-queue';
 import { removeDomain, undefineWithEverything } from '../clones/clone';
-import { poolInfos, volumeIndex } from '../clones/storage';
+import { poolInfos } from '../clones/storage';
 import { toApiError } from './connection-manager';
 import {
   ipToInt,
@@ -59,10 +62,14 @@ export interface CreateHandlerDeps {
   factsTtlMs?: number;
   /** Timeout of the "URL answers" check. Default 5 s. */
   urlTimeoutMs?: number;
+  /** Which URL targets install trees and downloads may not use (read at each use). Default: none refused but non-http(s). */
+  urlPolicy?: () => UrlPolicy;
   /** Extra roots for fs.browse (tests). */
   browseRoots?: string[];
   /** The folders the user added in the settings (read at each fs.browse). */
   browseFolders?: () => string[];
+  /** Domains of the other connections to this same computer (safe delete looks at them too). */
+  peerDomains?: (uri: string) => Promise<{ connection: string; records: DomainXmlRecord[] }[]>;
   /** Receives vm.createProgress for creates that carry a progressId. */
   emit?: (event: { type: 'vm.createProgress' } & CreateEventMap['vm.createProgress']) => void;
   /** Test-only hooks into vm.create. */
@@ -123,11 +130,11 @@ export async function urlAnswers(url: string, timeoutMs: number): Promise<{ ok: 
 }
 
 /** The install tree at a URL, or INVALID_INPUT on `field` saying why not. */
-export async function installTreeOrError(url: string, field: string, timeoutMs: number): Promise<DetectedTree> {
+export async function installTreeOrError(url: string, field: string, timeoutMs: number, policy?: UrlPolicy): Promise<DetectedTree> {
   try {
-    return await detectTree(url, httpFetcher(timeoutMs));
+    return await detectTree(url, httpFetcher(timeoutMs, policy));
   } catch (e) {
-    if (e instanceof TreeNotFoundError) throw invalid(field, e.message);
+    if (e instanceof TreeNotFoundError || e instanceof UrlTargetError) throw invalid(field, e.message);
     throw invalid(field, `URL does not answer: ${errText(e)}`);
   }
 }
@@ -232,9 +239,9 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   }
 
   // ---- storage helpers ----
-  async function usageOf(api: Api, pools?: PoolSummary[]): Promise<{ records: DomainXmlRecord[]; index: VolumeIndex; usage: Map<string, DiskUse[]> }> {
-    const [records, index] = await Promise.all([api.allDomainXml(), volumeIndex(api, pools ?? (await api.listPools()))]);
-    return { records, index, usage: diskUsage(records, index) };
+  async function usageOf(uri: string, api: Api, pools?: PoolSummary[]): Promise<StorageUsage> {
+    const peers = deps.peerDomains;
+    return scanStorageUsage(api, { local: isLocalConnection(uri) && !uri.startsWith('test'), ...(pools ? { pools } : {}), ...(peers ? { peers: () => peers(uri) } : {}) });
   }
 
   function requirePool(pools: PoolDetails[], name: string, field: string, mustRun = true): PoolDetails {
@@ -244,14 +251,14 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
     return p;
   }
 
-  async function volumeDetails(api: Api, pool: string, v: { name: string; key: string; path: string; type: number; capacity: number; allocation: number }, usage: Map<string, DiskUse[]>): Promise<VolumeDetails> {
+  async function volumeDetails(api: Api, pool: string, v: { name: string; key: string; path: string; type: number; capacity: number; allocation: number }, usage: StorageUsage | null): Promise<VolumeDetails> {
     let format: string | null = null;
     try {
       format = readVolumeXml(await api.volumeXml(pool, v.name)).format ?? null;
     } catch {
       /* vanished meanwhile */
     }
-    return { ...v, format, usedBy: vmNames(usage.get(v.path)) };
+    return { ...v, format, usedBy: usage ? vmUsersOf(usage, v.path) : [] };
   }
 
   // ---- networks ----
@@ -302,7 +309,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   async function prepare(uri: string, client: LibvirtHostClient, spec: VmSpec, forStart: boolean): Promise<Prepared> {
     const api = client.api;
     const facts = await hostFacts(uri, client);
-    const tree = spec.source.kind === 'url' ? await installTreeOrError(spec.source.url, 'spec.source.url', deps.urlTimeoutMs ?? 5000) : null;
+    const tree = spec.source.kind === 'url' ? await installTreeOrError(spec.source.url, 'spec.source.url', deps.urlTimeoutMs ?? 5000, deps.urlPolicy?.()) : null;
     let os: OsDefaults | null = null;
     const detectedNote: string[] = [];
     if (spec.os) {
@@ -320,7 +327,8 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       }
     }
     const pools = await poolInfos(api);
-    const { records, index, usage } = await usageOf(api, pools);
+    const usage = await usageOf(uri, api, pools);
+    const { records, index } = usage;
     const names = new Set(records.map((r) => r.name));
     const check = checkSpecAgainstHost(spec, facts, os, names);
     if (check.problems.length) throw invalid(check.problems[0].field, check.problems[0].message);
@@ -332,7 +340,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       const w = await qemuAccessWarning(file, what);
       if (w) warnings.push(w);
     };
-    const usedByOthers = (p: string): string[] => vmNames(usage.get(p));
+    const usedByOthers = (p: string): string[] => vmUsersOf(usage, p);
 
     // Source.
     const disks: PlanDisks = {};
@@ -507,11 +515,11 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       if (install) {
         step = `download the installer kernel ${install.tree.kernelUrl}`;
         progress('download-kernel', { detail: install.tree.kernelUrl });
-        const kernel = await downloadAsVolume(api, install.tree.kernelUrl, install.pool, install.kernelName, (p) => progress('download-kernel', { detail: install.tree.kernelUrl, ...bytes(p) }));
+        const kernel = await downloadAsVolume(api, install.tree.kernelUrl, install.pool, install.kernelName, (p) => progress('download-kernel', { detail: install.tree.kernelUrl, ...bytes(p) }), deps.urlPolicy?.());
         made.push(kernel);
         step = `download the installer initrd ${install.tree.initrdUrl}`;
         progress('download-initrd', { detail: install.tree.initrdUrl });
-        const initrd = await downloadAsVolume(api, install.tree.initrdUrl, install.pool, install.initrdName, (p) => progress('download-initrd', { detail: install.tree.initrdUrl, ...bytes(p) }));
+        const initrd = await downloadAsVolume(api, install.tree.initrdUrl, install.pool, install.initrdName, (p) => progress('download-initrd', { detail: install.tree.initrdUrl, ...bytes(p) }), deps.urlPolicy?.());
         made.push(initrd);
         boot = { kernel, initrd };
       }
@@ -604,10 +612,11 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   }
 
   // ---- delete ----
-  async function deletePlan(api: Api, vm: { uuid: string } | { name: string }): Promise<DeletePlan & { poolsByPath: Map<string, VolumeRef> }> {
+  async function deletePlan(uri: string, api: Api, vm: { uuid: string } | { name: string }): Promise<DeletePlan & { poolsByPath: Map<string, VolumeRef> }> {
     const d = await api.lookupDomain(vm);
     let pools = await api.listPools();
-    let { records, index, usage } = await usageOf(api, pools);
+    let usage = await usageOf(uri, api, pools);
+    let { records, index } = usage;
     const own = records.find((r) => r.uuid === d.uuid);
     const disks = own ? recordDisks(own) : [];
     // Files created in a pool folder behind libvirt's back are unknown until the pool is refreshed.
@@ -616,7 +625,8 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
     if (toRefresh.length) {
       await Promise.all(toRefresh.map((p) => api.refreshPool(p.name).catch(() => undefined)));
       pools = await api.listPools();
-      ({ records, index, usage } = await usageOf(api, pools));
+      usage = await usageOf(uri, api, pools);
+      ({ records, index } = usage);
     }
     const seed = own ? readVirtdeskMeta(own.inactiveXml ?? own.xml)?.seed : undefined;
     const out: DeletePlanDisk[] = [];
@@ -628,14 +638,14 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       seen.add(p);
       const vol = index.atPath(p);
       const base: DeletePlanDisk = { path: p, target: disk.target, device: disk.device, ...(vol ? { pool: vol.pool, volume: vol.volume, sizeBytes: vol.capacity } : {}), deletable: false };
-      const others = vmNames(usage.get(p), d.uuid);
+      const inUse = deleteRefusal(usage, p, d.uuid);
       let reason: string | undefined;
       const isOwnSeed = !!seed && seed.path === p && !!vol && vol.pool === seed.pool && vol.volume === seed.volume;
-      if (isOwnSeed && others.length === 0) reason = undefined; // the cloud-init seed Virtdesk made for this VM
+      if (isOwnSeed && !inUse) reason = undefined; // the cloud-init seed Virtdesk made for this VM
       else if (disk.device === 'cdrom' || disk.device === 'floppy') reason = `${disk.device === 'cdrom' ? 'CD-ROM' : 'floppy'} media are never deleted`;
       else if (disk.readonly) reason = 'read-only disk';
       else if (disk.shareable) reason = 'shareable disk (meant for several VMs)';
-      else if (others.length) reason = `also used by VM ${others.map((n) => `'${n}'`).join(', ')}`;
+      else if (inUse) reason = inUse;
       else if (!vol) reason = 'not a volume of a running storage pool; delete the file by hand if you no longer need it';
       out.push(reason ? { ...base, reason } : { ...base, deletable: true });
     }
@@ -657,10 +667,10 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
   }
 
   // ---- storage pool helpers ----
-  async function poolUsers(api: Api, pool: string): Promise<string[]> {
-    const { usage } = await usageOf(api);
+  async function poolUsers(uri: string, api: Api, pool: string): Promise<string[]> {
+    const usage = await usageOf(uri, api);
     const vols = await api.listVolumes(pool).catch(() => []);
-    return [...new Set(vols.flatMap((v) => vmNames(usage.get(v.path))))].sort();
+    return [...new Set(vols.flatMap((v) => vmUsersOf(usage, v.path)))].sort();
   }
 
   const poolAction = (action: 'startPool' | 'stopPool' | 'refreshPool') => async (i: { connection?: string; pool: string }) => {
@@ -680,15 +690,15 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       return { xml: p.xml, warnings: p.warnings };
     },
     'vm.deletePlan': async (i) => {
-      const { api } = await conn(i.connection);
-        const { poolsByPath, ...plan } = await deletePlan(api, i.vm);
+      const { uri, api } = await conn(i.connection);
+      const { poolsByPath, ...plan } = await deletePlan(uri, api, i.vm);
       void poolsByPath;
       return plan;
     },
     'vm.delete': async (i) => {
       const { uri, api } = await conn(i.connection);
       return locked(uri, async () => {
-        const plan = await deletePlan(api, i.vm);
+        const plan = await deletePlan(uri, api, i.vm);
         const wanted = [...new Set(i.deleteDisks)];
         for (const p of wanted) {
           const disk = plan.disks.find((x) => x.path === p);
@@ -721,10 +731,17 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       return d;
     },
     'os.detect': async (i) => {
-      await fileCheck('path', () => checkReadableFile(i.path, 'file'));
+      let file: string;
+      try {
+        file = await requireInsideRoots(i.path, await connectionFileRoots(deps, i.connection), 'file');
+      } catch (e) {
+        if (e instanceof OutsideRootsError) throw invalid('path', e.message);
+        throw e;
+      }
+      await fileCheck('path', () => checkReadableFile(file, 'file'));
       const ids = { volumeId: '', systemId: '', publisherId: '', applicationId: '' };
       try {
-        const r = await osinfo.detectOsFromIso(i.path);
+        const r = await osinfo.detectOsFromIso(file);
         Object.assign(ids, { volumeId: r.volumeId, systemId: r.systemId, publisherId: r.publisherId, applicationId: r.applicationId });
         if (r.os) return { os: r.os, detectedBy: 'volume-id' as const, ...ids };
       } catch (e) {
@@ -738,7 +755,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       return { os: null, detectedBy: null, ...ids };
     },
     'os.detectUrl': async (i) => {
-      const tree = await installTreeOrError(i.url, 'url', deps.urlTimeoutMs ?? 5000);
+      const tree = await installTreeOrError(i.url, 'url', deps.urlTimeoutMs ?? 5000, deps.urlPolicy?.());
       let os: OsSummary | null = null;
       for (const c of tree.osCandidates) {
         os = await osinfo.get(c);
@@ -782,6 +799,9 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       return locked(uri, async () => {
         const pools = await poolInfos(api);
         if (pools.some((p) => p.name === i.name)) throw invalid('name', `a storage pool named '${i.name}' already exists`);
+        // libvirt builds a dir pool by creating the folder and setting its owner and mode: never on a system folder.
+        const problem = poolsAreLocalFolders(uri) ? rootProblem(i.path) : i.path.replace(/\/+$/, '') === '' ? "'/' would show the whole computer" : null;
+        if (problem) throw invalid('path', `${problem}: choose a folder of its own for the pool's images (e.g. under /var/lib/libvirt/images)`);
         const same = pools.find((p) => p.path === i.path);
         if (same) throw invalid('path', `storage pool '${same.name}' already uses the folder '${i.path}'`);
         const xml = buildDirPoolXml({ name: i.name, path: i.path });
@@ -816,7 +836,7 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         const p = pools.find((x) => x.name === i.pool);
         if (!p) throw notFound('pool', `no storage pool named '${i.pool}'`);
         if (!i.force && p.active) {
-          const users = await poolUsers(api, i.pool);
+          const users = await poolUsers(uri, api, i.pool);
           if (users.length) throw invalid('pool', `storage pool '${i.pool}' has volumes in use by VM ${users.map((n) => `'${n}'`).join(', ')}; delete or change those VMs first, or use force`);
         }
         if (p.active) await api.stopPool(i.pool);
@@ -824,10 +844,10 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
       });
     },
     'storage.volumes': async (i) => {
-      const { api } = await conn(i.connection);
+      const { uri, api } = await conn(i.connection);
       const pools = await api.listPools();
       requirePool(pools.map((p) => ({ ...p, type: null, path: null })), i.pool, 'pool');
-      const [{ usage }, vols] = await Promise.all([usageOf(api, pools), api.listVolumes(i.pool)]);
+      const [usage, vols] = await Promise.all([usageOf(uri, api, pools), api.listVolumes(i.pool)]);
       return Promise.all(vols.map((v) => volumeDetails(api, i.pool, v, usage)));
     },
     'storage.createVolume': async (i) => {
@@ -840,16 +860,15 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         const bytes = gibToBytes(i.sizeGiB);
         if (bytes > pool.available) throw invalid('sizeGiB', `size ${fmtGiB(bytes)} is more than the free space of storage pool '${pool.name}' (${fmtGiB(pool.available)})`);
         const v = await api.createVolume(pool.name, buildVolumeXml({ name: i.name, capacityBytes: bytes, format: i.format }));
-        return volumeDetails(api, pool.name, v, new Map());
+        return volumeDetails(api, pool.name, v, null);
       });
     },
     'storage.deleteVolume': async (i) => {
       const { uri, api } = await conn(i.connection);
       await locked(uri, async () => {
         const v = await api.volumeInfo(i.pool, i.name);
-        const { usage } = await usageOf(api);
-        const users = vmNames(usage.get(v.path));
-        if (users.length) throw invalid('name', `volume '${i.name}' is used by VM ${users.map((n) => `'${n}'`).join(', ')}; remove it from ${users.length > 1 ? 'those VMs' : 'that VM'} first`);
+        const why = deleteRefusal(await usageOf(uri, api), v.path);
+        if (why) throw invalid('name', `volume '${i.name}' cannot be deleted: ${why}; nothing was deleted`);
         await api.deleteVolume(i.pool, i.name);
       });
     },
@@ -859,8 +878,8 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
         const v = await api.volumeInfo(i.pool, i.name);
         const bytes = gibToBytes(i.sizeGiB);
         if (bytes <= v.capacity) throw invalid('sizeGiB', `${fmtGiB(bytes)} is not more than the current size of '${i.name}' (${fmtGiB(v.capacity)}); volumes can only grow`);
-        const { usage } = await usageOf(api);
-        const running = [...new Set((usage.get(v.path) ?? []).filter((u) => u.active).map((u) => u.vm))];
+        const usage = await usageOf(uri, api);
+        const running = [...new Set((usage.users.get(v.path) ?? []).filter((u) => u.kind === 'vm' && u.active).map((u) => u.name))];
         if (running.length) throw invalid('name', `volume '${i.name}' is in use by running VM ${running.map((n) => `'${n}'`).join(', ')}; shut it down first`);
         await api.resizeVolume(i.pool, i.name, bytes);
         return volumeDetails(api, i.pool, await api.volumeInfo(i.pool, i.name), usage);
@@ -934,15 +953,9 @@ export function createHandlers(deps: CreateHandlerDeps): CreateHandlers {
     },
 
     'fs.browse': async (i) => {
-      let poolFolders: string[] = [];
+      const roots = await connectionFileRoots(deps, i.connection);
       try {
-        const { uri, api } = await conn(i.connection);
-        if (isLocalConnection(uri)) poolFolders = (await poolInfos(api)).filter((p) => p.path && p.type !== 'logical' && p.type !== 'disk').map((p) => p.path!);
-      } catch {
-        /* no libvirt: the fixed roots still work */
-      }
-      try {
-        return await browse(i.path, [...defaultRoots(poolFolders), ...(deps.browseFolders?.() ?? []), ...(deps.browseRoots ?? [])], { showHidden: i.showHidden });
+        return await browse(i.path, roots, { showHidden: i.showHidden });
       } catch (e) {
         if (e instanceof BrowseError) throw e.code === 'NOT_FOUND' ? notFound('path', e.message) : invalid('path', e.message);
         throw e;

@@ -7,6 +7,8 @@ import { LabFileError } from '../labs/lab-file';
 import { labDown, labFileApiError, labReset, labStart, labStatus, labStop, labUp, listLabs, readLabSource, validateLab, type LabContext } from '../labs/labs';
 import { capabilitiesOf, createSnapshot, deleteSnapshot, listSnapshots, revertSnapshot } from '../snapshots/snapshots';
 import { isLocalConnection } from './create-handlers';
+import { OutsideRootsError, connectionFileRoots, requireInsideRoots } from '../storage/file-roots';
+import { ApiError } from './contract';
 import type { LabEventMap, LabMethodName, LabMethodParsed, LabMethodResult } from './contract-labs';
 
 export type LabEvent = { [K in keyof LabEventMap]: { type: K } & LabEventMap[K] }[keyof LabEventMap];
@@ -16,6 +18,10 @@ export interface LabHandlerDeps {
   client(uri?: string): Promise<{ uri: string; client: LibvirtHostClient }>;
   /** Receives vm.cloneProgress. */
   emit?: (event: LabEvent) => void;
+  /** settings.browseFolders: lab files are read only inside the file roots (file-roots.ts). */
+  browseFolders?: () => string[];
+  /** Extra file roots (tests). */
+  browseRoots?: string[];
 }
 
 export type LabHandlers = { [M in LabMethodName]: (input: LabMethodParsed<M>) => Promise<LabMethodResult<M>> };
@@ -35,10 +41,20 @@ export function labHandlers(deps: LabHandlerDeps): LabHandlers {
       throw e;
     }
   };
+  /** The input with its lab file resolved, when that file lies inside the folders the app may read. */
+  const readable = async <T extends { connection?: string; file?: string }>(i: T): Promise<T> => {
+    if (i.file === undefined) return i;
+    try {
+      return { ...i, file: await requireInsideRoots(i.file, await connectionFileRoots(deps, i.connection), 'lab file') };
+    } catch (e) {
+      if (e instanceof OutsideRootsError) throw new ApiError('INVALID_INPUT', e.message, 'file');
+      throw e;
+    }
+  };
   /** The lab a labRef input names: its file (parsed) or its name. */
-  const labOf = async (i: { file?: string; name?: string }) => {
+  const labOf = async (i: { connection?: string; file?: string; name?: string }) => {
     if (i.name) return { name: i.name, parsed: undefined };
-    const parsed = await readLabSource({ file: i.file });
+    const parsed = await readLabSource({ file: (await readable(i)).file });
     return { name: parsed.lab.name, parsed };
   };
   const labAction = <R>(fn: (ctx: LabContext, lab: string, parsed?: Awaited<ReturnType<typeof readLabSource>>) => Promise<R>, mutates: boolean) =>
@@ -96,11 +112,11 @@ export function labHandlers(deps: LabHandlerDeps): LabHandlers {
       return templateInfo(client.api, i.vm);
     },
 
-    'lab.validate': async (i) => validateLab(await ctxOf(i.connection), i),
+    'lab.validate': async (i) => validateLab(await ctxOf(i.connection), await readable(i)),
     'lab.up': async (i) =>
       fileErrors(async () => {
         const ctx = await ctxOf(i.connection);
-        const parsed = await readLabSource(i);
+        const parsed = await readLabSource(await readable(i));
         return locked(ctx.uri, () => labUp(ctx, parsed));
       }),
     'lab.start': labAction(labStart, true),

@@ -279,9 +279,25 @@ async function run(argv: string[], core: () => Core): Promise<number> {
   }
 }
 
+/** The --connect URI: the user named it on purpose, so the core may open it although it is not saved. */
+function connectFlag(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--connect' || a.startsWith('--connect='));
+  if (i < 0) return undefined;
+  return argv[i].startsWith('--connect=') ? argv[i].slice('--connect='.length) : argv[i + 1];
+}
+
+/** The FILE of `lab <action> FILE`: the user named it, so the core may read it wherever it is. */
+function labFileArg(argv: string[]): string[] | undefined {
+  const words = argv.filter((a, n) => !a.startsWith('-') && !(n > 0 && argv[n - 1] === '--connect'));
+  return words[0] === 'lab' && words[2] ? [words[2]] : undefined;
+}
+
 async function main(): Promise<void> {
   let core: Core | null = null;
-  const getCore = (): Core => (core ??= createCore({ spawnHost: nodeHostSpawner, settingsDir: defaultSettingsDir() }));
+  const namedConnection = connectFlag(process.argv.slice(2));
+  const namedFiles = labFileArg(process.argv.slice(2));
+  const getCore = (): Core =>
+    (core ??= createCore({ spawnHost: nodeHostSpawner, settingsDir: defaultSettingsDir(), ...(namedConnection ? { namedConnection } : {}), ...(namedFiles ? { namedFiles } : {}) }));
   let code: number;
   try {
     code = await run(process.argv.slice(2), getCore);

@@ -9,8 +9,29 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import type { CloudInit } from '../api/contract-create';
+import { ApiError } from '../api/contract';
 
 const run = promisify(execFile);
+
+/**
+ * A seed tool that is missing or failed: names the tool and why (its exit code and the last
+ * line of its stderr, or how to install it). INVALID_INPUT like the other host-tool problems
+ * (qemu-img): the user can fix it.
+ */
+export class SeedToolError extends ApiError {
+  constructor(readonly tool: string, message: string) {
+    super('INVALID_INPUT', message);
+  }
+}
+
+const lastLine = (text: string | undefined): string => (text ?? '').trim().split('\n').filter((l) => l.trim()).pop()?.trim() ?? '';
+
+/** "exit 2: <last stderr line>", "killed by SIGTERM", … */
+function failure(e: { code?: unknown; signal?: unknown; killed?: boolean }, stderr: string | undefined): string {
+  const how = e.killed || typeof e.signal === 'string' ? `stopped${e.signal ? ` by ${String(e.signal)}` : ''} (took too long?)` : `exit ${typeof e.code === 'number' ? e.code : '?'}`;
+  const line = lastLine(stderr);
+  return line ? `${how}: ${line}` : how;
+}
 
 /** A host name from a VM name: letters, digits and '-', at most 63 characters. */
 export function hostnameFromName(name: string): string {
@@ -75,12 +96,12 @@ export async function hashPassword(password: string): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === 'ENOENT' ? 'openssl is not installed (apt install openssl): it hashes the cloud-init password' : `openssl failed: ${e.message}`)),
+      reject(new SeedToolError('openssl', e.code === 'ENOENT' ? 'openssl is not installed: apt install openssl (it hashes the cloud-init password)' : `openssl could not be run: ${e.message}`)),
     );
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const hash = out.trim();
       if (code === 0 && hash.startsWith('$6$')) resolve(hash);
-      else reject(new Error(`openssl passwd failed${err.trim() ? `: ${err.trim()}` : ` (exit ${code})`}`));
+      else reject(new SeedToolError('openssl', `openssl passwd could not hash the cloud-init password (${failure({ code: code ?? undefined, signal }, err) || 'no hash in its output'})`));
     });
     child.stdin.end(`${password}\n`);
   });
@@ -103,15 +124,16 @@ export async function writeSeedIso(content: SeedContent, out: string): Promise<v
         await run(tool, argv, { timeout: 60_000 });
         return;
       } catch (e) {
-        const err = e as NodeJS.ErrnoException & { stderr?: string };
+        const err = e as { code?: unknown; signal?: unknown; killed?: boolean; stderr?: string; message?: string };
         if (err.code === 'ENOENT') {
           missing.push(tool);
           continue;
         }
-        throw new Error(`${tool} could not build the cloud-init seed ISO: ${(err.stderr ?? err.message).trim()}`);
+        if (typeof err.code === 'string') throw new SeedToolError(tool, `${tool} could not be run to build the cloud-init seed ISO: ${err.message ?? err.code}`);
+        throw new SeedToolError(tool, `${tool} could not build the cloud-init seed ISO (${failure(err, err.stderr)})`);
       }
     }
-    throw new Error(`neither ${missing.join(' nor ')} is installed (apt install genisoimage): it builds the cloud-init seed ISO`);
+    throw new SeedToolError(missing[0], `cannot build the cloud-init seed ISO: ${missing.join(' and ')} not installed: apt install genisoimage`);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

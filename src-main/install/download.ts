@@ -1,13 +1,16 @@
 // Downloads a file over http(s) into a local file, reporting bytes as they arrive. A download
 // that stalls (no bytes for idleMs) or grows past maxBytes is aborted; the partial file is removed.
+// Where it may go: url-target.ts (policy).
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { UrlTargetError, requestUrl, type UrlPolicy, type UrlResponse } from './url-target';
 
 export interface DownloadOptions {
   onProgress?: (p: { done: number; total?: number }) => void;
   idleMs?: number;
   maxBytes?: number;
+  /** Which targets are refused (default: none but non-http(s) schemes). */
+  policy?: UrlPolicy;
 }
 
 export async function downloadFile(url: string, dest: string, o: DownloadOptions = {}): Promise<{ bytes: number }> {
@@ -26,20 +29,28 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
   };
   kick();
   try {
-    let res: Response;
+    let res: UrlResponse;
     try {
-      res = await fetch(url, { redirect: 'follow', signal: abort.signal });
+      res = await requestUrl(url, { signal: abort.signal, ...(o.policy ? { policy: o.policy } : {}) });
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      throw new Error(`${url} does not answer (${why || err.cause?.code || err.cause?.message || err.message})`);
+      if (e instanceof UrlTargetError) throw e;
+      const err = e as Error & { code?: string };
+      throw new Error(`${url} does not answer (${why || err.code || err.message})`);
     }
-    if (!res.ok || !res.body) throw new Error(`${url} answered HTTP ${res.status}`);
-    const length = Number(res.headers.get('content-length'));
+    if (res.status < 200 || res.status > 299) {
+      res.body.destroy();
+      throw new Error(`${url} answered HTTP ${res.status}`);
+    }
+    const length = Number(res.headers['content-length']);
     const total = Number.isFinite(length) && length > 0 ? length : undefined;
-    if (total && total > maxBytes) throw new Error(`${url} is ${total} bytes, more than the ${maxBytes} allowed`);
+    const body = res.body;
+    if (total && total > maxBytes) {
+      body.destroy();
+      throw new Error(`${url} is ${total} bytes, more than the ${maxBytes} allowed`);
+    }
+    abort.signal.addEventListener('abort', () => body.destroy(new Error(why || 'aborted')), { once: true });
     let done = 0;
     let lastReport = 0;
-    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
     body.on('data', (chunk: Buffer) => {
       kick();
       done += chunk.length;

@@ -10,6 +10,7 @@ import type { LibvirtHostClient } from '../libvirt/host-client';
 import { buildDirPoolXml, buildVolumeXml } from '../xml/build-storage';
 import { writeSeedIso, type SeedContent } from '../cloudinit/seed';
 import { downloadFile } from './download';
+import type { UrlPolicy } from './url-target';
 import { indexFor } from '../clones/storage';
 
 type Api = LibvirtHostClient['api'];
@@ -53,11 +54,11 @@ export async function seedVolume(api: Api, pool: string, name: string, content: 
   });
 }
 
-/** Downloads a URL and stores it as a volume. */
-export async function downloadAsVolume(api: Api, url: string, pool: string, name: string, onProgress?: StageProgress): Promise<CreatedVolume> {
+/** Downloads a URL (where `policy` allows: url-target.ts) and stores it as a volume. */
+export async function downloadAsVolume(api: Api, url: string, pool: string, name: string, onProgress?: StageProgress, policy?: UrlPolicy): Promise<CreatedVolume> {
   return withTempDir(async (dir) => {
     const file = path.join(dir, 'download');
-    await downloadFile(url, file, { ...(onProgress ? { onProgress } : {}) });
+    await downloadFile(url, file, { ...(onProgress ? { onProgress } : {}), ...(policy ? { policy } : {}) });
     return uploadFileAsVolume(api, pool, name, file);
   });
 }

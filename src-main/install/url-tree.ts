@@ -3,6 +3,7 @@
 // current/images/MANIFEST and fixed netboot paths (a mirror root is resolved to stable's
 // installer); Debian DVD trees have install.amd64/; openSUSE trees boot/x86_64/loader/.
 // Pure apart from the injected fetcher, so the rules are unit-tested without a network.
+import { OPEN_POLICY, UrlTargetError, readText, requestUrl, type RequestOptions, type UrlPolicy, type UrlResponse } from './url-target';
 
 export type TreeFamily = 'debian' | 'ubuntu' | 'redhat' | 'suse';
 
@@ -183,14 +184,18 @@ export async function detectTree(url: string, f: TreeFetcher): Promise<DetectedT
   throw new TreeNotFoundError(`no install tree Virtdesk knows at ${root} (supported: ${KINDS})`);
 }
 
-/** A TreeFetcher over fetch() with a per-request timeout. */
-export function httpFetcher(timeoutMs: number): TreeFetcher {
-  const request = async (url: string, init: RequestInit): Promise<Response> => {
+/**
+ * A TreeFetcher over http(s) with a per-request timeout; `policy` says which targets are refused
+ * (url-target.ts: only http/https, and local addresses when the app is exposed).
+ */
+export function httpFetcher(timeoutMs: number, policy: UrlPolicy = OPEN_POLICY): TreeFetcher {
+  const request = async (url: string, o: RequestOptions): Promise<UrlResponse> => {
     try {
-      return await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs), ...init });
+      return await requestUrl(url, { ...o, policy, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      const why = err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (err.cause?.code ?? err.cause?.message ?? err.message);
+      if (e instanceof UrlTargetError) throw e;
+      const err = e as Error & { code?: string };
+      const why = err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (err.code ?? err.message);
       throw new Error(`${url} does not answer (${why})`);
     }
   };
@@ -198,16 +203,18 @@ export function httpFetcher(timeoutMs: number): TreeFetcher {
     async text(url) {
       const res = await request(url, {});
       if (res.status >= 400) {
-        await res.body?.cancel().catch(() => undefined);
+        res.body.destroy();
         return null;
       }
-      const body = await res.text();
-      return body.slice(0, 512 * 1024);
+      return readText(res.body, 512 * 1024);
     },
     async exists(url) {
       let res = await request(url, { method: 'HEAD' });
-      if (res.status === 405 || res.status === 501) res = await request(url, { headers: { Range: 'bytes=0-0' } });
-      await res.body?.cancel().catch(() => undefined);
+      if (res.status === 405 || res.status === 501) {
+        res.body.destroy();
+        res = await request(url, { headers: { Range: 'bytes=0-0' } });
+      }
+      res.body.destroy();
       return res.status < 400;
     },
   };

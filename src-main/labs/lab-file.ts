@@ -1,6 +1,7 @@
 // Lab files (*.lab.yaml): the schema (zod), parsing with line numbers (yaml's Document ranges +
 // LineCounter: every problem reads "lab.yaml:7: machines[1].count: must be between 1 and 50"),
-// and the expansion of `count` into VM names. Pure: no libvirt, no file system.
+// and the expansion of `count` into VM names. Pure: no libvirt, no file system. Any text, however
+// large, deep or alias-laden, is read in linear time with bounded recursion (see the limits below).
 //
 //   name: web                      # 1–24 letters, digits, - _
 //   base: { image: /var/lib/libvirt/images/base.qcow2 }   # or { vm: <template VM> }
@@ -16,9 +17,10 @@
 //                                  # absent: isolated with a free 10.x.y.0/24; `none`: user-mode networking
 //   tags: [demo, ci]
 import { createHash } from 'node:crypto';
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, type Alias, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
-import { LAB_NAME_RE, LAB_NAME_RULE, type LabFileIssue } from '../api/contract-labs';
+import { LAB_NAME_RE, LAB_NAME_RULE, MAX_LAB_TEXT_BYTES, labTextTooLarge, type LabFileIssue } from '../api/contract-labs';
+import { refuseInvisible } from '../api/display-name';
 
 export const MACHINE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 export const MAX_COUNT = 50;
@@ -80,7 +82,7 @@ const ipv4Net = z
 const machineSchema = z
   .object(
     {
-      name: z.string(expect('text')).regex(MACHINE_NAME_RE, 'must be 1–32 letters, digits, - or _ (starting with a letter or digit)'),
+      name: z.string(expect('text')).superRefine(refuseInvisible('')).regex(MACHINE_NAME_RE, 'must be 1–32 letters, digits, - or _ (starting with a letter or digit)'),
       memoryMiB: between(64, 1024 * 1024, ' MiB'),
       vcpus: between(1, 64),
       count: between(1, MAX_COUNT).default(1),
@@ -138,6 +140,7 @@ const networkSchema = z
 
 const tagSchema = z
   .string(expect('text'))
+  .superRefine(refuseInvisible(''))
   .min(1, 'is empty')
   .max(32, 'is longer than 32 characters')
   .refine((s) => !CONTROL.test(s), 'contains a control character')
@@ -146,7 +149,7 @@ const tagSchema = z
 export const labSchema = z
   .object(
     {
-      name: z.string(expect('text')).regex(LAB_NAME_RE, LAB_NAME_RULE),
+      name: z.string(expect('text')).superRefine(refuseInvisible('')).regex(LAB_NAME_RE, LAB_NAME_RULE),
       base: baseSchema,
       machines: z
         .array(machineSchema, expect('a list of machines'))
@@ -249,87 +252,311 @@ export interface ParsedLab {
 
 export type LabParse = ParsedLab | { ok: false; label: string; errors: LabFileIssue[] };
 
+// ---- limits: no file, however large, deep or self-referencing, stalls the server ----
+export { MAX_LAB_TEXT_BYTES };
+/** Nesting levels, the root mapping being level 1 (a lab needs 4: machines[0].boot.kernel). */
+export const MAX_LAB_DEPTH = 32;
+/** Alias expansions (yaml's maxAliasCount): enough to reuse a few values, far too few for a billion laughs. */
+export const MAX_LAB_ALIASES = 50;
+/** Problems listed for one file; one more line says how many more there are. */
+export const MAX_REPORTED_PROBLEMS = 100;
+/** Problems placed on their lines (and sorted); past this they are only counted. */
+const MAX_LOCATED_PROBLEMS = 1000;
+/** Unknown keys can be any length: the reply shows their start. */
+const MAX_KEY_SHOWN = 40;
+
+const MORE_PROBLEMS = /^and (\d+) more problems?$/;
+
 function issueText(label: string, line: number | null, path: string, message: string): string {
   if (line === null && !path) line = 1;
   return `${label}${line ? `:${line}` : ''}: ${path ? `${path}: ` : ''}${message}`;
 }
 
-function locator(doc: Document, lc: LineCounter) {
-  const lineAt = (offset: number | undefined): number | null => (offset === undefined ? null : lc.linePos(offset).line);
+/** Problems of one file: the first MAX_LOCATED_PROBLEMS get their line, the rest are only counted. */
+class Problems {
+  private readonly located: LabFileIssue[] = [];
+  count = 0;
+  constructor(private readonly label: string) {}
+
+  get full(): boolean {
+    return this.located.length >= MAX_LOCATED_PROBLEMS;
+  }
+
+  /** `line` is only called while the list is not full. */
+  add(line: () => number | null, path: string, message: string): void {
+    this.count++;
+    if (!this.full) this.located.push(issue(this.label, line(), path, message));
+  }
+
+  /** Problems past the bound, counted without placing them. */
+  countMore(n: number): void {
+    this.count += n;
+  }
+
+  /** The first MAX_REPORTED_PROBLEMS by line, then "and N more problems" (no line) when there are more. */
+  list(): LabFileIssue[] {
+    const shown = this.located.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)).slice(0, MAX_REPORTED_PROBLEMS);
+    const more = this.count - shown.length;
+    if (more > 0) {
+      const message = `and ${more} more problem${more === 1 ? '' : 's'}`;
+      shown.push({ line: null, path: '', message, text: `${this.label}: ${message}` });
+    }
+    return shown;
+  }
+}
+
+function issue(label: string, line: number | null, path: string, message: string): LabFileIssue {
+  return { line, path, message, text: issueText(label, line, path, message) };
+}
+
+/** How many problems a list stands for (its last entry may be "and N more problems"). */
+function problemCount(issues: readonly LabFileIssue[]): number {
+  const last = issues[issues.length - 1];
+  const more = last && last.line === null && !last.path ? MORE_PROBLEMS.exec(last.message) : null;
+  return more ? issues.length - 1 + Number(more[1]) : issues.length;
+}
+
+const shortKey = (key: string): string => (key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key);
+
+type Range = [number, number, number];
+function lineOfNode(node: unknown, lineAt: (offset: number) => number): number | null {
+  const range = (node as { range?: Range } | null | undefined)?.range;
+  return range ? lineAt(range[0]) : null;
+}
+
+/**
+ * The offset of the first flow bracket nested deeper than MAX_LAB_DEPTH, from the lexer's tokens:
+ * cheap, and it stops there (yaml's parser takes seconds on 256 KiB of '[').
+ */
+function tooDeepFlowOffset(text: string): number | null {
+  let brackets = 0;
+  for (let i = 0; i < text.length && brackets <= MAX_LAB_DEPTH; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) brackets++;
+  }
+  if (brackets <= MAX_LAB_DEPTH) return null;
+  let depth = 0;
+  let offset = 0;
+  let scalarNext = false;
+  for (const token of new Lexer().lex(text)) {
+    if (scalarNext) scalarNext = false;
+    else if (token === CST.SCALAR) {
+      scalarNext = true;
+      continue;
+    } else if (token === CST.DOCUMENT) continue;
+    else if (token === CST.FLOW_END) {
+      depth = 0;
+      continue;
+    } else if (token === '[' || token === '{') {
+      if (++depth > MAX_LAB_DEPTH) return offset;
+    } else if ((token === ']' || token === '}') && depth > 0) depth--;
+    offset += token.length;
+  }
+  return null;
+}
+
+/**
+ * The first collection nested deeper than MAX_LAB_DEPTH, found on the parser's tokens without
+ * recursion: yaml builds the document recursively, so this runs first.
+ */
+function tooDeepToken(tokens: readonly CST.Token[]): CST.Token | null {
+  const stack: { token: CST.Token; level: number }[] = [];
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i];
+    if (t.type === 'document' && t.value) stack.push({ token: t.value, level: 1 });
+  }
+  while (stack.length) {
+    const { token, level } = stack.pop()!;
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (level > MAX_LAB_DEPTH) return token;
+    const items: CST.CollectionItem[] = token.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const { key, value } = items[i];
+      if (value) stack.push({ token: value, level: level + 1 });
+      if (key) stack.push({ token: key, level: level + 1 });
+    }
+  }
+  return null;
+}
+
+type Structure =
+  | { ok: true; duplicateKeys: YamlNode[]; firstAlias: Alias | null; unresolvedAlias: Alias | null }
+  | { ok: false; at: YamlNode; message: (line: number | null) => string };
+
+/**
+ * One walk over the document, without recursion, in document order: duplicate keys (yaml's own
+ * check compares each key with every earlier one), and how deep the data gets once aliases are
+ * expanded: each alias takes the height of its (earlier) anchor, so this stays linear.
+ */
+function checkStructure(contents: YamlNode | null): Structure {
+  const duplicateKeys: YamlNode[] = [];
+  let firstAlias: Alias | null = null;
+  let unresolvedAlias: Alias | null = null;
+  if (!contents) return { ok: true, duplicateKeys, firstAlias, unresolvedAlias };
+  const anchors = new Map<string, YamlNode>();
+  const heights = new Map<YamlNode, number>();
+  const children = (n: YAMLMap | YAMLSeq): YamlNode[] =>
+    isMap(n) ? n.items.flatMap((p) => [p.key, p.value].filter((x): x is YamlNode => isNode(x))) : n.items.filter((x): x is YamlNode => isNode(x));
+  const stack: { node: YamlNode; level: number; done: boolean }[] = [{ node: contents, level: 1, done: false }];
+  while (stack.length) {
+    const frame = stack.pop()!;
+    const node = frame.node;
+    if (isMap(node) || isSeq(node)) {
+      if (frame.done) {
+        let h = 0;
+        for (const c of children(node)) h = Math.max(h, heights.get(c) ?? 0);
+        heights.set(node, h + 1);
+        continue;
+      }
+      if (node.anchor) anchors.set(node.anchor, node);
+      if (isMap(node)) {
+        const keys = new Set<unknown>();
+        for (const p of node.items) {
+          if (!isScalar(p.key)) continue;
+          if (keys.has(p.key.value)) duplicateKeys.push(p.key);
+          else keys.add(p.key.value);
+        }
+      }
+      stack.push({ node, level: frame.level, done: true });
+      const cs = children(node);
+      for (let i = cs.length - 1; i >= 0; i--) stack.push({ node: cs[i], level: frame.level + 1, done: false });
+    } else if (isAlias(node)) {
+      firstAlias ??= node;
+      const target = anchors.get(node.source);
+      if (!target) {
+        unresolvedAlias ??= node;
+        continue;
+      }
+      const h = isMap(target) || isSeq(target) ? heights.get(target) : 0;
+      if (h === undefined) return { ok: false, at: node, message: () => `the YAML alias *${node.source} is inside the value it refers to` };
+      heights.set(node, h);
+      if (frame.level - 1 + h > MAX_LAB_DEPTH) return { ok: false, at: node, message: (line) => `nesting deeper than ${MAX_LAB_DEPTH} levels at line ${line} (through YAML aliases)` };
+    } else if (node.anchor) {
+      anchors.set(node.anchor, node);
+    }
+  }
+  return { ok: true, duplicateKeys, firstAlias, unresolvedAlias };
+}
+
+/** Lines of nodes by their path; each mapping's keys are indexed once (lookups stay linear). */
+function locator(doc: Document.Parsed, lineAt: (offset: number) => number) {
+  const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string | number): Pair | undefined => {
+    let index = pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        if (!isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        if (!index.has(k)) index.set(k, p);
+      }
+      pairIndex.set(map, index);
+    }
+    return index.get(String(key));
+  };
+  /** The node at a path (aliases are not followed). */
+  const nodeAt = (path: LabPath): unknown => {
+    let node: unknown = doc.contents;
+    for (const p of path) {
+      if (isMap(node)) node = pairOf(node, p)?.value;
+      else if (isSeq(node) && typeof p === 'number') node = node.items[p];
+      else return undefined;
+    }
+    return node;
+  };
+  const lineOf = (node: unknown): number | null => lineOfNode(node, lineAt);
+  /** The line of a mapping's key (a block value starts on the next line); else of the nearest node on the path. */
   const nodeLine = (path: LabPath): number | null => {
-    // A mapping's field: the line of its key (a block value starts on the next line).
     const last = path[path.length - 1];
     if (typeof last === 'string') {
-      const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-        const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-        if (range) return lineAt(range[0]);
-      }
+      const parent = nodeAt(path.slice(0, -1));
+      const line = isMap(parent) ? lineOf(pairOf(parent, last)?.key) : null;
+      if (line !== null) return line;
     }
     for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range) return lineAt(range[0]);
+      const line = lineOf(nodeAt(path.slice(0, n)));
+      if (line !== null) return line;
     }
     return null;
   };
   const keyLine = (parent: LabPath, key: string): number | null => {
-    const node = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
-      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return lineAt(range[0]);
-    }
-    return nodeLine(parent);
+    const node = nodeAt(parent);
+    const line = isMap(node) ? lineOf(pairOf(node, key)?.key) : null;
+    return line ?? nodeLine(parent);
   };
   return { nodeLine, keyLine };
 }
 
 /** Parses and validates a lab file's text. `label` names the file in messages (its base name). */
 export function parseLabText(text: string, label = 'lab.yaml'): LabParse {
+  const fail = (errors: LabFileIssue[]): LabParse => ({ ok: false, label, errors });
+  const tooLarge = labTextTooLarge(text);
+  if (tooLarge) return fail([issue(label, null, '', `the file is ${tooLarge}`)]);
+
+  const tooDeep = (line: number): LabParse => fail([issue(label, line, '', `nesting deeper than ${MAX_LAB_DEPTH} levels at line ${line}`)]);
+  const deepFlow = tooDeepFlowOffset(text);
+  if (deepFlow !== null) return tooDeep(text.slice(0, deepFlow).split('\n').length);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    return {
-      ok: false,
-      label,
-      errors: doc.errors.map((e) => {
-        const line = e.linePos?.[0]?.line ?? null;
-        const message = `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
-        return { line, path: '', message, text: issueText(label, line, '', message) };
-      }),
-    };
+  const lineAt = (offset: number): number => Math.max(1, lc.linePos(offset).line);
+  const tokens = Array.from(new Parser(lc.addNewLine).parse(text));
+  const deep = tooDeepToken(tokens);
+  if (deep) return tooDeep(lineAt(deep.offset));
+
+  // What yaml's parseDocument does, with the duplicate-key check left to checkStructure.
+  const composer = new Composer({ uniqueKeys: false });
+  let doc: Document.Parsed | undefined;
+  const problems = new Problems(label);
+  const syntaxError = (message: string): string => `YAML syntax error: ${message.split('\n')[0]}`;
+  for (const d of composer.compose(tokens, true, text.length)) {
+    if (!doc) {
+      doc = d;
+      continue;
+    }
+    problems.add(() => lineAt(d.range[0]), '', syntaxError('a lab file is one YAML document; this one has another after ---'));
+    break;
   }
-  const { nodeLine, keyLine } = locator(doc, lc);
+  if (!doc) throw new Error('yaml composed no document');
+  const yamlDoc = doc;
+  for (const e of yamlDoc.errors) problems.add(() => lineAt(e.pos[0]), '', syntaxError(e.message));
+  const structure = checkStructure(yamlDoc.contents as YamlNode | null);
+  if (!structure.ok) {
+    const line = lineOfNode(structure.at, lineAt);
+    return fail([issue(label, line, '', structure.message(line))]);
+  }
+  for (const key of structure.duplicateKeys) problems.add(() => lineOfNode(key, lineAt), '', syntaxError('Map keys must be unique'));
+  if (problems.count) return fail(problems.list());
+
+  const { nodeLine, keyLine } = locator(yamlDoc, lineAt);
   let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: 50 });
+    raw = yamlDoc.toJS({ maxAliasCount: MAX_LAB_ALIASES });
   } catch (e) {
-    const message = `YAML error: ${(e as Error).message}`;
-    return { ok: false, label, errors: [{ line: null, path: '', message, text: issueText(label, null, '', message) }] };
+    const bomb = /excessive alias count/i.test((e as Error).message);
+    const message = bomb ? `YAML aliases expand too much: a lab file may use at most ${MAX_LAB_ALIASES} alias expansions` : `YAML error: ${(e as Error).message}`;
+    const line = lineOfNode(structure.unresolvedAlias ?? structure.firstAlias, lineAt);
+    return fail([issue(label, line, '', message)]);
   }
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as Record<string, unknown>).network === 'none') {
     raw = { ...(raw as Record<string, unknown>), network: null };
   }
   const r = labSchema.safeParse(raw);
   if (!r.success) {
-    const errors = r.error.issues.flatMap((issue): LabFileIssue[] => {
-      const base = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((k) => {
-          const path = formatPath([...base, k]);
-          const line = keyLine(base, k);
-          const message = 'unknown field';
-          return { line, path, message, text: issueText(label, line, path, message) };
-        });
+    for (const zi of r.error.issues) {
+      const base = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
+      if (zi.code === 'unrecognized_keys') {
+        for (let i = 0; i < zi.keys.length; i++) {
+          if (problems.full) {
+            problems.countMore(zi.keys.length - i);
+            break;
+          }
+          const k = zi.keys[i];
+          problems.add(() => keyLine(base, k), formatPath([...base, shortKey(k)]), 'unknown field');
+        }
+      } else {
+        problems.add(() => nodeLine(base), formatPath(base), zi.message);
       }
-      const path = formatPath(base);
-      const line = nodeLine(base);
-      return [{ line, path, message: issue.message, text: issueText(label, line, path, issue.message) }];
-    });
-    errors.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
-    return { ok: false, label, errors };
+    }
+    return fail(problems.list());
   }
   const lab = r.data as LabSpec;
   if (lab.network === undefined) lab.network = { mode: 'isolated' };
@@ -341,9 +568,7 @@ export function parseLabText(text: string, label = 'lab.yaml'): LabParse {
     label,
     warnings,
     issueAt(path, message) {
-      const line = nodeLine(path);
-      const p = formatPath(path);
-      return { line, path: p, message, text: issueText(label, line, p, message) };
+      return issue(label, nodeLine(path), formatPath(path), message);
     },
   };
 }
@@ -351,7 +576,11 @@ export function parseLabText(text: string, label = 'lab.yaml'): LabParse {
 /** Lab file problems as one error: the first problem, and how many more there are. */
 export class LabFileError extends Error {
   override readonly name = 'LabFileError';
+  /** All problems, also those past the listed ones. */
+  readonly problemCount: number;
   constructor(readonly issues: LabFileIssue[]) {
-    super(issues.length > 1 ? `${issues[0].text} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : issues[0]?.text ?? 'invalid lab file');
+    const n = problemCount(issues);
+    super(n > 1 ? `${issues[0].text} (and ${n - 1} more problem${n > 2 ? 's' : ''})` : issues[0]?.text ?? 'invalid lab file');
+    this.problemCount = n;
   }
 }

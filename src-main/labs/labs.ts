@@ -18,6 +18,7 @@ import { evaluateHost } from '../host/virt-check';
 import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
 import { diskUsage } from '../storage/usage';
+import { scanStorageUsage } from '../storage/usage-scan';
 import type { DiskBus } from '../xml/build-domain';
 import { buildLabNetworkXml } from '../xml/build-lab-network';
 import { buildOverlayVolumeXml, cloneVolumeName } from '../xml/build-overlay';
@@ -422,7 +423,7 @@ export async function validateLab(ctx: LabContext, src: { file?: string; text?: 
   try {
     parsed = await readLabSource(src);
   } catch (e) {
-    if (e instanceof LabFileError) return { ok: false, errors: e.issues, warnings: [] };
+    if (e instanceof LabFileError) return { ok: false, errors: e.issues, problemCount: e.problemCount, warnings: [] };
     throw e;
   }
   try {
@@ -439,7 +440,7 @@ export async function validateLab(ctx: LabContext, src: { file?: string; text?: 
       },
     };
   } catch (e) {
-    if (e instanceof LabFileError) return { ok: false, errors: e.issues, warnings: parsed.warnings };
+    if (e instanceof LabFileError) return { ok: false, errors: e.issues, problemCount: e.problemCount, warnings: parsed.warnings };
     throw e;
   }
 }
@@ -578,9 +579,10 @@ async function membersOrFail(ctx: LabContext, lab: string): Promise<Member[]> {
 
 /**
  * VMs outside the lab whose disks sit on a lab machine's overlay (linked clones of a lab
- * machine): replacing or deleting the overlay would corrupt them, so reset and down refuse.
+ * machine, or any image made on top of one — read from the images themselves): replacing or
+ * deleting the overlay would corrupt them, so reset and down refuse.
  */
-function refuseIfDependents(records: DomainXmlRecord[], members: Member[], lab: string, action: string): void {
+async function refuseIfDependents(ctx: LabContext, records: DomainXmlRecord[], members: Member[], lab: string, action: string): Promise<void> {
   const memberUuids = new Set(members.map((m) => m.rec.uuid));
   const overlays = new Set(members.flatMap((m) => m.meta.disks.map((d) => d.overlay)));
   const others = records.filter((r) => !memberUuids.has(r.uuid));
@@ -588,13 +590,30 @@ function refuseIfDependents(records: DomainXmlRecord[], members: Member[], lab: 
     const meta = recordMeta(r);
     return (meta?.linkedFrom && memberUuids.has(meta.linkedFrom.uuid)) || meta?.disks.some((d) => overlays.has(d.base));
   });
-  const names = [...new Set([...byLink.map((r) => r.name), ...dependentsOf(others, overlays)])].sort(byName);
-  if (names.length) {
+  const names = new Set([...byLink.map((r) => r.name), ...dependentsOf(others, overlays)]);
+  const images = new Set<string>();
+  if (overlays.size) {
+    const usage = await scanStorageUsage(ctx.client.api, { local: ctx.local, records });
+    for (const o of overlays) {
+      for (const u of usage.users.get(o) ?? []) {
+        if (u.kind === 'vm' && u.uuid && !memberUuids.has(u.uuid)) names.add(u.name);
+        const ofMember = (img: string) => (usage.users.get(img) ?? []).some((x) => x.kind === 'vm' && x.uuid && memberUuids.has(x.uuid));
+        if (u.kind === 'overlay' && !overlays.has(u.name) && !ofMember(u.name)) images.add(u.name);
+      }
+    }
+  }
+  // An image on an overlay that some outside VM uses is already named through that VM.
+  const sorted = [...names].sort(byName);
+  if (sorted.length) {
     throw new ApiError(
       'INVALID_INPUT',
-      `lab '${lab}' cannot be ${action}: VM ${names.map((n) => `'${n}'`).join(', ')} ${names.length > 1 ? 'are linked clones' : 'is a linked clone'} of its machines (${names.length > 1 ? 'their disks sit' : 'its disk sits'} on a machine's overlay) — delete ${names.length > 1 ? 'them' : 'it'} first`,
+      `lab '${lab}' cannot be ${action}: VM ${sorted.map((n) => `'${n}'`).join(', ')} ${sorted.length > 1 ? 'are linked clones' : 'is a linked clone'} of its machines (${sorted.length > 1 ? 'their disks sit' : 'its disk sits'} on a machine's overlay) — delete ${sorted.length > 1 ? 'them' : 'it'} first`,
       'name',
     );
+  }
+  if (images.size) {
+    const list = [...images].sort(byName);
+    throw new ApiError('INVALID_INPUT', `lab '${lab}' cannot be ${action}: the image${list.length > 1 ? 's' : ''} ${list.map((n) => `'${n}'`).join(', ')} ${list.length > 1 ? 'sit' : 'sits'} on a machine's overlay — delete ${list.length > 1 ? 'them' : 'it'} first`, 'name');
   }
 }
 
@@ -624,7 +643,7 @@ export async function labReset(ctx: LabContext, lab: string, parsed?: ParsedLab)
   const records = await api.allDomainXml();
   const members = membersOf(records, lab);
   if (!members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri} (run lab up first)`, 'name');
-  refuseIfDependents(records, members, lab, 'reset');
+  await refuseIfDependents(ctx, records, members, lab, 'reset');
   for (const m of members) {
     // An external snapshot moved the VM onto a new overlay: a fresh lab overlay would not be used.
     const disks = readDomainXml(m.rec.inactiveXml ?? m.rec.xml).disks;
@@ -666,7 +685,7 @@ export async function labDown(ctx: LabContext, lab: string): Promise<LabDownResu
   const api = ctx.client.api;
   const records = await api.allDomainXml();
   const members = membersOf(records, lab);
-  refuseIfDependents(records, members, lab, 'taken down');
+  await refuseIfDependents(ctx, records, members, lab, 'taken down');
   const out: LabDownResult = { lab, removedVms: [], removedVolumes: [], removedNetwork: null, problems: [] };
   for (const m of members) {
     try {

@@ -1,6 +1,6 @@
 // The typed, safe wrapper over ffi.ts. Handles own their pointer, free it exactly once, and
 // throw a JS error when used after close. Every failing call becomes a LibvirtError read on
-// this thread right after the call (rule 1). Only the host process uses this module.
+// this thread right after the call (docs/koffi.md rule 1). Only the host process uses this module.
 import { koffi, lv, nativeResetError, xmlSetGenericErrorFunc, type NativeFunction, TYPED_PARAM_SIZE, TYPED_PARAM_VALUE_OFFSET } from './ffi';
 import { LibvirtError } from './errors';
 import type { DomainInfo, DomainState, NodeInfo } from './protocol';
@@ -8,7 +8,7 @@ import type { DomainInfo, DomainState, NodeInfo } from './protocol';
 type Ptr = bigint;
 
 let initialized = false;
-/** Silences libvirt's stderr printing (rule 2) and initializes the library, once. */
+/** Silences libvirt's stderr printing (docs/koffi.md rule 2) and initializes the library, once. */
 export function initLibvirt(): void {
   if (initialized) return;
   initialized = true;

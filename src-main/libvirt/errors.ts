@@ -1,4 +1,8 @@
 // Errors that cross the host-process boundary. No koffi here: the main side imports this.
+// libvirt's messages may quote files of this computer (libxml2 parse errors print the offending
+// line and a caret; the test driver parses any file it is given): such quotes are cut here, so
+// they reach no reply, event or connection list.
+import { testDriverFile } from '../api/connection-uri';
 
 /** Names for the libvirt error codes the app reacts to (virterror.h). */
 export const LIBVIRT_ERROR_CODES: Record<number, string> = {
@@ -27,6 +31,7 @@ export class LibvirtError extends Error {
     readonly libvirtMessage: string,
     readonly operation: string,
   ) {
+    libvirtMessage = withoutQuotedXml(libvirtMessage);
     super(`${operation}: ${libvirtMessage}`);
   }
   get codeName(): string {
@@ -48,4 +53,42 @@ export class HostProcessError extends Error {
   constructor(readonly kind: HostFailureKind, readonly uri: string, message: string) {
     super(message);
   }
+}
+
+// libxml2 through libvirt: "<file>:<line>: <parser message>\n<the offending line>\n<spaces>^".
+const LIBXML_DETAIL = /^([^\n]*?):(\d+): ([^\n]*)\n[\s\S]*\n[ \t]*\^[ \t]*$/;
+
+/**
+ * A libvirt message without libxml2's quoted line and caret. When the parsed text was a file of
+ * this computer (an absolute path), the parser message goes too: it quotes names from the file.
+ */
+export function withoutQuotedXml(message: string): string {
+  const m = LIBXML_DETAIL.exec(message.replace(/\n+$/, ''));
+  if (!m) return message;
+  const [, source, line, detail] = m;
+  const where = source.replace(/^.*?(?=\/)/, ''); // "XML error: /path" → "/path"
+  if (where.startsWith('/')) return `${source.slice(0, source.length - where.length)}${where} is not well-formed XML (line ${line})`;
+  return `${source}:${line}: ${detail}`;
+}
+
+/** What a failed open of a test-driver file says: never the file's content. */
+export function testDriverFileMessage(file: string, exists = true): string {
+  return exists ? `${file} is not a valid libvirt test-driver XML file (or it cannot be read)` : `${file} does not exist (test-driver file)`;
+}
+
+/**
+ * The message shown for a connection that failed: libxml2 quotes cut, and for a test:///<file>
+ * URI whatever libvirt said about the file (it may quote a root element or other names from
+ * it) replaced by testDriverFileMessage. Messages Virtdesk wrote itself (host process exits,
+ * time-outs) pass unchanged.
+ */
+export function connectionOpenErrorMessage(uri: string, message: string): string {
+  const clean = withoutQuotedXml(message);
+  const file = testDriverFile(uri);
+  if (file === null) return clean;
+  const prefix = `connect to ${uri}: `;
+  if (!clean.startsWith(prefix)) return clean;
+  const rest = clean.slice(prefix.length);
+  if (rest === testDriverFileMessage(file) || rest === testDriverFileMessage(file, false)) return clean;
+  return `${prefix}${testDriverFileMessage(file)}`;
 }

@@ -1,7 +1,7 @@
-// libvirt's event loop implemented on Node's own loop (LIBVIRT-KOFFI.md rule 4): file
+// libvirt's event loop implemented on Node's own loop (docs/koffi.md rule 4): file
 // descriptors are watched with koffi.node.poll, timers with setTimeout/setImmediate. This is
 // safe only because every libvirt call in this process runs on this one JS thread; the host
-// process guarantees that. It is registered once per process (rule 5) and never replaced.
+// process guarantees that. It is registered once per process (docs/koffi.md rule 5) and never replaced.
 import { koffi, lv, EventAddHandleFunc, EventUpdateHandleFunc, EventRemoveHandleFunc, EventAddTimeoutFunc,
   EventUpdateTimeoutFunc, EventRemoveTimeoutFunc, EventHandleCallback, EventTimeoutCallback, FreeCallback } from './ffi';
 
@@ -137,7 +137,7 @@ export function registerEventLoop(): void {
   );
 }
 
-/** Stops watching everything so the process can exit (rule 7: stop the loop first). */
+/** Stops watching everything so the process can exit (docs/koffi.md rule 7: stop the loop first). */
 export function stopEventLoop(): void {
   for (const w of watches.values()) w.poll?.close();
   for (const t of timers.values()) {

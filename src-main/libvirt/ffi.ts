@@ -1,5 +1,5 @@
 // koffi declarations of the libvirt C API. Only src-main/libvirt/ imports this file, and only
-// the host process loads it (see LIBVIRT-KOFFI.md). Every type is declared once, at load time:
+// the host process loads it (see docs/koffi.md). Every type is declared once, at load time:
 // building koffi types in a hot path leaks.
 //
 // Conventions used below (each one was a crash in the design notes):
@@ -248,7 +248,7 @@ export const lv = fns({
   virNetworkUndefine: 'int virNetworkUndefine(virNetworkPtr net)',
 });
 
-/** Address of a native no-op-ish function, used as libvirt's error printer (rule 2). */
+/** Address of a native no-op-ish function, used as libvirt's error printer (docs/koffi.md rule 2). */
 export const nativeResetError: unknown = lib.symbol('virResetError');
 
 /** libxml2 (inside libvirt) prints parse warnings to stderr unless given a handler too. */

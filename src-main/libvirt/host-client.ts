@@ -1,7 +1,7 @@
 // The main side of a libvirt host process: a Promise API with per-call timeouts, forwarded
 // events, and respawn. If the process dies or hangs, pending calls reject with an error that
 // names the connection; the next call starts a fresh process.
-import { HostProcessError, LibvirtError } from './errors';
+import { HostProcessError, LibvirtError, withoutQuotedXml } from './errors';
 import type { HostChannel, HostSpawner } from './host-channel';
 import { HOST_URI_ENV, type ConnectionInfo, type FromHost, type HostApi, type HostEvent, type HostMethod, type SerializedError } from './protocol';
 
@@ -36,7 +36,7 @@ interface Running {
 }
 
 function toError(e: SerializedError): Error {
-  return e.name === 'LibvirtError' ? LibvirtError.fromJSON(e) : new Error(e.message);
+  return e.name === 'LibvirtError' ? LibvirtError.fromJSON(e) : new Error(withoutQuotedXml(e.message));
 }
 
 export class LibvirtHostClient {

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, ConnectCloseCallback, StreamEventCallback } from './ffi';
 import { Connection, Domain, STATS, Stream, closeAll, lastError, type DomainSnapshot } from './binding';
 import { registerEventLoop, stopEventLoop } from './event-loop';
-import { LibvirtError } from './errors';
+import { LibvirtError, testDriverFileMessage } from './errors';
+import { testDriverFile } from '../api/connection-uri';
 import {
   LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type DomainXmlRecord, type HostApi, type HostEvent, type MetadataType, type PoolSummary,
   type NetworkSummary, type SnapshotCreateOptions, type SnapshotDeleteOptions, type SnapshotRecord, type SnapshotRevertOptions, type VolumeSummary,
@@ -31,6 +32,17 @@ const SNAPSHOT_REVERT = { RUNNING: 1, PAUSED: 2, FORCE: 4 };
 const SNAPSHOT_DELETE = { CHILDREN: 1, METADATA_ONLY: 2 };
 
 type Emit = (event: HostEvent) => void;
+
+/** Opens the connection; a test-driver file that fails is described without libvirt's words (they quote the file). */
+function openConnection(uri: string): Connection {
+  try {
+    return Connection.open(uri);
+  } catch (e) {
+    const file = testDriverFile(uri);
+    if (file === null || !(e instanceof LibvirtError)) throw e;
+    throw new LibvirtError(e.code, e.domain, testDriverFileMessage(file, fs.existsSync(file)), e.operation);
+  }
+}
 
 interface ConsoleStream {
   stream: Stream;
@@ -63,7 +75,7 @@ export class HostService implements HostApi {
 
   static open(uri: string, emit: Emit, onConnectionLost: () => void): HostService {
     registerEventLoop();
-    const conn = Connection.open(uri);
+    const conn = openConnection(uri);
     const svc = new HostService(conn, emit, onConnectionLost);
     activeService = svc;
     const cb = nativeCallbacks();

@@ -1,11 +1,9 @@
-// The server-side file chooser of browser mode: lists folders under a fixed set of allowed
-// roots only. Every path — the one asked for and every symlink in a listing — is resolved with
-// realpath before the check, so a link cannot lead outside the roots.
+// The server-side file chooser of browser mode: lists folders under the allowed roots only
+// (which ones: file-roots.ts). Every path — the one asked for and every symlink in a listing —
+// is resolved with realpath before the check, so a link cannot lead outside the roots.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 
-export const FIXED_ROOTS = ['/var/lib/libvirt/images', '/usr/lib/grub-rescue'];
 export const MAX_ENTRIES = 5000;
 
 export class BrowseError extends Error {
@@ -44,10 +42,6 @@ export async function resolveRoots(candidates: string[]): Promise<string[]> {
   }
   const list = [...real].sort();
   return list.filter((r) => !list.some((o) => o !== r && within(r, o)));
-}
-
-export function defaultRoots(poolFolders: string[]): string[] {
-  return [...poolFolders, ...FIXED_ROOTS, os.homedir()];
 }
 
 function within(p: string, root: string): boolean {

@@ -155,6 +155,7 @@ beforeAll(async () => {
   settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdtest-labs-settings-'));
   fileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdtest-labs-files-'));
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir });
+  await core.call('settings.update', { browseFolders: [fileDir] }); // lab files are read only inside the file roots
   labsPoolExisted = (await client.api.listPools()).some((p) => p.name === LABS_POOL);
   fs.mkdirSync(BASE_DIR, { recursive: true });
   guest = virtioGuestFiles(BASE_DIR);

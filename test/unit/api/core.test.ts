@@ -90,8 +90,18 @@ describe('core', () => {
     expect(ok.state).toBe('connected');
     expect(ok.isDemo).toBe(true);
     expect((await c.call('settings.get', {}) as { settings: { connections: unknown[] } }).settings.connections).toEqual([{ uri: DEMO, label: 'Demo' }]);
-    const bad = (await c.call('connections.add', { uri: 'test:///nonexistent/file.xml' })) as { state: string; error: string };
+    // A test-driver file is opened only inside a folder the user chose; a missing one there fails with its reason.
+    const outside = (await c.call('connections.add', { uri: 'test:///nonexistent/file.xml' }).catch((e) => e)) as ApiError;
+    expect(outside.code).toBe('INVALID_INPUT');
+    expect(outside.message).toMatch(/test:\/\/\/nonexistent\/file\.xml' is refused: the test driver reads only files inside the folders you chose/);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-testdriver-'));
+    await c.call('settings.update', { browseFolders: [folder] });
+    const missing = `test://${folder}/nonexistent.xml`;
+    const bad = (await c.call('connections.add', { uri: missing })) as { state: string; error: string };
     expect(bad.state).toBe('failed');
-    expect(bad.error).toContain('test:///nonexistent/file.xml');
+    expect(bad.error).toContain(missing);
+    expect(bad.error).toContain('does not exist');
+    expect((await c.call('settings.get', {}) as { settings: { connections: { uri: string }[] } }).settings.connections.map((s) => s.uri)).toEqual([DEMO, missing]);
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,4 @@
-// libvirt prints every error to stderr unless its error function is replaced (LIBVIRT-KOFFI.md
+// libvirt prints every error to stderr unless its error function is replaced (docs/koffi.md
 // rule 2). binding.ts silences it; this runs failing calls in a fresh process and checks that
 // stderr stays empty while the errors still arrive as exceptions.
 import { spawnSync } from 'node:child_process';
