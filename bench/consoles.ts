@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../src-main/api/core';
-import type { VmDetails } from '../src-main/api/contract';
+import type { VmDetails } from '../src-main/contract';
 import { browserConsoleUpgrades } from '../src-main/consoles/server-upgrades';
 import { nodeHostSpawner } from '../src-main/libvirt/node-host-spawner';
 import { generateToken, startServer, type RunningServer } from '../src-main/server/server';

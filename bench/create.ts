@@ -2,8 +2,8 @@
 // build XML, define, start) until the domain runs — guest boot excluded — against the same VM
 // made by virt-install. Tiny guest (direct kernel boot), no disk, no network.
 import { spawnSync } from 'node:child_process';
-import { createHandlers } from '../src-main/api/create-handlers';
-import { validateCreateInput } from '../src-main/api/contract-create';
+import { handlerContext, libvirtHandlers } from '../src-main/api/handlers';
+import { validateInput } from '../src-main/contract';
 import { LibvirtHostClient } from '../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../src-main/libvirt/node-host-spawner';
 import { tinyGuestFiles } from '../test/support/tiny-guest';
@@ -34,9 +34,9 @@ export async function createGroup(o: { runs?: number; virtInstallRuns?: number }
     } catch (e) {
       throw new Error(`the create benchmark needs libvirtd with ${URI} (start virtlogd and libvirtd; see scripts/start-daemons.sh): ${(e as Error).message}`);
     }
-    const handlers = createHandlers({ client: async () => ({ uri: URI, client }) });
+    const handlers = libvirtHandlers(handlerContext({ client: async () => ({ uri: URI, client }) }));
     const create = async (name: string): Promise<number> => {
-      const input = validateCreateInput('vm.create', {
+      const input = validateInput('vm.create', {
         spec: { name, memoryMiB: 256, vcpus: 1, source: { kind: 'kernel', kernel, initrd, cmdline: 'console=ttyS0' }, storage: { kind: 'none' }, network: { kind: 'none' }, domainType: 'qemu' },
         start: true,
       });
@@ -65,7 +65,7 @@ export async function createGroup(o: { runs?: number; virtInstallRuns?: number }
     const createVmMs = median(samples);
 
     // The floor: the same XML defined and started directly (no validation, no checks).
-    const preview = validateCreateInput('vm.createPreview', { spec: { name: `${tag}-floor`, memoryMiB: 256, vcpus: 1, source: { kind: 'kernel', kernel, initrd, cmdline: 'console=ttyS0' }, storage: { kind: 'none' }, network: { kind: 'none' }, domainType: 'qemu' } });
+    const preview = validateInput('vm.createPreview', { spec: { name: `${tag}-floor`, memoryMiB: 256, vcpus: 1, source: { kind: 'kernel', kernel, initrd, cmdline: 'console=ttyS0' }, storage: { kind: 'none' }, network: { kind: 'none' }, domainType: 'qemu' } });
     if (!preview.ok) throw new Error(preview.message);
     const prepMs: number[] = [];
     const floor: number[] = [];

@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { labMethods, type LabMethodInput, type LabMethodName, type LabMethodResult } from '../src-main/api/contract-labs';
-import { labHandlers, type LabEvent } from '../src-main/api/lab-handlers';
+import { methods, type MethodInput, type MethodResult } from '../src-main/contract';
+import { handlerContext, libvirtHandlers, type LibvirtMethodName } from '../src-main/api/handlers';
+import type { TypedApiEvent } from '../src-main/contract';
 import { LibvirtHostClient } from '../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../src-main/libvirt/node-host-spawner';
 import { buildDirPoolXml } from '../src-main/xml/build-storage';
@@ -32,10 +33,10 @@ export async function labsGroup(o: { labRuns?: number; fullRuns?: number; linked
   const tag = `vdbl-${process.pid}`;
   const pool = `${tag}-pool`;
   const dir = path.join('/var/lib/libvirt/images', pool);
-  const events: LabEvent[] = [];
-  const handlers = labHandlers({ client: async () => ({ uri: URI, client }), emit: (e) => events.push(e) });
-  const call = async <M extends LabMethodName>(name: M, input: LabMethodInput<M>): Promise<LabMethodResult<M>> =>
-    (handlers[name] as (i: unknown) => Promise<LabMethodResult<M>>)(labMethods[name].input.parse(input));
+  const events: TypedApiEvent[] = [];
+  const handlers = libvirtHandlers(handlerContext({ client: async () => ({ uri: URI, client }), emit: (e) => events.push(e) }));
+  const call = async <M extends LibvirtMethodName>(name: M, input: MethodInput<M>): Promise<MethodResult<M>> =>
+    (handlers[name] as (i: unknown) => Promise<MethodResult<M>>)(methods[name].input.parse(input));
   const rows: Row[] = [];
   try {
     try {

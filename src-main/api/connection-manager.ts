@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import { LibvirtHostClient, type HostClientEvent } from '../libvirt/host-client';
 import type { HostSpawner } from '../libvirt/host-channel';
 import { HostProcessError, LibvirtError, connectionOpenErrorMessage, withoutQuotedXml } from '../libvirt/errors';
-import { ApiError, type ConnectionStatus, type ConnectionStateName, type TypedApiEvent, type VmSummary } from './contract';
+import { ApiError, type ConnectionStatus, type ConnectionStateName, type TypedApiEvent, type VmSummary } from '../contract';
 import type { ConnectionInfo, DomainSummary } from '../libvirt/protocol';
 import type { SettingsStore } from './settings-store';
 import { labTagsOf } from '../xml/domain-summary';
-import { checkConnectionUri, testDriverFile, testDriverFileRefusal, uriRefusalMessage } from './connection-uri';
+import { checkConnectionUri, testDriverFile, testDriverFileRefusal, uriRefusalMessage } from '../contract/connection-uri';
 
 export const SYSTEM_URI = 'qemu:///system';
 export const SESSION_URI = 'qemu:///session';

@@ -1,7 +1,7 @@
 // Serial console sessions: a libvirt console stream in a host process, relayed as
 // console.data events (base64, binary-safe) to whichever front opened it.
 import { randomUUID } from 'node:crypto';
-import { ApiError, type TypedApiEvent, type VmRef } from './contract';
+import { ApiError, type TypedApiEvent, type VmRef } from '../contract';
 import type { ConnectionManager } from './connection-manager';
 import type { LibvirtHostClient } from '../libvirt/host-client';
 

@@ -5,8 +5,8 @@
 // (the user's data) and are listed, with the reason, until the user removes them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsState } from './contract';
-import { checkConnectionUri } from './connection-uri';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsState } from '../contract';
+import { checkConnectionUri } from '../contract/connection-uri';
 
 /** A saved URI the policy refuses: shown as a failed connection, never opened. */
 export interface RefusedConnection {

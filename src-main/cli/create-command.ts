@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ApiError } from '../api/contract';
-import type { CreateEventMap, DeletePlan, DeletePlanDisk, VmCreateResult, VmDeleteResult, VmNetwork, VmSpecInput } from '../api/contract-create';
+import { ApiError } from '../contract';
+import type { CreateEventMap, DeletePlan, DeletePlanDisk, VmCreateResult, VmDeleteResult, VmNetwork, VmSpecInput } from '../contract';
 import type { ApiDispatcher } from '../api/dispatcher';
 
 /** Bad usage of the command line: exit code 2. */

@@ -1,10 +1,11 @@
 // `virtdesk <command>` (npm run cli -- <command>): the same core and API as the app.
+import { VM_VERBS, vmVerbForCli } from '../api/vm-verbs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore, type Core } from '../api/core';
-import { ApiError, type HostCheckReport, type MethodName, type VmSummary } from '../api/contract';
-import type { CloneResult, LabDownResult, LabStatus, LabSummary, LabUpResult, LabValidation, SnapshotCapabilities, SnapshotInfo } from '../api/contract-labs';
+import { ApiError, type HostCheckReport, type VmSummary } from '../contract';
+import type { CloneResult, LabDownResult, LabStatus, LabSummary, LabUpResult, LabValidation, SnapshotCapabilities, SnapshotInfo } from '../contract';
 import { nodeHostSpawner } from '../libvirt/node-host-spawner';
 import { CREATE_USAGE, peekCommand, runCreateCommand, UsageError } from './create-command';
 import { defaultSettingsDir } from '../server/settings-dir';
@@ -15,7 +16,8 @@ Commands:
   host-check [--json]                 which virtualization this host gives, and how to fix it
   list [--json]                       virtual machines and their state
 ${CREATE_USAGE}
-  start|shutdown|reboot|destroy|suspend|resume NAME
+  start|shutdown|reboot|destroy|suspend|resume|managedsave|managedsave-remove NAME
+                                      lifecycle (virsh's words); start --force starts a template with linked clones
   dumpxml [--inactive] NAME           the domain XML
   screenshot NAME FILE.png            save the guest's screen
   console NAME [--force]              interactive serial console (Ctrl+] exits)
@@ -32,14 +34,6 @@ Options:
   --connect URI   libvirt URI (default: qemu:///system if reachable, else qemu:///session)
   --json          machine-readable output (stable; see README)`;
 
-const LIFECYCLE: Record<string, { method: MethodName; done: string }> = {
-  start: { method: 'vm.start', done: 'started' },
-  shutdown: { method: 'vm.shutdown', done: 'asked to shut down' },
-  reboot: { method: 'vm.reboot', done: 'asked to reboot' },
-  destroy: { method: 'vm.forceOff', done: 'forced off' },
-  suspend: { method: 'vm.pause', done: 'paused' },
-  resume: { method: 'vm.resume', done: 'resumed' },
-};
 
 function formatMemory(kib: number): string {
   return kib >= 1024 * 1024 ? `${(kib / 1024 / 1024).toFixed(1)} GiB` : `${Math.round(kib / 1024)} MiB`;
@@ -269,11 +263,12 @@ async function run(argv: string[], core: () => Core): Promise<number> {
     case 'lab':
       return runLab(c, connection, positionals.slice(1), values.json);
     default: {
-      const action = LIFECYCLE[command];
-      if (!action) throw new UsageError(`unknown command '${command}'`);
+      const method = vmVerbForCli(command);
+      if (!method) throw new UsageError(`unknown command '${command}'`);
       const name = needName(positionals, command);
-      await c.call(action.method, { connection, vm: { name } });
-      console.log(values.json ? JSON.stringify({ name, action: command, ok: true }) : `VM '${name}' ${action.done}.`);
+      // --force on start: the user confirms starting a template that has linked clones.
+      await c.call(method, { connection, vm: { name }, ...(method === 'vm.start' && values.force ? { confirmTemplate: true } : {}) });
+      console.log(values.json ? JSON.stringify({ name, action: command, ok: true }) : `VM '${name}' ${VM_VERBS[method].done}.`);
       return 0;
     }
   }

@@ -10,8 +10,8 @@
 // Read-only disks and CD-ROMs are shared. On any failure, what was created is removed again.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError } from '../api/contract';
-import type { CloneResult, TemplateInfo } from '../api/contract-labs';
+import { ApiError } from '../contract';
+import type { CloneResult, TemplateInfo } from '../contract';
 import type { DomainRef, DomainXmlRecord } from '../libvirt/protocol';
 import { LibvirtError } from '../libvirt/errors';
 import { buildCopyVolumeXml, buildOverlayVolumeXml, cloneVolumeName } from '../xml/build-overlay';
@@ -159,7 +159,7 @@ export async function cloneVm(o: CloneOptions): Promise<CloneResult> {
     const volume = cloneVolumeName(name, d.target);
     if (mode === 'full') {
       if (!facts) {
-        throw invalid('vm', `disk ${d.target} ('${source}') is not a volume of a running storage pool: full clones copy disks through libvirt's storage API — add its folder as a storage pool first (storage.definePool)`);
+        throw invalid('vm', `disk ${d.target} ('${source}') is not a volume of a running storage pool: full clones copy disks through libvirt's storage API — add its folder as a storage pool first (pool.define)`);
       }
       plans.push({ disk: d, source, pool: facts.ref.pool, poolPath: poolOf(facts.ref.pool)?.path ?? null, volume, capacity: facts.ref.capacity, bytes: facts.allocation || facts.ref.capacity, baseFormat: 'qcow2', needsLabsPool: false });
       continue;

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import type { CloudInit } from '../api/contract-create';
-import { ApiError } from '../api/contract';
+import type { CloudInit } from '../contract';
+import { ApiError } from '../contract';
 
 const run = promisify(execFile);
 

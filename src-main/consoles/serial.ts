@@ -9,7 +9,7 @@
 // Code 9 is generic, so the message is what identifies the case. The API turns it into an
 // ApiError with field 'force' (the input to change to take over), which survives every
 // transport, including the Electron bridge that passes only code/message/field.
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import { LibvirtError } from '../libvirt/errors';
 
 const BUSY_TEXT = 'Active console session exists';

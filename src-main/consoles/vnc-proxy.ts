@@ -17,7 +17,7 @@ import net from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import type { DomainRef } from '../libvirt/protocol';
 import type { ConsoleTickets, TicketBinding } from './tickets';
 

@@ -11,6 +11,9 @@ import {
   type CpuVendor,
   type DomainCapabilities,
 } from './host-parsers';
+import type { HostCheck, HostCheckReport, Verdict } from '../contract/host';
+
+export type { HostCheck, HostCheckReport, Verdict };
 
 export interface LibvirtFacts {
   uri: string;
@@ -41,26 +44,6 @@ export interface HostFacts {
   /** groups: of this process; configuredGroups: from /etc/group (differ until the next login). */
   user: { name: string; groups: string[]; configuredGroups?: string[] };
   libvirt: LibvirtFacts | null;
-}
-
-export type Verdict = 'kvm' | 'emulation' | 'none';
-
-export interface HostCheck {
-  id: string;
-  title: string;
-  status: 'ok' | 'warn' | 'fail' | 'info';
-  detail: string;
-  fix?: string;
-}
-
-export interface HostCheckReport {
-  verdict: Verdict;
-  headline: string;
-  /** One plain-words paragraph. */
-  explanation: string;
-  containers: { available: boolean; detail: string };
-  cpu: { vendor: CpuVendor; model: string; hardwareVirt: 'vmx' | 'svm' | null; insideVm: boolean };
-  checks: HostCheck[];
 }
 
 type Parsed<T> = T | { error: string } | null;

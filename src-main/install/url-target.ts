@@ -10,7 +10,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 
 export interface UrlPolicy {
   /** Refuse loopback / link-local / unspecified targets. */

@@ -19,8 +19,8 @@
 import { createHash } from 'node:crypto';
 import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, type Alias, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
-import { LAB_NAME_RE, LAB_NAME_RULE, MAX_LAB_TEXT_BYTES, labTextTooLarge, type LabFileIssue } from '../api/contract-labs';
-import { refuseInvisible } from '../api/display-name';
+import { LAB_NAME_RE, LAB_NAME_RULE, MAX_LAB_TEXT_BYTES, labTextTooLarge, type LabFileIssue } from '../contract';
+import { refuseInvisible } from '../contract/display-name';
 
 export const MACHINE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 export const MAX_COUNT = 50;

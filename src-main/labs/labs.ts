@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiError } from '../api/contract';
-import type { LabDownResult, LabMachineState, LabResetResult, LabStatus, LabSummary, LabUpResult, LabValidation } from '../api/contract-labs';
+import { ApiError } from '../contract';
+import type { LabDownResult, LabMachineState, LabResetResult, LabStatus, LabSummary, LabUpResult, LabValidation } from '../contract';
 import type { LibvirtHostClient } from '../libvirt/host-client';
 import { LibvirtError } from '../libvirt/errors';
 import type { DomainSummary, DomainXmlRecord, NetworkSummary } from '../libvirt/protocol';
@@ -31,7 +31,7 @@ import { hostnameFromName, metaDataYaml } from '../cloudinit/seed';
 import { seedVolume } from '../install/stage';
 import { buildLabDomainXml } from './lab-domain';
 import { LabFileError, intToIp, ipToInt, labNetworkName, labNetworkUuid, parseLabText, type LabPath, type LabVm, type ParsedLab } from './lab-file';
-import type { LabFileIssue } from '../api/contract-labs';
+import type { LabFileIssue } from '../contract';
 
 export interface LabContext {
   uri: string;
@@ -376,6 +376,7 @@ async function statusOf(ctx: LabContext, lab: string, parsed?: ParsedLab): Promi
     uuid: m.rec.uuid,
     state: states.get(m.rec.uuid)?.state ?? 'nostate',
     overlays: m.meta.disks.map((d) => d.overlay),
+    ...(m.meta.seed ? { seed: m.meta.seed.path } : {}),
   }));
   const net = labNetworkOf(nets, lab);
   let network: LabStatus['network'] = null;

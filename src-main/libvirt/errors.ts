@@ -2,7 +2,7 @@
 // libvirt's messages may quote files of this computer (libxml2 parse errors print the offending
 // line and a caret; the test driver parses any file it is given): such quotes are cut here, so
 // they reach no reply, event or connection list.
-import { testDriverFile } from '../api/connection-uri';
+import { testDriverFile } from '../contract/connection-uri';
 
 /** Names for the libvirt error codes the app reacts to (virterror.h). */
 export const LIBVIRT_ERROR_CODES: Record<number, string> = {

@@ -8,7 +8,7 @@ import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, ConnectClose
 import { Connection, Domain, STATS, Stream, closeAll, lastError, type DomainSnapshot } from './binding';
 import { registerEventLoop, stopEventLoop } from './event-loop';
 import { LibvirtError, testDriverFileMessage } from './errors';
-import { testDriverFile } from '../api/connection-uri';
+import { testDriverFile } from '../contract/connection-uri';
 import {
   LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type DomainXmlRecord, type HostApi, type HostEvent, type MetadataType, type PoolSummary,
   type NetworkSummary, type SnapshotCreateOptions, type SnapshotDeleteOptions, type SnapshotRecord, type SnapshotRevertOptions, type VolumeSummary,

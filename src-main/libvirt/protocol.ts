@@ -1,30 +1,9 @@
 // The contract between the main side and a libvirt host process: plain data only (it crosses
 // a process boundary by structured clone). No koffi here.
 import type { SerializedLibvirtError } from './errors';
+import type { ConnectionInfo, DomainRef, DomainState, NetworkSummary, NodeInfo, PoolSummary, VolumeSummary } from '../contract/libvirt-types';
 
-export type DomainState = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
-
-/** A domain is addressed by UUID (stable) or by name. */
-export type DomainRef = { uuid: string } | { name: string };
-
-export interface ConnectionInfo {
-  uri: string;
-  hostname: string;
-  hypervisorType: string;
-  libVersion: number;
-  hypervisorVersion: number;
-}
-
-export interface NodeInfo {
-  model: string;
-  memoryKiB: number;
-  cpus: number;
-  mhz: number;
-  nodes: number;
-  sockets: number;
-  cores: number;
-  threads: number;
-}
+export type { ConnectionInfo, DomainRef, DomainState, NetworkSummary, NodeInfo, PoolSummary, VolumeSummary };
 
 export interface DomainSummary {
   name: string;
@@ -65,26 +44,6 @@ export interface UndefineOptions {
   tpm?: boolean;
 }
 
-export interface PoolSummary {
-  name: string;
-  uuid: string;
-  active: boolean;
-  persistent: boolean;
-  autostart: boolean;
-  capacity: number;
-  allocation: number;
-  available: number;
-}
-
-export interface VolumeSummary {
-  name: string;
-  key: string;
-  path: string;
-  type: number;
-  capacity: number;
-  allocation: number;
-}
-
 export interface DomainXmlRecord {
   name: string;
   uuid: string;
@@ -93,14 +52,6 @@ export interface DomainXmlRecord {
   xml: string;
   /** The persistent definition, when it differs from `xml` (running persistent domains). */
   inactiveXml?: string;
-}
-
-export interface NetworkSummary {
-  name: string;
-  uuid: string;
-  active: boolean;
-  persistent: boolean;
-  autostart: boolean;
 }
 
 /** One snapshot of a domain, as libvirt reports it (the XML is parsed on the main side). */

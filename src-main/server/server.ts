@@ -28,7 +28,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import type { ApiDispatcher, ApiEvent } from '../api/dispatcher';
 import { CONTENT_SECURITY_POLICY } from '../shell/security';
 import { createStaticHandler } from './static-files';

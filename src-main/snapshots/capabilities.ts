@@ -6,7 +6,7 @@
 //   local file or block disk works, UEFI too.
 // - Reverting to (and deleting) external snapshots arrived in libvirt 9.9.0; the version comes
 //   from the connection (virConnectGetLibVersion), never guessed.
-import type { SnapshotCapabilities } from '../api/contract-labs';
+import type { SnapshotCapabilities } from '../contract';
 import { domainDisks, readDomainXml } from '../xml/read-domain';
 
 /** libvirt 9.9.0 as virConnectGetLibVersion reports it (major * 1,000,000 + minor * 1,000 + release). */

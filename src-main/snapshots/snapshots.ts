@@ -2,8 +2,8 @@
 // without memory), revert and delete, each refused up front with a clear reason when libvirt
 // would refuse it (or, worse, half-do it).
 import path from 'node:path';
-import { ApiError } from '../api/contract';
-import type { SnapshotCapabilities, SnapshotInfo } from '../api/contract-labs';
+import { ApiError } from '../contract';
+import type { SnapshotCapabilities, SnapshotInfo } from '../contract';
 import type { LibvirtHostClient } from '../libvirt/host-client';
 import type { DomainRef, SnapshotRecord } from '../libvirt/protocol';
 import { buildSnapshotXml, readSnapshotXml, snapshotHasMemory, snapshotIsExternal, type SnapshotSpec } from '../xml/snapshot-xml';

@@ -1,5 +1,5 @@
 // Domain XML from a resolved plan (every choice already made and validated by the API layer:
-// see api/create-handlers.ts). The OS is recorded in libosinfo metadata like virt-manager does.
+// see api/handlers/ and vms/create.ts). The OS is recorded in libosinfo metadata like virt-manager does.
 import { buildXml, el, textEl, type XmlTree } from './build';
 import { metadataEntry, type VirtdeskMeta } from './virtdesk-meta';
 

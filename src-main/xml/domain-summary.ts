@@ -1,5 +1,5 @@
 // Reads what the UI shows about a VM from its domain XML.
-import type { VmDetails, VmDisk, VmNic } from '../api/contract';
+import type { VmDetails, VmDisk, VmNic } from '../contract';
 import { asArray, attr, parseXml, text, type XmlNode } from './parse';
 import { readMetadataNode } from './virtdesk-meta';
 

@@ -1,7 +1,7 @@
 // From a validated VmSpec + what the host offers + the OS preset to a DomainPlan (pure; the
-// I/O checks — files, pools, volumes, URLs — live in api/create-handlers.ts). Host problems
+// I/O checks — files, pools, volumes, URLs — live in api/handlers/ and vms/create.ts). Host problems
 // are returned as { field, message } so callers decide how to report them.
-import type { VmSpec } from '../api/contract-create';
+import type { VmSpec } from '../contract';
 import type { OsDefaults } from '../osinfo/osinfo-db';
 import type { DiskBus, DomainPlan, NicModel, PlanDisk, PlanNic } from './build-domain';
 

@@ -7,7 +7,7 @@
 //   const off = client.onEvent((e) => { if (e.type === 'vm.changed') ... });
 //
 // Only types are imported from src-main: nothing of the core ends up in the bundle.
-import type { MethodName, TypedApiEvent, VirtdeskApi } from '../../src-main/api/contract';
+import type { MethodName, TypedApiEvent, VirtdeskApi } from '../../src-main/contract';
 import type { VirtdeskBridge } from '../../src-main/preload/bridge';
 import { createIpcTransport, findBridge } from './transport-ipc';
 import { ApiCallError, type ConnectionListener, type Transport } from './transport-types';

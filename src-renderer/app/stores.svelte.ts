@@ -2,7 +2,7 @@
 // components through Svelte context (see context.ts). All updates go through here: API
 // results and server events are folded in with the pure functions of vm-logic.ts.
 import type { Component } from 'svelte';
-import type { ConnectionStatus, Settings, SettingsState, TypedApiEvent, VmStatsSample, VmSummary } from '../../src-main/api/contract';
+import type { ConnectionStatus, Settings, SettingsState, TypedApiEvent, VmStatsSample, VmSummary } from '../../src-main/contract';
 import type { ApiClient } from './api-client';
 import { setLanguage } from '../i18n';
 import { parseRoute, routeToHash, type Route } from './route';

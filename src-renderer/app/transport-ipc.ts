@@ -1,5 +1,5 @@
 // Electron transport: `window.virtdesk` from the preload (src-main/preload/index.ts).
-import type { TypedApiEvent } from '../../src-main/api/contract';
+import type { TypedApiEvent } from '../../src-main/contract';
 import type { VirtdeskBridge } from '../../src-main/preload/bridge';
 import { ApiCallError, toApiCallError, type ConnectionListener, type Transport } from './transport-types';
 

@@ -1,6 +1,6 @@
 // What api-client.ts needs from a transport (Electron IPC or the browser-mode WebSocket),
 // and the one error type API calls reject with. Type-only imports from src-main.
-import type { TypedApiEvent } from '../../src-main/api/contract';
+import type { TypedApiEvent } from '../../src-main/contract';
 
 /**
  * Error codes: the core's ApiErrorCode ('INVALID_INPUT', 'UNKNOWN_METHOD', 'LIBVIRT',

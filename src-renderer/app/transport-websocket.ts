@@ -9,7 +9,7 @@
 // told apart from an unreachable server by the WebSocket API (both just close before open),
 // so after such a failure a plain GET of /api decides: 426 means the server is up and
 // refused us.
-import type { TypedApiEvent } from '../../src-main/api/contract';
+import type { TypedApiEvent } from '../../src-main/contract';
 import { ApiCallError, toApiCallError, type ConnectionListener, type Transport } from './transport-types';
 
 export const TOKEN_REFUSED_MESSAGE = 'The access token is missing or wrong: open the exact link printed by `npm run serve`.';

@@ -1,7 +1,7 @@
 // Before starting or changing a VM whose disks carry linked clones (a template), ask: starting it
 // or writing to its disks breaks every clone. vm.templateInfo says; the API itself does not block.
-import type { VmSummary } from '../../src-main/api/contract';
-import type { TemplateInfo } from '../../src-main/api/contract-labs';
+import type { VmSummary } from '../../src-main/contract';
+import type { TemplateInfo } from '../../src-main/contract';
 import { needsTemplateWarning } from '../labs/lab-logic';
 import type { AppStore } from '../app/stores.svelte';
 import TemplateWarningDialog from './TemplateWarningDialog.svelte';

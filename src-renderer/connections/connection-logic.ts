@@ -1,6 +1,6 @@
 // Pure logic of the connection list (no DOM, no Svelte): folding connection.state events in,
 // the demo connection, and which connection to show first.
-import type { ConnectionStatus } from '../../src-main/api/contract';
+import type { ConnectionStatus } from '../../src-main/contract';
 
 /** Applies a 'connection.state' event: replaces or appends; 'closed' removes it. */
 export function upsertConnection(list: readonly ConnectionStatus[], status: ConnectionStatus): ConnectionStatus[] {

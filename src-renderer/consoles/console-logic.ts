@@ -2,7 +2,7 @@
 // for "Type clipboard" and "Send keys", base64 ↔ bytes for the serial stream, the reconnect
 // backoff, the in-memory serial log, file names, the console WebSocket URL, and the
 // "Ctrl+Alt releases the keyboard" chord. No DOM, no Svelte: unit-tested in Node.
-import type { DomainState, VmDetails } from '../../src-main/api/contract';
+import type { DomainState, VmDetails } from '../../src-main/contract';
 
 // ---- X keysyms (X11 keysymdef.h) ----
 export const XK = {
@@ -153,7 +153,8 @@ export interface ConsoleKinds {
 }
 
 export function consoleKinds(details: Pick<VmDetails, 'graphics' | 'serialConsoles'>): ConsoleKinds {
-  const graphical = details.graphics.length > 0;
+  // The graphical console speaks VNC only: a SPICE-only (or headless) display cannot be shown.
+  const graphical = details.graphics.some((g) => g.type === 'vnc');
   const serial = details.serialConsoles > 0;
   return { graphical, serial, preferred: graphical ? 'graphical' : serial ? 'serial' : null };
 }
@@ -263,6 +264,21 @@ export class ByteLog {
     this.chunks = [];
     this.size = 0;
     this.dropped = 0;
+    this.clearedAt = 0;
+  }
+
+  /** Where the screen was last cleared, counted from the first byte ever appended. */
+  clearedAt = 0;
+
+  /** The screen was cleared: what is shown again later starts here (the log keeps everything). */
+  markCleared(): void {
+    this.clearedAt = this.dropped + this.size;
+  }
+
+  /** The bytes since the screen was last cleared (what to show again). */
+  shownBytes(): Uint8Array<ArrayBuffer> {
+    const all = this.bytes();
+    return all.slice(Math.max(0, this.clearedAt - this.dropped));
   }
 }
 
@@ -308,3 +324,37 @@ export class ReleaseChord {
 
 /** Pauses between typed characters: long enough for slow guests (and BIOS buffers). */
 export const TYPE_PACE_MS = 8;
+
+/**
+ * Whether "Resize guest to window" took: 'unsupported' when the VNC server never offered
+ * ExtendedDesktopSize, 'not-resized' when it did but the guest's display stayed another size
+ * (its video driver cannot follow), 'ok' otherwise, null while unknown.
+ */
+export function resizeVerdict(o: { supported: boolean | null; fb: { w: number; h: number } | null; view: { w: number; h: number } }): 'ok' | 'unsupported' | 'not-resized' | null {
+  if (o.supported === false) return 'unsupported';
+  if (o.supported === null || !o.fb || o.view.w <= 0 || o.view.h <= 0) return null;
+  const slack = 48;
+  return Math.abs(o.fb.w - o.view.w) > slack || Math.abs(o.fb.h - o.view.h) > slack ? 'not-resized' : 'ok';
+}
+
+/**
+ * The serial output kept per VM while its console is not shown (tab switches, Detach), so the
+ * scrollback comes back: the most recently used `max` VMs.
+ */
+export class SerialScrollback {
+  private logs = new Map<string, ByteLog>();
+  constructor(readonly max = 16) {}
+
+  /** The VM's log (a new one the first time); marks it most recently used. */
+  get(key: string): ByteLog {
+    const log = this.logs.get(key) ?? new ByteLog();
+    this.logs.delete(key);
+    this.logs.set(key, log);
+    while (this.logs.size > this.max) this.logs.delete(this.logs.keys().next().value as string);
+    return log;
+  }
+
+  has(key: string): boolean {
+    return this.logs.has(key);
+  }
+}

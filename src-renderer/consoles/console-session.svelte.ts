@@ -3,7 +3,7 @@
 // start/reboot events, and the overlay's Start button. Create it while the component
 // initialises (it sets up an $effect); start() once the component is mounted.
 import { untrack } from 'svelte';
-import type { TypedApiEvent, VmSummary } from '../../src-main/api/contract';
+import type { TypedApiEvent, VmSummary } from '../../src-main/contract';
 import { errorMessage, type AppStore } from '../app/stores.svelte';
 import { confirmTemplateChange } from '../clones/template-guard';
 import { t } from '../i18n';
@@ -93,7 +93,7 @@ export class ConsoleSession {
     if (!(await confirmTemplateChange(this.app, vm, 'start'))) return null;
     this.starting = true;
     try {
-      await this.app.client.api['vm.start']({ connection: vm.connection, vm: { uuid: vm.uuid } });
+      await this.app.client.api['vm.start']({ connection: vm.connection, vm: { uuid: vm.uuid }, confirmTemplate: true });
       return null;
     } catch (e) {
       return t('console.startFailed', { error: errorMessage(e) });

@@ -1,7 +1,7 @@
 // Pure logic of the testing-labs UI (snapshots, clones, templates, lab files): no DOM, no Svelte
 // runes, so it is unit-tested in Node. Only types come from src-main (zod stays out of the bundle).
-import type { DomainState, VmSummary } from '../../src-main/api/contract';
-import type { LabFileIssue, LabStatus, SnapshotCapabilities, SnapshotInfo, TemplateInfo } from '../../src-main/api/contract-labs';
+import type { DomainState, VmSummary } from '../../src-main/contract';
+import type { LabFileIssue, LabStatus, SnapshotCapabilities, SnapshotInfo, TemplateInfo } from '../../src-main/contract';
 import type { MessageKey, MessageParams } from '../i18n';
 
 /** A message to show: a key and its parameters (translated by the component). */
@@ -205,15 +205,24 @@ export interface LabDownPlan {
   vms: string[];
   overlays: string[];
   network: string | null;
+  /** The machines' cloud-init seed volumes (lab.down deletes them too); see seedsKnown. */
+  seeds: string[];
+  /** lab.status says each machine's seed (field `seed`); older cores do not, then the dialog says so in words. */
+  seedsKnown: boolean;
   /** Kept: the base images the overlays sit on. */
   bases: string[];
 }
 
 /** What lab.down will remove, from a fresh lab.status: the VMs, their overlay files, the network. */
 export function labDownPlan(status: Pick<LabStatus, 'machines' | 'network' | 'base'>): LabDownPlan {
+  // `seed` (the path of the machine's cloud-init seed volume, absent: none) is optional: a core
+  // that does not send it yet leaves seedsKnown false.
+  const seeds = status.machines.map((m) => (m as { seed?: unknown }).seed);
   return {
     vms: status.machines.map((m) => m.name),
     overlays: status.machines.flatMap((m) => m.overlays),
+    seeds: seeds.filter((x): x is string => typeof x === 'string' && x !== ''),
+    seedsKnown: status.machines.length > 0 && status.machines.every((m) => 'seed' in m),
     network: status.network?.name ?? null,
     bases: [...status.base],
   };

@@ -1,6 +1,6 @@
 // Pure helpers of the Networks page and dialog (no DOM, no Svelte): the form check that mirrors
 // the server's rules, a free subnet to suggest, and how a network's addressing is described.
-import type { NetworkDetails } from '../../src-main/api/contract-create';
+import type { NetworkDetails } from '../../src-main/contract';
 import { fromProblem, type FormProblem } from '../common/form-problem';
 import type { MessageKey } from '../i18n';
 import { checkObjectName } from '../wizard/wizard-logic';

@@ -72,3 +72,8 @@ export function suggestVolumeName(base: string, format: 'qcow2' | 'raw', taken: 
     if (!taken.includes(n)) return n;
   }
 }
+
+/** A path cut after each '/', so a narrow column can break it between folders: "/a/b" → ["/", "a/", "b"]. */
+export function pathParts(path: string): string[] {
+  return path.match(/[^/]*\/|[^/]+$/g) ?? [];
+}

@@ -1,7 +1,7 @@
 // Pure state logic of the VM screens (no DOM, no Svelte runes) so it can be unit-tested in Node:
 // applying events to lists, filtering, sorting, stats history, virtualization geometry and
 // which VM actions a state allows.
-import type { ApiEventMap, DomainState, VmStatsSample, VmSummary } from '../../src-main/api/contract';
+import type { ApiEventMap, DomainState, VmStatsSample, VmSummary } from '../../src-main/contract';
 import { cpuShare } from '../common/format';
 
 // ---- VM list ----
@@ -227,3 +227,8 @@ export function allowedActions(vm: Pick<VmSummary, 'state' | 'hasManagedSave'>):
 
 /** Actions that need a confirmation dialog. */
 export const CONFIRMED_ACTIONS: ReadonlySet<VmAction> = new Set<VmAction>(['forceOff', 'reboot', 'discardSave']);
+
+/** The samples the Performance tab shows: none for a VM that does not run (they would be stale). */
+export function performancePoints(vm: Pick<VmSummary, 'state'>, points: readonly StatPoint[]): readonly StatPoint[] {
+  return vm.state === 'shutoff' || vm.state === 'crashed' ? [] : points;
+}

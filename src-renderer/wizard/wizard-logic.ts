@@ -2,7 +2,8 @@
 // (the same rules as the server's VmSpec schema and host checks, so Next can say why it is
 // disabled before anything is sent), the VmSpec built from the form, and where a server error
 // belongs. The server checks everything again on create.
-import type { CreateOptions, CreateStep, OsSummary, UrlTreeInfo, VmSpecInput, VolumeDetails } from '../../src-main/api/contract-create';
+import type { CreateOptions, CreateStep, OsSummary, UrlTreeInfo, VmSpecInput, VolumeDetails } from '../../src-main/contract';
+import { firstInvisible } from '../../src-main/contract/display-name';
 import type { MessageKey, MessageParams } from '../i18n';
 import { formatMiB, formatNumber, memoryField, parseDiskGiB, parseMemoryMiB, type SizeUnit } from '../common/sizes';
 
@@ -129,12 +130,53 @@ export interface WizardContext {
   options: CreateOptions | null;
   /** VM names on the connection (for the duplicate-name check). */
   existingNames: readonly string[];
-  /** storage.volumes of the pool chosen under "existing volume", when loaded. */
+  /** volume.list of the pool chosen under "existing volume", when loaded. */
   volumes?: readonly VolumeDetails[] | undefined;
   /** The chosen OS preset's recommendation (for "may be too little" warnings). */
   recommended?: (Recommended & { osName: string }) | null | undefined;
   /** What os.detectUrl said about an install URL (an error blocks the source step while the URL is the same). */
   urlProbe?: UrlProbe | null | undefined;
+  /** The server's word on the source's files, by path (missing: not checked yet). */
+  fileChecks?: Readonly<Record<string, FileCheck>> | undefined;
+}
+
+/** What the server said about a file the source names (os.detect reads it; local connections). */
+export interface FileCheck {
+  /** Why the file cannot be used (missing, a folder, unreadable), or null when it can. */
+  error: string | null;
+  /** E.g. QEMU (user libvirt-qemu) may not be able to read it. */
+  warnings: string[];
+}
+
+/**
+ * Whether an os.detect error is the server's file check (the same check vm.create makes, so the
+ * create would fail too) rather than, e.g., a path outside the folders it may read.
+ */
+export function isFileCheckError(message: string): boolean {
+  return /'[^]*' (does not exist|cannot be reached|cannot be read|is a folder, not a file|is not a regular file|is not readable)/.test(message);
+}
+
+/** The files the source step names, as they are typed (empty ones left out). */
+export function sourceFiles(d: Pick<WizardData, 'sourceKind' | 'isoPath' | 'importPath' | 'cloudImage' | 'kernelPath' | 'initrdPath'>): { path: string; input: keyof WizardData }[] {
+  const files: { path: string; input: keyof WizardData }[] =
+    d.sourceKind === 'iso'
+      ? [{ path: d.isoPath, input: 'isoPath' }]
+      : d.sourceKind === 'import'
+        ? [{ path: d.importPath, input: 'importPath' }]
+        : d.sourceKind === 'cloud'
+          ? [{ path: d.cloudImage, input: 'cloudImage' }]
+          : d.sourceKind === 'kernel'
+            ? [
+                { path: d.kernelPath, input: 'kernelPath' },
+                { path: d.initrdPath, input: 'initrdPath' },
+              ]
+            : [];
+  return files.filter((f) => f.path !== '');
+}
+
+/** The warnings of a preview (vm.createPreview) about one file: those naming it. */
+export function warningsAboutFile(warnings: readonly string[], path: string): string[] {
+  return warnings.filter((w) => w.includes(`'${path}'`));
 }
 
 /** The answer of os.detectUrl for one URL: the tree, or why it is none. */
@@ -170,6 +212,8 @@ export function checkObjectName(name: string, input: Problem['input'] = 'name', 
   const chars = [...name].length;
   if (chars > max) return invalid('check.nameTooLong', input, { max, count: chars });
   if (new TextEncoder().encode(name).length > NAME_MAX_BYTES) return invalid('check.nameTooManyBytes', input, { max: NAME_MAX_BYTES });
+  const hidden = firstInvisible(name);
+  if (hidden) return invalid('check.nameInvisible', input, { char: hidden.label });
   if (CONTROL.test(name) || LONE_SURROGATE.test(name)) return invalid('check.nameControl', input);
   const bad = NAME_FORBIDDEN.exec(name);
   if (bad) return invalid('check.nameForbidden', input, { char: bad[0] });
@@ -208,7 +252,19 @@ function checkWhole(text: string, input: Problem['input'], keys: { required: Mes
   return { value: n, problem: null };
 }
 
-function checkSource(d: WizardData, ctx: WizardContext): Problem | null {
+function checkSource(d: WizardData, ctx: WizardContext): StepCheck {
+  const problem = checkSourceFields(d, ctx);
+  const warnings: Problem[] = [];
+  for (const f of sourceFiles(d)) {
+    const c = ctx.fileChecks?.[f.path];
+    if (!c) continue;
+    if (c.error !== null && problem === null) return { problem: invalid('check.fileUnusable', f.input, { error: c.error }), warnings };
+    for (const w of c.warnings) warnings.push(invalid('check.fileWarning', f.input, { warning: w }));
+  }
+  return { problem, warnings };
+}
+
+function checkSourceFields(d: WizardData, ctx: WizardContext): Problem | null {
   switch (d.sourceKind) {
     case 'iso':
       return checkFilePath(d.isoPath, 'isoPath', 'check.isoRequired');
@@ -398,7 +454,7 @@ function checkFirmware(d: WizardData, ctx: WizardContext): StepCheck {
 export function checkStep(step: StepId, d: WizardData, ctx: WizardContext): StepCheck {
   switch (step) {
     case 'source':
-      return { problem: checkSource(d, ctx), warnings: [] };
+      return checkSource(d, ctx);
     case 'os':
       return { problem: null, warnings: [] };
     case 'resources':
@@ -603,23 +659,76 @@ export function sourceImagePath(d: Pick<WizardData, 'sourceKind' | 'isoPath' | '
 /** A name to start from: the OS short id, else the ISO / image file name, else "vm". */
 export function nameBase(d: WizardData): string {
   if (d.os) return d.os.shortId;
+  if (d.sourceKind === 'kernel') return kernelNameBase(d.kernelPath, d.initrdPath);
   const file = sourceImagePath(d).split('/').pop() ?? '';
   const stem = file.replace(/\.(iso|img|qcow2|raw|vmdk|vdi)$/i, '');
   return stem || 'vm';
 }
 
+const KERNEL_PREFIX = /^(?:vmlinuz|vmlinux|bzimage|kernel|linux|image|initrd(?:\.img)?|initramfs)(?:[-_.](.*))?$/i;
+
+/**
+ * A name for a kernel-boot VM from its files: "vmlinuz-6.1.0-cloud" → "linux-6-1" (the initrd's
+ * version when the kernel's name has none), else the kernel file's own name, else "linux".
+ */
+export function kernelNameBase(kernelPath: string, initrdPath = ''): string {
+  const version = (file: string): string | null => {
+    const m = /(\d+)(?:\.(\d+))?/.exec(KERNEL_PREFIX.exec(file)?.[1] ?? '');
+    return m ? [m[1], m[2]].filter(Boolean).join('-') : null;
+  };
+  const kernel = kernelPath.split('/').pop() ?? '';
+  const initrd = initrdPath.split('/').pop() ?? '';
+  const v = version(kernel) ?? (KERNEL_PREFIX.test(kernel) || kernel === '' ? version(initrd) : null);
+  if (v) return `linux-${v}`;
+  if (kernel === '' || KERNEL_PREFIX.test(kernel)) return 'linux';
+  const stem = hostnameFromName(kernel.replace(/\.(img|gz|xz|bz2|zst|bin|efi)$/i, ''));
+  return stem === 'vm' ? 'linux' : stem;
+}
+
 /** The fields an OS recommendation sets (the memory shown in GiB when it is whole GiB). */
 export function recommendedFields(rec: Recommended, options: CreateOptions | null): Pick<WizardData, 'memoryText' | 'memoryUnit' | 'vcpusText' | 'sizeText' | 'firmware' | 'tpm'> {
-  const memory = memoryField(rec.memoryMiB);
-  const cpus = options && options.cpus > 0 ? Math.min(rec.vcpus, options.cpus) : rec.vcpus;
+  const memory = memoryField(defaultMemoryMiB(rec.memoryMiB, options));
   return {
     memoryText: memory.text,
     memoryUnit: memory.unit,
-    vcpusText: String(Math.max(1, cpus)),
-    sizeText: formatNumber(rec.diskGiB),
+    vcpusText: String(defaultVcpus(rec.vcpus, options)),
+    sizeText: formatNumber(defaultDiskGiB(rec.diskGiB, options)),
     firmware: rec.firmware,
     tpm: rec.tpm && (options?.tpm ?? false),
   };
+}
+
+/** Most vCPUs the wizard proposes under software emulation (each one is slow and costly). */
+export const EMULATION_MAX_VCPUS = 2;
+
+/**
+ * The vCPUs to propose for a recommendation: never every CPU of the host (it needs some for
+ * itself), and at most EMULATION_MAX_VCPUS when the host has no KVM.
+ */
+export function defaultVcpus(recommended: number, options: CreateOptions | null): number {
+  let n = Math.max(1, recommended);
+  if (options && options.cpus > 0) n = Math.min(n, Math.max(1, options.cpus - 1));
+  if (options && !options.kvm) n = Math.min(n, EMULATION_MAX_VCPUS);
+  return n;
+}
+
+/** The memory to propose: the recommendation, at most half the host's memory (in 256 MiB steps, ≥ 256 MiB). */
+export function defaultMemoryMiB(recommended: number, options: CreateOptions | null): number {
+  if (!options || options.memoryTotalMiB <= 0) return recommended;
+  const half = Math.max(256, Math.floor(options.memoryTotalMiB / 2 / 256) * 256);
+  return Math.min(recommended, half);
+}
+
+/** The disk size to propose: the recommendation, at most what the default pool has free (whole GiB, ≥ 1). */
+export function defaultDiskGiB(recommended: number, options: CreateOptions | null): number {
+  const pool = options?.pools.find((p) => p.name === defaultPool(options));
+  if (!pool || pool.available <= 0) return recommended;
+  return Math.min(recommended, Math.max(1, Math.floor(pool.available / 2 ** 30)));
+}
+
+/** Software emulation only: the host has no working KVM (known once host.createOptions answered). */
+export function emulationOnly(options: CreateOptions | null): boolean {
+  return options !== null && !options.kvm;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The New-VM wizard's state: the form (WizardData), the host's create options, OS detection and
 // presets, the XML preview and the create call. Validation and the spec are the pure functions
 // of wizard-logic.ts; this class only holds the reactive state and talks to the API.
-import type { CreateOptions, CreateStep, OsSummary, VmCreateResult, VolumeDetails } from '../../src-main/api/contract-create';
+import type { CreateOptions, CreateStep, OsSummary, VmCreateResult, VolumeDetails } from '../../src-main/contract';
 import type { MessageKey } from '../i18n';
 import { errorCode, errorField, errorMessage, type AppStore } from '../app/stores.svelte';
 import {
@@ -10,6 +10,7 @@ import {
   buildSpec,
   canOpenStep,
   checkAll,
+  checkFilePath,
   createSteps,
   defaultPool,
   defaultStorageKind,
@@ -24,6 +25,10 @@ import {
   sourceImagePath,
   stepOfField,
   suggestName,
+  isFileCheckError,
+  sourceFiles,
+  warningsAboutFile,
+  type FileCheck,
   type ProgressEntry,
   type ProgressEvent,
   type Recommended,
@@ -66,6 +71,27 @@ export interface CreateProgress {
   outcome: 'running' | 'failed' | 'done';
 }
 
+/**
+ * The plain data of a wizard the user left (e.g. to add a storage pool) to come back to. Only
+ * data is kept: a new WizardModel is made from it on return, because a model's derived state
+ * belongs to the component instance that made it and stops updating once that one is gone.
+ */
+export interface KeptWizard {
+  connection: string;
+  d: WizardData;
+  step: StepId;
+  nameTouched: boolean;
+  storageTouched: boolean;
+  resourcesSized: boolean;
+  osPickedByHand: boolean;
+  recommended: (Recommended & { osName: string }) | null;
+  detection: Detection | null;
+  detectError: string | null;
+  urlProbe: UrlProbe | null;
+  fileChecks: Record<string, FileCheck>;
+  serverError: ServerError | null;
+}
+
 /** A progressId (contract: 1–64 letters, digits, _ or -). */
 function newProgressId(): string {
   const bytes = new Uint8Array(9);
@@ -98,6 +124,11 @@ export class WizardModel {
   urlProbe = $state.raw<UrlProbe | null>(null);
   urlProbing = $state(false);
 
+  /** os.detect's word on the source's files, by path: missing / unreadable blocks the source step. */
+  fileChecks = $state.raw<Record<string, FileCheck>>({});
+  /** Paths being looked at now. */
+  checkingFiles = $state.raw<string[]>([]);
+
   volumes = $state.raw<Record<string, VolumeDetails[]>>({});
   volumesError = $state<string | null>(null);
 
@@ -113,6 +144,8 @@ export class WizardModel {
   /** The user typed a name / chose storage: suggestions no longer replace it. */
   nameTouched = $state(false);
   storageTouched = $state(false);
+  /** The proposed resources were sized to the host (once, when its options first came). */
+  resourcesSized = false;
 
   existingNames = $derived.by(() => this.app.vmNames(this.connection));
   checks = $derived.by<Record<StepId, StepCheck>>(() =>
@@ -122,6 +155,7 @@ export class WizardModel {
       volumes: this.d.existingPool ? this.volumes[this.d.existingPool] : undefined,
       recommended: this.recommended,
       urlProbe: this.urlProbe,
+      fileChecks: this.fileChecks,
     }),
   );
   current = $derived(this.checks[this.step]);
@@ -129,6 +163,8 @@ export class WizardModel {
   formJson = $derived(JSON.stringify(this.d));
   /** The server error, while the form is as it was when it happened. */
   visibleServerError = $derived(this.serverError && this.serverError.snapshot === this.formJson ? this.serverError : null);
+  /** Create stays off while a step cannot go on or the server refused the preview of this form. */
+  createBlocked = $derived(this.blocked !== null || this.visibleServerError?.origin === 'preview' || this.checkingFiles.length > 0);
 
   private previewSeq = 0;
   private detectSeq = 0;
@@ -139,6 +175,43 @@ export class WizardModel {
   constructor(app: AppStore, connection: string) {
     this.app = app;
     this.connection = connection;
+  }
+
+  /** The data to come back to (see KeptWizard); nothing reactive. */
+  keep(): KeptWizard {
+    return {
+      connection: this.connection,
+      d: $state.snapshot(this.d) as WizardData,
+      step: this.step,
+      nameTouched: this.nameTouched,
+      storageTouched: this.storageTouched,
+      resourcesSized: this.resourcesSized,
+      osPickedByHand: this.osPickedByHand,
+      recommended: this.recommended,
+      detection: this.detection,
+      detectError: this.detectError,
+      urlProbe: this.urlProbe,
+      fileChecks: this.fileChecks,
+      serverError: this.serverError,
+    };
+  }
+
+  /** A new model (owned by the component that calls this) holding kept data. */
+  static restore(app: AppStore, kept: KeptWizard): WizardModel {
+    const w = new WizardModel(app, kept.connection);
+    w.d = kept.d;
+    w.step = kept.step;
+    w.nameTouched = kept.nameTouched;
+    w.storageTouched = kept.storageTouched;
+    w.resourcesSized = kept.resourcesSized;
+    w.osPickedByHand = kept.osPickedByHand;
+    w.recommended = kept.recommended;
+    w.detection = kept.detection;
+    w.detectError = kept.detectError;
+    w.urlProbe = kept.urlProbe;
+    w.fileChecks = kept.fileChecks;
+    w.serverError = kept.serverError;
+    return w;
   }
 
   private get api() {
@@ -157,8 +230,12 @@ export class WizardModel {
       if (this.d.networkName === '' || !o.networks.some((n) => n.name === this.d.networkName)) {
         this.d.networkName = (o.networks.find((n) => n.name === 'default') ?? o.networks[0])?.name ?? '';
       }
-      // Clamp the generic defaults to what the host has.
-      if (o.cpus > 0 && Number(this.d.vcpusText) > o.cpus) this.d.vcpusText = String(o.cpus);
+      if (!this.resourcesSized) {
+        // The first answer: size the proposed memory, vCPUs and disk to this host.
+        this.resourcesSized = true;
+        const f = recommendedFields(this.recommended ?? GENERIC_DEFAULTS, o);
+        Object.assign(this.d, { memoryText: f.memoryText, memoryUnit: f.memoryUnit, vcpusText: f.vcpusText, sizeText: f.sizeText });
+      } else if (o.cpus > 0 && Number(this.d.vcpusText) > o.cpus) this.d.vcpusText = String(o.cpus);
       if (!o.pools.some((p) => p.active) && !this.storageTouched && this.d.storageKind === 'new') this.d.storageKind = defaultStorageKind(this.d.sourceKind);
     } catch (e) {
       this.optionsError = errorMessage(e);
@@ -171,7 +248,7 @@ export class WizardModel {
     if (!pool) return;
     this.volumesError = null;
     try {
-      const list = await this.api['storage.volumes']({ connection: this.connection, pool });
+      const list = await this.api['volume.list']({ connection: this.connection, pool });
       this.volumes = { ...this.volumes, [pool]: list };
     } catch (e) {
       this.volumesError = errorMessage(e);
@@ -203,6 +280,13 @@ export class WizardModel {
       // The install URL is looked at first: one that does not answer stays on this step.
       void this.probeUrl().then((ok) => {
         if (ok && this.step === 'source' && !this.current.problem) this.go('os');
+      });
+      return;
+    }
+    if (this.step === 'source' && this.options?.local && sourceFiles(this.d).some((f) => !this.fileChecks[f.path])) {
+      // Files not looked at yet are looked at first: a missing one stays on this step.
+      void this.checkSourceFiles().then(() => {
+        if (this.step === 'source' && !this.current.problem) this.go('os');
       });
       return;
     }
@@ -297,19 +381,74 @@ export class WizardModel {
 
   private detectingPath: string | null = null;
 
+  /** Records what os.detect said about a file (an error that is not about the file is no verdict). */
+  private noteFile(path: string, error: unknown, result: object | null): void {
+    let check: FileCheck | null = null;
+    if (result) {
+      // The core may add the QEMU-readability warning to os.detect's answer (optional field).
+      const warnings = (result as { warnings?: unknown }).warnings;
+      check = { error: null, warnings: Array.isArray(warnings) ? warnings.filter((x): x is string => typeof x === 'string') : [] };
+    } else if (isFileCheckError(errorMessage(error))) {
+      check = { error: errorMessage(error), warnings: [] };
+    }
+    const rest = { ...this.fileChecks };
+    delete rest[path];
+    this.fileChecks = check ? { ...rest, [path]: check } : rest;
+  }
+
+  /**
+   * Looks at the source's files as they are chosen (local connections: os.detect reads them
+   * here): a missing file stops the source step, not the create. ISO, disk and cloud images are
+   * detected (which also picks the OS); a kernel and initrd are only checked.
+   */
+  async checkSourceFiles(): Promise<void> {
+    if (!this.options?.local) return;
+    const image = sourceImagePath(this.d);
+    await Promise.all(
+      sourceFiles(this.d).map(async ({ path }) => {
+        if (this.fileChecks[path] || this.checkingFiles.includes(path) || checkFilePath(path, undefined, 'check.isoRequired')) return;
+        this.checkingFiles = [...this.checkingFiles, path];
+        try {
+          if (path === image) {
+            if (this.detection?.path !== path && this.detectingPath !== path) await this.detect(path);
+            else if (this.detectingPath === path) return;
+          } else {
+            try {
+              this.noteFile(path, null, await this.api['os.detect']({ connection: this.connection, path }));
+            } catch (e) {
+              this.noteFile(path, e, null);
+            }
+          }
+        } finally {
+          this.checkingFiles = this.checkingFiles.filter((p) => p !== path);
+        }
+      }),
+    );
+  }
+
+  /** Looks at the files again (e.g. after the user copied the ISO into place). */
+  recheckSourceFiles(): void {
+    const paths = new Set(sourceFiles(this.d).map((f) => f.path));
+    this.fileChecks = Object.fromEntries(Object.entries(this.fileChecks).filter(([p]) => !paths.has(p)));
+    if (this.detection && paths.has(this.detection.path)) this.detection = null;
+    void this.checkSourceFiles();
+  }
+
   async detect(path: string): Promise<void> {
     const run = ++this.detectSeq;
     this.detecting = true;
     this.detectingPath = path;
     this.detectError = null;
     try {
-      const r = await this.api['os.detect']({ path });
+      const r = await this.api['os.detect']({ connection: this.connection, path });
+      this.noteFile(path, null, r);
       if (run !== this.detectSeq) return;
       this.detection = { path, os: r.os, detectedBy: r.detectedBy ?? (r.os ? 'volume-id' : null), volumeId: r.volumeId };
       this.osPickedByHand = false;
       if (r.os) await this.chooseOs(r.os, false);
       else if (this.d.os) await this.chooseOs(null, false); // an OS detected on an earlier ISO no longer applies
     } catch (e) {
+      this.noteFile(path, e, null);
       if (run !== this.detectSeq) return;
       this.detection = { path, os: null, detectedBy: null, volumeId: '' };
       this.detectError = errorMessage(e);
@@ -367,6 +506,12 @@ export class WizardModel {
       const r = await this.api['vm.createPreview']({ connection: this.connection, spec: JSON.parse(json) });
       if (run !== this.previewSeq) return;
       this.preview = { xml: r.xml, warnings: r.warnings, spec: json };
+      // What the preview says about a source file (e.g. QEMU cannot read it) shows at the source step too.
+      for (const { path } of sourceFiles(this.d)) {
+        const about = warningsAboutFile(r.warnings, path);
+        const known = this.fileChecks[path];
+        if (about.length && known && known.error === null) this.fileChecks = { ...this.fileChecks, [path]: { error: null, warnings: [...new Set([...known.warnings, ...about])] } };
+      }
       if (this.serverError?.origin === 'preview') this.serverError = null;
     } catch (e) {
       if (run !== this.previewSeq) return;
@@ -397,7 +542,7 @@ export class WizardModel {
    * goes to its details (Console tab when started).
    */
   async create(start: boolean): Promise<VmCreateResult | null> {
-    if (this.blocked !== null || this.creating) return null;
+    if (this.createBlocked || this.creating) return null;
     const id = newProgressId();
     this.creating = { start };
     this.serverError = null;

@@ -370,8 +370,8 @@ describe('embedded consoles (browser mode, qemu:///system)', () => {
     await page.keyboard.up('Control');
     await page.locator('[data-testid="vnc-focus-hint"]').waitFor({ state: 'hidden', timeout: 5_000 });
 
-    // "Type clipboard": text typed as keystrokes.
-    await page.getByRole('button', { name: 'Type clipboard' }).click();
+    // "Type text…": text typed as keystrokes.
+    await page.getByTestId('console-type-text').click();
     const dialog = page.locator('[data-testid="type-dialog"]');
     await dialog.getByLabel('Text to type').fill('echo typed\n');
     await dialog.locator('[data-testid="type-submit"]').click();

@@ -312,6 +312,7 @@ describe('testing labs in the browser (qemu:///system)', () => {
     // Running: the dialog says why it cannot clone and keeps the button disabled.
     await admin.api.startDomain({ name: VM });
     await expect.poll(() => page.getByTestId('vm-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
+    await page.getByTestId('vm-more').click();
     await page.getByTestId('vm-clone').click();
     const dlg = page.getByTestId('clone-dialog');
     await dlg.waitFor();
@@ -353,6 +354,7 @@ describe('testing labs in the browser (qemu:///system)', () => {
 
   it('warns before starting a template, naming its linked clones', { timeout: 120_000 }, async () => {
     await openVm(VM);
+    await page.getByTestId('vm-more').click();
     await page.getByTestId('vm-clone').click();
     const dlg = page.getByTestId('clone-dialog');
     await dlg.getByTestId('clone-name').fill(LINKED);
@@ -376,6 +378,7 @@ describe('testing labs in the browser (qemu:///system)', () => {
     expect(await state(VM)).toBe('shutoff');
 
     // Delete asks too.
+    await page.getByTestId('vm-more').click();
     await page.getByTestId('vm-delete').click();
     await page.getByTestId('template-warning').waitFor({ timeout: 15_000 });
     await page.getByTestId('template-cancel').click();

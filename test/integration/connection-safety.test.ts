@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../src-main/api/core';
-import type { ApiError, ConnectionStatus } from '../../src-main/api/contract';
+import type { ApiError, ConnectionStatus } from '../../src-main/contract';
 import type { HostSpawner } from '../../src-main/libvirt/host-channel';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { HOST_URI_ENV } from '../../src-main/libvirt/protocol';

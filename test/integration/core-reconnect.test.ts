@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../src-main/api/core';
-import type { ConnectionStatus, VmSummary } from '../../src-main/api/contract';
+import type { ConnectionStatus, VmSummary } from '../../src-main/contract';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { SYSTEM_URI } from '../support/tiny-guest';
 import { waitFor } from '../support/host-events';

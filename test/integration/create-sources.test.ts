@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type CreateHandlers } from '../../src-main/api/create-handlers';
+import { handlerContext, libvirtHandlers, type LibvirtMethodName } from '../../src-main/api/handlers';
 import { createCore } from '../../src-main/api/core';
-import { validateCreateInput, type CreateEventMap, type CreateMethodInput, type CreateMethodName, type CreateMethodResult, type VmSpecInput } from '../../src-main/api/contract-create';
-import { ApiError } from '../../src-main/api/contract';
+import { validateInput, type CreateEventMap, type MethodInput, type MethodResult, type VmSpecInput } from '../../src-main/contract';
+import { ApiError } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { CLOUD_GUEST_MARKER, SYSTEM_URI, TINY_GUEST_MARKER, cloudTestImage, uniqueName } from '../support/tiny-guest';
@@ -32,13 +32,13 @@ const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKc0ckqnw0yLzNdq0x4bAaVSeVp
 
 const client = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
 const events: CreateEventMap['vm.createProgress'][] = [];
-const handlers: CreateHandlers = createHandlers({ client: async () => ({ uri: SYSTEM_URI, client }), emit: (e) => events.push(e), urlTimeoutMs: 3000 });
+const handlers: ReturnType<typeof libvirtHandlers> = libvirtHandlers(handlerContext({ client: async () => ({ uri: SYSTEM_URI, client }), emit: (e) => { if (e.type === 'vm.createProgress') events.push(e); }, urlTimeoutMs: 3000 }));
 let tree: InstallTree;
 
-async function call<M extends CreateMethodName>(name: M, input: CreateMethodInput<M>): Promise<CreateMethodResult<M>> {
-  const r = validateCreateInput(name, input);
+async function call<M extends LibvirtMethodName>(name: M, input: MethodInput<M>): Promise<MethodResult<M>> {
+  const r = validateInput(name, input);
   if (!r.ok) throw new ApiError('INVALID_INPUT', r.message, r.field);
-  return (handlers[name] as (i: unknown) => Promise<CreateMethodResult<M>>)(r.value);
+  return (handlers[name] as (i: unknown) => Promise<MethodResult<M>>)(r.value);
 }
 const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 
@@ -149,7 +149,7 @@ describe('after the installer (through the core, as the app runs it)', () => {
           connection: SYSTEM_URI,
           spec: { name, memoryMiB: 256, vcpus: 1, source: { kind: 'url', url: tree.installerUrl, cmdline: 'console=ttyS0' }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 }, network: { kind: 'none' } },
           start: true,
-        })) as CreateMethodResult<'vm.create'>;
+        })) as MethodResult<'vm.create'>;
 
       // The installer "finishes": it reboots. The VM comes back, booting from its disk.
       const a = await create(`${prefix}-inst`);

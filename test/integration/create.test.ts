@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type CreateHandlerDeps, type CreateHandlers } from '../../src-main/api/create-handlers';
-import { validateCreateInput, type CreateMethodInput, type CreateMethodName, type CreateMethodResult, type VmSpecInput } from '../../src-main/api/contract-create';
-import { ApiError } from '../../src-main/api/contract';
+import { handlerContext, libvirtHandlers, type HandlerDeps, type LibvirtMethodName } from '../../src-main/api/handlers';
+import { validateInput, type MethodInput, type MethodResult, type VmSpecInput } from '../../src-main/contract';
+import { ApiError } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
@@ -20,13 +20,13 @@ const POOL_DIR = path.join('/var/lib/libvirt/images', prefix);
 const GRUB_ISO = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 
 const client = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
-const makeHandlers = (extra: Partial<CreateHandlerDeps> = {}): CreateHandlers => createHandlers({ client: async () => ({ uri: SYSTEM_URI, client }), ...extra });
+const makeHandlers = (extra: Partial<HandlerDeps> = {}): ReturnType<typeof libvirtHandlers> => libvirtHandlers(handlerContext({ client: async () => ({ uri: SYSTEM_URI, client }), ...extra }));
 let handlers = makeHandlers();
 
-async function call<M extends CreateMethodName>(name: M, input: CreateMethodInput<M>, h: CreateHandlers = handlers): Promise<CreateMethodResult<M>> {
-  const r = validateCreateInput(name, input);
+async function call<M extends LibvirtMethodName>(name: M, input: MethodInput<M>, h: ReturnType<typeof libvirtHandlers> = handlers): Promise<MethodResult<M>> {
+  const r = validateInput(name, input);
   if (!r.ok) throw new ApiError('INVALID_INPUT', r.message, r.field);
-  return (h[name] as (i: unknown) => Promise<CreateMethodResult<M>>)(r.value);
+  return (h[name] as (i: unknown) => Promise<MethodResult<M>>)(r.value);
 }
 const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 
@@ -43,7 +43,7 @@ function kernelSpec(name: string, over: Partial<VmSpecInput> = {}): VmSpecInput 
 beforeAll(async () => {
   await client.connect();
   tinyGuestFiles();
-  const p = await call('storage.definePool', { name: POOL, path: POOL_DIR, start: true, autostart: false });
+  const p = await call('pool.define', { name: POOL, path: POOL_DIR, start: true, autostart: false });
   expect(p).toMatchObject({ name: POOL, type: 'dir', path: POOL_DIR, active: true });
 }, 180_000);
 
@@ -106,7 +106,7 @@ describe('vm.create on qemu:///system', () => {
     fs.writeFileSync(notes, 'this is not a disk image\n');
     await client.api.refreshPool(POOL);
     const node = await client.api.nodeInfo();
-    const pool = (await call('storage.pools', {})).find((p) => p.name === POOL)!;
+    const pool = (await call('pool.list', {})).find((p) => p.name === POOL)!;
     const tooBigGiB = Math.ceil(pool.available / GiB) + 10;
 
     const before = await snapshot();
@@ -176,16 +176,16 @@ describe('vm.create on qemu:///system', () => {
 describe('storage and networks on qemu:///system', () => {
   it('creates, grows and deletes a volume, and reports its users', { timeout: 60_000 }, async () => {
     const name = `${prefix}-data.qcow2`;
-    const v = await call('storage.createVolume', { pool: POOL, name, sizeGiB: 1 });
+    const v = await call('volume.create', { pool: POOL, name, sizeGiB: 1 });
     expect(v).toMatchObject({ name, format: 'qcow2', capacity: GiB, usedBy: [] });
-    expect((await call('storage.resizeVolume', { pool: POOL, name, sizeGiB: 2 })).capacity).toBe(2 * GiB);
-    expect((await fail(call('storage.resizeVolume', { pool: POOL, name, sizeGiB: 1 }))).message).toMatch(/can only grow/);
+    expect((await call('volume.resize', { pool: POOL, name, sizeGiB: 2 })).capacity).toBe(2 * GiB);
+    expect((await fail(call('volume.resize', { pool: POOL, name, sizeGiB: 1 }))).message).toMatch(/can only grow/);
     const vm = `${prefix}-user`;
     await call('vm.create', { spec: kernelSpec(vm, { storage: { kind: 'existing', pool: POOL, volume: name } }) });
-    expect((await call('storage.volumes', { pool: POOL })).find((x) => x.name === name)?.usedBy).toEqual([vm]);
-    expect((await fail(call('storage.deleteVolume', { pool: POOL, name }))).message).toMatch(/used by VM/);
+    expect((await call('volume.list', { pool: POOL })).find((x) => x.name === name)?.usedBy).toEqual([vm]);
+    expect((await fail(call('volume.delete', { pool: POOL, name }))).message).toMatch(/used by VM/);
     await call('vm.delete', { vm: { name: vm }, deleteDisks: [] });
-    await call('storage.deleteVolume', { pool: POOL, name });
+    await call('volume.delete', { pool: POOL, name });
     expect((await snapshot()).volumes).not.toContain(name);
   });
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/api/contract';
+import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { buildOverlayVolumeXml } from '../../src-main/xml/build-overlay';
@@ -43,8 +43,8 @@ beforeAll(async () => {
   settingsDir = fs.mkdtempSync('/tmp/vdt-del-settings-');
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir });
   await client.connect();
-  await call('storage.definePool', { connection: SYSTEM_URI, name: POOL, path: POOL_DIR, start: true, autostart: false });
-  const vol = await call('storage.createVolume', { connection: SYSTEM_URI, pool: POOL, name: 'base.qcow2', sizeGiB: 0.0625, format: 'qcow2' });
+  await call('pool.define', { connection: SYSTEM_URI, name: POOL, path: POOL_DIR, start: true, autostart: false });
+  const vol = await call('volume.create', { connection: SYSTEM_URI, pool: POOL, name: 'base.qcow2', sizeGiB: 0.0625, format: 'qcow2' });
   base = vol.path;
   await client.api.defineDomain(tinyGuestXml(TEMPLATE, { disk: base, memoryMiB: 128 }));
   await call('vm.clone', { connection: SYSTEM_URI, vm: { name: TEMPLATE }, name: RUNNING_CLONE, mode: 'linked' });
@@ -74,6 +74,17 @@ describe('deleting a template with linked clones (real daemon)', () => {
     expect(await client.api.domainXml({ name: FOREIGN }, { inactive: true })).not.toContain(base);
   });
 
+  it('starting the template is refused by the core (API and CLI), naming its clones; it stays off', async () => {
+    const e = await failure(call('vm.start', { connection: SYSTEM_URI, vm: { name: TEMPLATE } }));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.field).toBe('confirmTemplate');
+    for (const n of [RUNNING_CLONE, OFF_CLONE]) expect(e.message).toContain(`'${n}'`);
+    const r = await runCli(['start', TEMPLATE, '--connect', SYSTEM_URI]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--force');
+    expect((await client.api.domainState({ name: TEMPLATE })).state).toBe('shutoff');
+  });
+
   it('vm.deletePlan offers the base as not deletable, naming every clone', async () => {
     const plan = await call('vm.deletePlan', { connection: SYSTEM_URI, vm: { name: TEMPLATE } });
     const disk = plan.disks.find((d) => d.path === base)!;
@@ -90,14 +101,14 @@ describe('deleting a template with linked clones (real daemon)', () => {
   });
 
   it('storage.deleteVolume refuses the base, naming every clone', async () => {
-    const e = await failure(call('storage.deleteVolume', { connection: SYSTEM_URI, pool: POOL, name: 'base.qcow2' }));
+    const e = await failure(call('volume.delete', { connection: SYSTEM_URI, pool: POOL, name: 'base.qcow2' }));
     expect(e.code).toBe('INVALID_INPUT');
     for (const n of [RUNNING_CLONE, OFF_CLONE, FOREIGN]) expect(e.message).toContain(`'${n}'`);
     expect(await baseVolumeExists()).toBe(true);
   });
 
   it('storage.volumes lists every clone as a user of the base', async () => {
-    const vols = await call('storage.volumes', { connection: SYSTEM_URI, pool: POOL });
+    const vols = await call('volume.list', { connection: SYSTEM_URI, pool: POOL });
     expect(vols.find((v) => v.path === base)?.usedBy).toEqual(expect.arrayContaining([TEMPLATE, RUNNING_CLONE, OFF_CLONE, FOREIGN]));
   });
 
@@ -122,11 +133,11 @@ describe('deleting a template with linked clones (real daemon)', () => {
 
     // An overlay volume that no VM uses: deleting its base would break it.
     await client.api.createVolume(POOL, buildOverlayVolumeXml({ name: 'lone.qcow2', capacityBytes: 64 * 2 ** 20, backingPath: base, backingFormat: 'qcow2' }));
-    const e = await failure(call('storage.deleteVolume', { connection: SYSTEM_URI, pool: POOL, name: 'base.qcow2' }));
+    const e = await failure(call('volume.delete', { connection: SYSTEM_URI, pool: POOL, name: 'base.qcow2' }));
     expect(e.message).toContain(path.join(POOL_DIR, 'lone.qcow2'));
     const plan = await call('vm.deletePlan', { connection: SYSTEM_URI, vm: { name: TEMPLATE } });
     expect(plan.disks.find((d) => d.path === base)?.deletable).toBe(false);
-    await call('storage.deleteVolume', { connection: SYSTEM_URI, pool: POOL, name: 'lone.qcow2' });
+    await call('volume.delete', { connection: SYSTEM_URI, pool: POOL, name: 'lone.qcow2' });
 
     const free = await call('vm.deletePlan', { connection: SYSTEM_URI, vm: { name: TEMPLATE } });
     expect(free.disks.find((d) => d.path === base)).toMatchObject({ deletable: true });

@@ -11,13 +11,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import { ApiError, methods } from '../../src-main/api/contract';
+import { ApiError, methods } from '../../src-main/contract';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 
 const SECRET = 'VIRTDESK-SECRET-7f3a9c';
 const READ_ONLY = new Set([
   'connections.list', 'host.summary', 'host.createOptions', 'vm.list', 'vm.get', 'vm.xml', 'vm.stats', 'vm.deletePlan',
-  'os.search', 'os.defaults', 'os.detect', 'storage.pools', 'storage.volumes', 'network.list', 'fs.browse',
+  'os.search', 'os.defaults', 'os.detect', 'pool.list', 'volume.list', 'network.list', 'fs.browse',
   'snapshot.list', 'snapshot.capabilities', 'vm.linkedClones', 'vm.templateInfo', 'lab.validate', 'lab.status', 'lab.list',
   'console.endpoint', 'vm.createPreview', 'settings.get',
 ]);
@@ -68,15 +68,15 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const h = () => fc.constantFrom(...hostileStrings());
 const safeName = fc.oneof(h(), fc.constantFrom('vd-hostile', 'vd-hostile-2', 'default'));
 const shaped: fc.Arbitrary<[string, unknown]> = fc.oneof(
-  fc.tuple(fc.constantFrom('vm.list', 'vm.stats', 'storage.pools', 'network.list', 'host.summary', 'host.createOptions', 'lab.list'), fc.record({ connection: h() })),
+  fc.tuple(fc.constantFrom('vm.list', 'vm.stats', 'pool.list', 'network.list', 'host.summary', 'host.createOptions', 'lab.list'), fc.record({ connection: h() })),
   fc.tuple(fc.constantFrom('vm.get', 'vm.xml', 'vm.start', 'vm.forceOff', 'vm.deletePlan', 'vm.screenshot', 'snapshot.list', 'vm.templateInfo', 'console.open', 'console.vncTicket'), fc.record({ connection: fc.constantFrom('qemu:///system', 'test:///default'), vm: fc.record({ name: safeName }) })),
   fc.tuple(fc.constantFrom('connections.add', 'connections.reconnect', 'connections.remove'), fc.record({ uri: h() })),
   fc.tuple(fc.constantFrom('fs.browse', 'os.detect'), fc.record({ path: h() })),
   fc.tuple(fc.constant('lab.validate'), fc.oneof(fc.record({ file: h() }), fc.record({ text: h() }), fc.record({ text: fc.constantFrom('name: x\nmachines: []', `name: ${'a'.repeat(300)}`, '&a [*a, *a]', '[' .repeat(5000)) }))),
-  fc.tuple(fc.constantFrom('storage.volumes', 'storage.startPool', 'storage.deletePool'), fc.record({ connection: fc.constant('test:///default'), pool: safeName })),
-  fc.tuple(fc.constant('storage.definePool'), fc.record({ connection: fc.constant('test:///default'), name: safeName, path: h(), start: fc.boolean(), autostart: fc.constant(false) })),
-  fc.tuple(fc.constant('storage.createVolume'), fc.record({ connection: fc.constant('test:///default'), pool: fc.constant('default-pool'), name: safeName, sizeGiB: fc.constantFrom(0.01, 1, 1e9, -1), format: fc.constant('qcow2') })),
-  fc.tuple(fc.constant('storage.deleteVolume'), fc.record({ connection: fc.constant('test:///default'), pool: fc.constant('default-pool'), name: safeName })),
+  fc.tuple(fc.constantFrom('volume.list', 'pool.start', 'pool.delete'), fc.record({ connection: fc.constant('test:///default'), pool: safeName })),
+  fc.tuple(fc.constant('pool.define'), fc.record({ connection: fc.constant('test:///default'), name: safeName, path: h(), start: fc.boolean(), autostart: fc.constant(false) })),
+  fc.tuple(fc.constant('volume.create'), fc.record({ connection: fc.constant('test:///default'), pool: fc.constant('default-pool'), name: safeName, sizeGiB: fc.constantFrom(0.01, 1, 1e9, -1), format: fc.constant('qcow2') })),
+  fc.tuple(fc.constant('volume.delete'), fc.record({ connection: fc.constant('test:///default'), pool: fc.constant('default-pool'), name: safeName })),
   fc.tuple(fc.constant('network.create'), fc.record({ connection: fc.constant('test:///default'), name: safeName, mode: fc.constant('isolated'), ipv4: fc.record({ address: fc.constant('10.250.1.1'), prefix: fc.constant(24), dhcpStart: fc.constant('10.250.1.10'), dhcpEnd: fc.constant('10.250.1.20') }), start: fc.constant(false), autostart: fc.constant(false) })),
   fc.tuple(
     fc.constantFrom('vm.create', 'vm.createPreview'),

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult, VmSummary } from '../../src-main/api/contract';
+import type { ApiError, MethodInput, MethodName, MethodResult, VmSummary } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { labNetworkUuid } from '../../src-main/labs/lab-file';
@@ -161,7 +161,7 @@ beforeAll(async () => {
   guest = virtioGuestFiles(BASE_DIR);
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', BASE, '64M']);
   fs.chmodSync(BASE, 0o644);
-  await call('storage.definePool', { connection: SYSTEM_URI, name: POOL, path: POOL_DIR, start: true, autostart: false });
+  await call('pool.define', { connection: SYSTEM_URI, name: POOL, path: POOL_DIR, start: true, autostart: false });
 }, 180_000);
 
 afterAll(async () => {

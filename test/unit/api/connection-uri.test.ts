@@ -1,7 +1,7 @@
 // The URI policy as a table: what is accepted (and its canonical spelling), what is refused and why.
 import { describe, expect, it } from 'vitest';
-import { checkConnectionUri, isInsideFolder, testDriverFile, testDriverFileRefusal } from '../../../src-main/api/connection-uri';
-import { parseInput } from '../../../src-main/api/contract';
+import { checkConnectionUri, isInsideFolder, testDriverFile, testDriverFileRefusal } from '../../../src-main/contract/connection-uri';
+import { parseInput } from '../../../src-main/contract';
 
 const ctx = { runtimeDir: '/run/user/1000' };
 

@@ -1,9 +1,10 @@
 // Every method of the contract refuses bad input with a clear error naming the field.
 import { describe, expect, it } from 'vitest';
-import { ApiError, methods, parseInput, type MethodName } from '../../../src-main/api/contract';
+import { ApiError, methods, parseInput, type MethodName } from '../../../src-main/contract';
 import { CREATE_BAD } from '../create/bad-inputs';
 
-const BAD: Record<MethodName, { input: unknown; field: string }> = {
+const BAD: Record<string, { input: unknown; field: string }> = {
+  ...(CREATE_BAD as Record<string, { input: unknown; field: string }>),
   'connections.list': { input: { extra: 1 }, field: 'extra' },
   'connections.add': { input: { uri: 'not a uri' }, field: 'uri' },
   'connections.remove': { input: {}, field: 'uri' },
@@ -31,7 +32,7 @@ const BAD: Record<MethodName, { input: unknown; field: string }> = {
   'console.vncTicket': { input: { vm: { name: '' } }, field: 'vm' },
   'console.endpoint': { input: { wsBase: 'x' }, field: 'wsBase' },
   'vm.sendKeys': { input: { vm: { name: 'a' }, keys: ['KEY_CTRL'] }, field: 'keys' },
-  ...CREATE_BAD,
+
   'snapshot.list': { input: { vm: { name: '' } }, field: 'vm' },
   'snapshot.create': { input: { vm: { name: 'a' }, name: 'has space' }, field: 'name' },
   'snapshot.revert': { input: { vm: { name: 'a' }, name: 'a\nb' }, field: 'name' },

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/api/core';
-import { ApiError, type VmSummary } from '../../../src-main/api/contract';
+import { ApiError, type VmSummary } from '../../../src-main/contract';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
 
 const DEMO = 'test:///default';

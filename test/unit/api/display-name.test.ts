@@ -1,17 +1,17 @@
 // Names shown to users refuse invisible characters (display-name.ts), with a message that names
 // the code point: VM specs, pools, volumes, networks, clones, snapshots, labs and lab files.
 import { describe, expect, it } from 'vitest';
-import { validateCreateInput } from '../../../src-main/api/contract-create';
-import { ApiError, parseInput } from '../../../src-main/api/contract';
+import { validateInput } from '../../../src-main/contract';
+import { ApiError, parseInput } from '../../../src-main/contract';
 import { parseLabText } from '../../../src-main/labs/lab-file';
-import { displayNameProblem, firstInvisible } from '../../../src-main/api/display-name';
+import { displayNameProblem, firstInvisible } from '../../../src-main/contract/display-name';
 
 const RLO = '\u202e';
 const spec = (name: string) => ({ spec: { name, memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'none' }, network: { kind: 'none' } } });
 
 describe('display names', () => {
   it('vm.create refuses a name with U+202E, naming the code point', () => {
-    const r = validateCreateInput('vm.create', spec(`invoice${RLO}fdp.exe`));
+    const r = validateInput('vm.create', spec(`invoice${RLO}fdp.exe`));
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.field).toBe('spec.name');
@@ -22,7 +22,7 @@ describe('display names', () => {
   it('refuses every bidi override, isolate and mark, and other control and format characters', () => {
     for (const cp of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x200e, 0x200f, 0x061c, 0x200b, 0xfeff, 0x00ad, 0x0007, 0x009b, 0x2028]) {
       const label = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-      const r = validateCreateInput('vm.create', spec(`a${String.fromCodePoint(cp)}b`));
+      const r = validateInput('vm.create', spec(`a${String.fromCodePoint(cp)}b`));
       expect(r.ok, label).toBe(false);
       if (!r.ok) expect(r.message, label).toContain(label);
     }
@@ -30,16 +30,16 @@ describe('display names', () => {
 
   it('keeps names of any script, with spaces and punctuation', () => {
     for (const name of ['web-1', 'テスト VM', 'خادم الويب', 'שרת', 'Ünïcødé (copy)']) {
-      expect(validateCreateInput('vm.create', spec(name)).ok, name).toBe(true);
+      expect(validateInput('vm.create', spec(name)).ok, name).toBe(true);
       expect(firstInvisible(name), name).toBeNull();
     }
   });
 
   it('applies to new pool, volume and network names, clones, snapshots and lab names (one rule)', () => {
     const bad = `x${RLO}y`;
-    expect(validateCreateInput('storage.definePool', { name: bad, path: '/srv/vm' })).toMatchObject({ ok: false, field: 'name' });
-    expect(validateCreateInput('storage.createVolume', { pool: 'default', name: bad, sizeGiB: 1 })).toMatchObject({ ok: false, field: 'name' });
-    expect(validateCreateInput('network.create', { name: bad, mode: 'nat', ipv4: { address: '192.168.150.1', prefix: 24, dhcpStart: '192.168.150.100', dhcpEnd: '192.168.150.200' } })).toMatchObject({ ok: false, field: 'name' });
+    expect(validateInput('pool.define', { name: bad, path: '/srv/vm' })).toMatchObject({ ok: false, field: 'name' });
+    expect(validateInput('volume.create', { pool: 'default', name: bad, sizeGiB: 1 })).toMatchObject({ ok: false, field: 'name' });
+    expect(validateInput('network.create', { name: bad, mode: 'nat', ipv4: { address: '192.168.150.1', prefix: 24, dhcpStart: '192.168.150.100', dhcpEnd: '192.168.150.200' } })).toMatchObject({ ok: false, field: 'name' });
     for (const [method, input] of [
       ['vm.clone', { vm: { name: 'src' }, name: bad, mode: 'full' }],
       ['snapshot.create', { vm: { name: 'src' }, name: bad }],

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/api/core';
-import type { ApiError, FsBrowseResult } from '../../../src-main/api/contract';
+import type { ApiError, FsBrowseResult } from '../../../src-main/contract';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
 
 const DEMO = 'test:///default';
@@ -36,12 +36,12 @@ describe('folders the app may read', () => {
   it('a storage pool defined at / on test:///default does not let fs.browse list /etc', async () => {
     const c = newCore();
     // The API refuses a pool at '/' outright…
-    const refused = await failure(c.call('storage.definePool', { connection: DEMO, name: 'vdt-roots-slash', path: '/' }));
+    const refused = await failure(c.call('pool.define', { connection: DEMO, name: 'vdt-roots-slash', path: '/' }));
     expect(refused.field).toBe('path');
     // …and one defined behind its back (a test-driver pool names no real folder) widens nothing.
     const { client } = await c.connections.client(DEMO);
     await client.api.definePool(`<pool type='dir'><name>vdt-roots-slash</name><target><path>/</path></target></pool>`, { start: true });
-    expect(((await c.call('storage.pools', { connection: DEMO })) as { path: string | null }[]).some((p) => p.path === '/')).toBe(true);
+    expect(((await c.call('pool.list', { connection: DEMO })) as { path: string | null }[]).some((p) => p.path === '/')).toBe(true);
     const err = await failure(c.call('fs.browse', { connection: DEMO, path: '/etc' }));
     expect(err.code).toBe('INVALID_INPUT');
     expect(err.field).toBe('path');

@@ -1,6 +1,6 @@
 // `create` / `delete` of the CLI: arguments → vm.create spec and delete choices (src-main/cli/create-command.ts).
 import { describe, expect, it } from 'vitest';
-import type { DeletePlan } from '../../../src-main/api/contract-create';
+import type { DeletePlan } from '../../../src-main/contract';
 import {
   describePlan,
   disksToDelete,

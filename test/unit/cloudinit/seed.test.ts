@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { cloudInitSchema, type CloudInit } from '../../../src-main/api/contract-create';
+import { cloudInitSchema, type CloudInit } from '../../../src-main/contract';
 import { hashPassword, hostnameFromName, seedContent, writeSeedIso } from '../../../src-main/cloudinit/seed';
 
 // Records every spawn (the argv openssl gets), passing through to the real one.

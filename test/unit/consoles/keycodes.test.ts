@@ -1,6 +1,6 @@
 // The linux keycode table used by vm.sendKeys (values from linux/input-event-codes.h).
 import { describe, expect, it } from 'vitest';
-import { LINUX_KEYCODES, isLinuxKeyName, linuxKeycodes } from '../../../src-main/consoles/keycodes';
+import { LINUX_KEYCODES, isLinuxKeyName, linuxKeycodes } from '../../../src-main/contract/keys';
 
 describe('linux keycodes', () => {
   it('has the real codes', () => {

@@ -1,8 +1,8 @@
 // One bad input per method of contract-create.ts, with the field it must name. Spread into
 // BAD of test/unit/api/contract.test.ts once createMethods is merged into `methods`.
-import type { CreateMethodName } from '../../../src-main/api/contract-create';
+import type { MethodName } from '../../../src-main/contract';
 
-export const CREATE_BAD: Record<CreateMethodName, { input: unknown; field: string }> = {
+export const CREATE_BAD: Partial<Record<MethodName, { input: unknown; field: string }>> = {
   'vm.create': { input: { spec: { name: '', memoryMiB: 512, vcpus: 1, source: { kind: 'none' } } }, field: 'spec' },
   'vm.createPreview': { input: { spec: { name: 'a', memoryMiB: 0, vcpus: 1, source: { kind: 'none' } } }, field: 'spec' },
   'vm.deletePlan': { input: { vm: { uuid: 'nope' } }, field: 'vm' },
@@ -12,17 +12,17 @@ export const CREATE_BAD: Record<CreateMethodName, { input: unknown; field: strin
   'os.detect': { input: { path: 'x.iso' }, field: 'path' },
   'os.detectUrl': { input: { url: 'ftp://mirror/debian/' }, field: 'url' },
   'host.createOptions': { input: { connection: '' }, field: 'connection' },
-  'storage.pools': { input: { extra: 1 }, field: 'extra' },
-  'storage.definePool': { input: { name: 'p', path: 'relative' }, field: 'path' },
-  'storage.startPool': { input: {}, field: 'pool' },
-  'storage.stopPool': { input: { pool: '' }, field: 'pool' },
-  'storage.refreshPool': { input: { pool: 'a\nb' }, field: 'pool' },
-  'storage.setPoolAutostart': { input: { pool: 'p', autostart: 'yes' }, field: 'autostart' },
-  'storage.deletePool': { input: { pool: 'p', force: 1 }, field: 'force' },
-  'storage.volumes': { input: { pool: 5 }, field: 'pool' },
-  'storage.createVolume': { input: { pool: 'p', name: 'v', sizeGiB: 0 }, field: 'sizeGiB' },
-  'storage.deleteVolume': { input: { pool: 'p' }, field: 'name' },
-  'storage.resizeVolume': { input: { pool: 'p', name: 'v', sizeGiB: -1 }, field: 'sizeGiB' },
+  'pool.list': { input: { extra: 1 }, field: 'extra' },
+  'pool.define': { input: { name: 'p', path: 'relative' }, field: 'path' },
+  'pool.start': { input: {}, field: 'pool' },
+  'pool.stop': { input: { pool: '' }, field: 'pool' },
+  'pool.refresh': { input: { pool: 'a\nb' }, field: 'pool' },
+  'pool.setAutostart': { input: { pool: 'p', autostart: 'yes' }, field: 'autostart' },
+  'pool.delete': { input: { pool: 'p', force: 1 }, field: 'force' },
+  'volume.list': { input: { pool: 5 }, field: 'pool' },
+  'volume.create': { input: { pool: 'p', name: 'v', sizeGiB: 0 }, field: 'sizeGiB' },
+  'volume.delete': { input: { pool: 'p' }, field: 'name' },
+  'volume.resize': { input: { pool: 'p', name: 'v', sizeGiB: -1 }, field: 'sizeGiB' },
   'network.list': { input: { connection: 'nope' }, field: 'connection' },
   'network.create': { input: { name: 'n', mode: 'nat', ipv4: { address: '10.0.0.1', prefix: 24, dhcpStart: '10.0.1.2', dhcpEnd: '10.0.0.9' } }, field: 'ipv4' },
   'network.start': { input: { name: '' }, field: 'name' },

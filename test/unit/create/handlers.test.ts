@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHandlers, type CreateHandlerDeps, type CreateHandlers } from '../../../src-main/api/create-handlers';
-import { validateCreateInput, type CreateMethodInput, type CreateMethodName, type CreateMethodResult } from '../../../src-main/api/contract-create';
-import { ApiError } from '../../../src-main/api/contract';
+import { handlerContext, libvirtHandlers, type HandlerDeps, type LibvirtMethodName } from '../../../src-main/api/handlers';
+import { validateInput, type MethodInput, type MethodResult } from '../../../src-main/contract';
+import { ApiError } from '../../../src-main/contract';
 import { LibvirtHostClient } from '../../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
 import { OsInfoDb } from '../../../src-main/osinfo/osinfo-db';
@@ -17,19 +17,19 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vdtest-handlers-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 let client: LibvirtHostClient;
-let handlers: CreateHandlers;
+let handlers: ReturnType<typeof libvirtHandlers>;
 
-function setup(extra: Partial<CreateHandlerDeps> = {}): void {
+function setup(extra: Partial<HandlerDeps> = {}): void {
   // Every test gets a fresh host process, so a fresh copy of the test driver's state.
   client = new LibvirtHostClient(URI, nodeHostSpawner);
-  handlers = createHandlers({ client: async () => ({ uri: URI, client }), osinfo: new OsInfoDb({ dir: null }), hasPasst: async () => false, browseRoots: [tmp], ...extra });
+  handlers = libvirtHandlers(handlerContext({ client: async () => ({ uri: URI, client }), osinfo: new OsInfoDb({ dir: null }), hasPasst: async () => false, browseRoots: [tmp], ...extra }));
 }
 
 /** Validates like the core does, then runs the handler. */
-async function call<M extends CreateMethodName>(name: M, input: CreateMethodInput<M>): Promise<CreateMethodResult<M>> {
-  const r = validateCreateInput(name, input);
+async function call<M extends LibvirtMethodName>(name: M, input: MethodInput<M>): Promise<MethodResult<M>> {
+  const r = validateInput(name, input);
   if (!r.ok) throw new ApiError('INVALID_INPUT', r.message, r.field);
-  return (handlers[name] as (i: unknown) => Promise<CreateMethodResult<M>>)(r.value);
+  return (handlers[name] as (i: unknown) => Promise<MethodResult<M>>)(r.value);
 }
 
 const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
@@ -145,30 +145,30 @@ describe('vm.create on the test driver', () => {
 
 describe('storage and networks on the test driver', () => {
   it('creates, lists (with users), grows and deletes volumes; refuses while in use', async () => {
-    const v = await call('storage.createVolume', { pool: POOL, name: 'data-1.raw', sizeGiB: 1, format: 'raw' });
+    const v = await call('volume.create', { pool: POOL, name: 'data-1.raw', sizeGiB: 1, format: 'raw' });
     expect(v).toMatchObject({ name: 'data-1.raw', capacity: 2 ** 30, usedBy: [] });
-    expect((await fail(call('storage.createVolume', { pool: POOL, name: 'data-1.raw', sizeGiB: 1 }))).message).toMatch(/already exists/);
-    expect((await fail(call('storage.resizeVolume', { pool: POOL, name: 'data-1.raw', sizeGiB: 0.5 }))).message).toMatch(/can only grow/);
+    expect((await fail(call('volume.create', { pool: POOL, name: 'data-1.raw', sizeGiB: 1 }))).message).toMatch(/already exists/);
+    expect((await fail(call('volume.resize', { pool: POOL, name: 'data-1.raw', sizeGiB: 0.5 }))).message).toMatch(/can only grow/);
     // (Growing works on qemu:///system — see the integration test; the test driver cannot resize.)
 
     await call('vm.create', { spec: { name: 'vd-user', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'existing', pool: POOL, volume: 'data-1.raw' }, network: { kind: 'none' } } });
-    const listed = (await call('storage.volumes', { pool: POOL })).find((x) => x.name === 'data-1.raw');
+    const listed = (await call('volume.list', { pool: POOL })).find((x) => x.name === 'data-1.raw');
     expect(listed).toMatchObject({ usedBy: ['vd-user'], format: 'raw' });
-    expect((await fail(call('storage.deleteVolume', { pool: POOL, name: 'data-1.raw' }))).message).toMatch(/used by VM 'vd-user'/);
+    expect((await fail(call('volume.delete', { pool: POOL, name: 'data-1.raw' }))).message).toMatch(/used by VM 'vd-user'/);
     expect((await fail(call('vm.create', { spec: { name: 'vd-user2', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'existing', pool: POOL, volume: 'data-1.raw' } } }))).message).toMatch(/already used by VM 'vd-user'/);
-    expect((await fail(call('storage.deletePool', { pool: POOL }))).message).toMatch(/in use by VM 'vd-user'/);
+    expect((await fail(call('pool.delete', { pool: POOL }))).message).toMatch(/in use by VM 'vd-user'/);
     await call('vm.delete', { vm: { name: 'vd-user' }, deleteDisks: [listed!.path] });
     expect((await snapshot()).volumes).not.toContain('data-1.raw');
   });
 
   it('defines, lists and deletes a directory pool', async () => {
     const dir = path.join(tmp, 'pool one');
-    const p = await call('storage.definePool', { name: 'vd-pool', path: dir, start: true, autostart: false });
+    const p = await call('pool.define', { name: 'vd-pool', path: dir, start: true, autostart: false });
     expect(p).toMatchObject({ name: 'vd-pool', type: 'dir', path: dir, active: true });
-    expect((await fail(call('storage.definePool', { name: 'vd-pool', path: path.join(tmp, 'x') }))).field).toBe('name');
-    expect((await fail(call('storage.definePool', { name: 'vd-pool2', path: dir }))).message).toMatch(/already uses the folder/);
-    await call('storage.deletePool', { pool: 'vd-pool' });
-    expect((await call('storage.pools', {})).map((x) => x.name)).not.toContain('vd-pool');
+    expect((await fail(call('pool.define', { name: 'vd-pool', path: path.join(tmp, 'x') }))).field).toBe('name');
+    expect((await fail(call('pool.define', { name: 'vd-pool2', path: dir }))).message).toMatch(/already uses the folder/);
+    await call('pool.delete', { pool: 'vd-pool' });
+    expect((await call('pool.list', {})).map((x) => x.name)).not.toContain('vd-pool');
   });
 
   it('creates networks (refusing overlapping subnets) and deletes them', async () => {

@@ -3,8 +3,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHandlers } from '../../../src-main/api/create-handlers';
-import { validateCreateInput } from '../../../src-main/api/contract-create';
+import { handlerContext, libvirtHandlers } from '../../../src-main/api/handlers';
+import { validateInput } from '../../../src-main/contract';
 import { evaluateHost } from '../../../src-main/host/virt-check';
 import type { LibvirtHostClient } from '../../../src-main/libvirt/host-client';
 import { OsInfoDb } from '../../../src-main/osinfo/osinfo-db';
@@ -26,8 +26,8 @@ function fakeClient(fixture: string): LibvirtHostClient {
 
 async function options(fixture: string) {
   const client = fakeClient(fixture);
-  const h = createHandlers({ client: async () => ({ uri: 'qemu:///system', client }), osinfo: new OsInfoDb({ dir: null }), hostVerdict: async () => evaluateHost(loadFixture(fixture)), hasPasst: async () => false });
-  const spec = validateCreateInput('vm.createPreview', { spec: { name: 'k', memoryMiB: 1024, vcpus: 2, source: { kind: 'none' }, network: { kind: 'none' } } });
+  const h = libvirtHandlers(handlerContext({ client: async () => ({ uri: 'qemu:///system', client }), osinfo: new OsInfoDb({ dir: null }), hostVerdict: async () => evaluateHost(loadFixture(fixture)), hasPasst: async () => false }));
+  const spec = validateInput('vm.createPreview', { spec: { name: 'k', memoryMiB: 1024, vcpus: 2, source: { kind: 'none' }, network: { kind: 'none' } } });
   if (!spec.ok) throw new Error(spec.message);
   return { opts: await h['host.createOptions']({}), xml: (await h['vm.createPreview'](spec.value)).xml };
 }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { validateCreateInput, type VmSpec } from '../../../src-main/api/contract-create';
+import { validateInput, type VmSpec } from '../../../src-main/contract';
 import { buildDomainXml } from '../../../src-main/xml/build-domain';
 import { readDomainXml } from '../../../src-main/xml/read-domain';
 import { readVirtdeskMeta } from '../../../src-main/xml/virtdesk-meta';
@@ -153,7 +153,7 @@ describe('random specs', () => {
     fc.assert(
       fc.property(specArb, (raw) => {
         const input: Record<string, unknown> = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
-        const r = validateCreateInput('vm.create', { spec: input });
+        const r = validateInput('vm.create', { spec: input });
         if (!r.ok) {
           rejected++;
           expect(typeof r.message).toBe('string');

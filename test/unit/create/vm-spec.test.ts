@@ -1,13 +1,13 @@
 // VmSpec validation: clear messages that name the field; host checks (memory, CPUs, KVM,
 // UEFI, TPM) against synthetic host facts.
 import { describe, expect, it } from 'vitest';
-import { validateCreateInput, type CreateMethodName, type VmSpec } from '../../../src-main/api/contract-create';
+import { validateInput, type MethodName, type VmSpec } from '../../../src-main/contract';
 import { CREATE_BAD } from './bad-inputs';
 import { checkSpecAgainstHost, planDomain, type CreateHostFacts } from '../../../src-main/xml/vm-plan';
 import { OsInfoDb } from '../../../src-main/osinfo/osinfo-db';
 
 const base = { name: 'vm1', memoryMiB: 512, vcpus: 1, source: { kind: 'none' } };
-const create = (spec: Record<string, unknown>) => validateCreateInput('vm.create', { spec });
+const create = (spec: Record<string, unknown>) => validateInput('vm.create', { spec });
 const problem = (spec: Record<string, unknown>) => {
   const r = create(spec);
   if (r.ok) throw new Error(`accepted: ${JSON.stringify(spec)}`);
@@ -116,7 +116,7 @@ describe('VmSpec validation', () => {
 });
 
 describe('network.create validation', () => {
-  const net = (ipv4: Record<string, unknown>) => validateCreateInput('network.create', { name: 'n1', mode: 'nat', ipv4: { address: '192.168.150.1', prefix: 24, dhcpStart: '192.168.150.100', dhcpEnd: '192.168.150.200', ...ipv4 } });
+  const net = (ipv4: Record<string, unknown>) => validateInput('network.create', { name: 'n1', mode: 'nat', ipv4: { address: '192.168.150.1', prefix: 24, dhcpStart: '192.168.150.100', dhcpEnd: '192.168.150.200', ...ipv4 } });
   it('accepts a consistent subnet', () => expect(net({}).ok).toBe(true));
   it.each([
     [{ dhcpStart: '192.168.151.10' }, /not in the subnet/],
@@ -221,12 +221,13 @@ describe('checks against the host', () => {
 
 describe('every create method refuses bad input naming the field', () => {
   it('has a case for every method', async () => {
-    const { createMethods } = await import('../../../src-main/api/contract-create');
-    expect(Object.keys(CREATE_BAD).sort()).toEqual(Object.keys(createMethods).sort());
+    const { methods } = await import('../../../src-main/contract');
+    const createMethodNames = Object.keys(methods).filter((m) => /^(vm\.(create|createPreview|deletePlan|delete)|os\.|pool\.|volume\.|network\.|fs\.|host\.createOptions)/.test(m));
+    expect(Object.keys(CREATE_BAD).sort()).toEqual(createMethodNames.sort());
   });
-  for (const [name, bad] of Object.entries(CREATE_BAD) as [CreateMethodName, { input: unknown; field: string }][]) {
+  for (const [name, bad] of Object.entries(CREATE_BAD) as [MethodName, { input: unknown; field: string }][]) {
     it(`${name} → '${bad.field}'`, () => {
-      const r = validateCreateInput(name, bad.input);
+      const r = validateInput(name, bad.input);
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.field?.split('.')[0]).toBe(bad.field);

@@ -11,7 +11,7 @@ import { UrlTargetError, localAddressKind, requestUrl } from '../../../src-main/
 import { downloadFile } from '../../../src-main/install/download';
 import { httpFetcher } from '../../../src-main/install/url-tree';
 import { createCore, type Core } from '../../../src-main/api/core';
-import type { ApiError } from '../../../src-main/api/contract';
+import type { ApiError } from '../../../src-main/contract';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
 
 const REFUSE = { refuseLocalTargets: true };

@@ -1,7 +1,10 @@
 // Install-tree detection (virt-install's urldetect rules) against a fake TreeFetcher: a map of
 // URL → body, so the rules are checked without a network.
 import { describe, expect, it } from 'vitest';
-import { detectTree, parseIni, redhatCandidates, TreeNotFoundError, type TreeFetcher } from '../../../src-main/install/url-tree';
+import { detectTree, parseIni, redhatCandidates, TreeNotFoundError, type DetectedTree, type TreeFetcher } from '../../../src-main/install/url-tree';
+import { parseSuseContent, redhatRepoArg, suseCandidates, treeinfoIdentity } from '../../../src-main/install/tree-families';
+import { OsInfoDb } from '../../../src-main/osinfo/osinfo-db';
+import { recordedTree, recordedTreeNames } from '../../support/install-tree';
 
 /** exists = the map has the URL; text = its body or null (a 404). Records what was asked. */
 function fakeFetcher(files: Record<string, string>): TreeFetcher & { asked: string[] } {
@@ -92,13 +95,14 @@ describe('Red Hat family trees (.treeinfo)', () => {
     const t = await detectTree(r, fakeFetcher({ [`${r}.treeinfo`]: ini }));
     expect(t).toMatchObject({ family: 'redhat', name: 'CentOS 7', kernelUrl: `${r}images/pxeboot/vmlinuz`, initrdUrl: `${r}images/pxeboot/initrd.img`, cmdline: `inst.repo=${r}` });
     expect(t.osCandidates).toContain('centos7');
+    expect(new Set(t.osCandidates).size).toBe(t.osCandidates.length);
   });
 
   it.each([
     ['AlmaLinux', '9.3', 'AlmaLinux 9.3', ['almalinux9.3', 'almalinux9']],
     ['Rocky Linux', '9.3', 'Rocky Linux 9.3', ['rocky9.3', 'rocky9']],
     ['CentOS Stream', '9', 'CentOS Stream 9', ['centos-stream9']],
-    ['Red Hat Enterprise Linux', '9.3', 'Red Hat Enterprise Linux 9.3', ['rhel9.3', 'rhel9.0']],
+    ['Red Hat Enterprise Linux', '9.3', 'Red Hat Enterprise Linux 9.3', ['rhel9.3', 'rhel9.2', 'rhel9.1', 'rhel9.0']],
   ])('%s %s', async (name, version, label, candidates) => {
     const r = 'https://repo.example.net/os/x86_64/';
     const t = await detectTree(r, fakeFetcher({ [`${r}.treeinfo`]: treeinfo(`[release]\nname = ${name}\nshort = X\nversion = ${version}`) }));
@@ -191,13 +195,6 @@ describe('Debian and Ubuntu trees', () => {
     expect(err).toBeInstanceOf(TreeNotFoundError);
     expect((err as Error).message).toMatch(/amd64 netboot/);
   });
-
-  it('a Debian DVD tree (install.amd64/ and .disk/info)', async () => {
-    const r = 'http://media.example/debian-12.8.0-amd64-DVD-1/';
-    const info = 'Debian GNU/Linux 12.8.0 "Bookworm" - Official amd64 DVD Binary-1 20241109-11:54';
-    const t = await detectTree(r, fakeFetcher({ [`${r}install.amd64/vmlinuz`]: 'k', [`${r}install.amd64/initrd.gz`]: 'i', [`${r}.disk/info`]: `${info}\n` }));
-    expect(t).toEqual({ url: r, family: 'debian', name: info, osCandidates: ['debian12'], kernelUrl: `${r}install.amd64/vmlinuz`, initrdUrl: `${r}install.amd64/initrd.gz`, cmdline: '' });
-  });
 });
 
 describe('openSUSE trees', () => {
@@ -210,7 +207,7 @@ describe('openSUSE trees', () => {
       url: r,
       family: 'suse',
       name: 'openSUSE Leap 15.5',
-      osCandidates: ['opensuse15.5'],
+      osCandidates: expect.arrayContaining(['opensuse15.5']),
       kernelUrl: `${r}boot/x86_64/loader/linux`,
       initrdUrl: `${r}boot/x86_64/loader/initrd`,
       cmdline: `install=${r}`,
@@ -221,6 +218,190 @@ describe('openSUSE trees', () => {
     expect((await detectTree(r, fakeFetcher({ ...files, [`${r}media.1/products`]: '/ openSUSE-Tumbleweed 20240101-0\n' }))).osCandidates).toEqual(['opensusetumbleweed']);
     const bare = await detectTree(r, fakeFetcher(files));
     expect(bare).toMatchObject({ family: 'suse', name: 'openSUSE', osCandidates: [] });
+  });
+});
+
+/** A fetcher over a recorded layout: its text files answer text(), every recorded path exists(). */
+function recordedFetcher(name: string): TreeFetcher & { tree: string; asked: string[] } {
+  const rec = recordedTree(name);
+  const asked: string[] = [];
+  return {
+    tree: rec.treeUrl,
+    asked,
+    async text(url) {
+      asked.push(url);
+      return rec.files.get(url) ?? null;
+    },
+    async exists(url) {
+      asked.push(url);
+      return rec.files.has(url);
+    },
+  };
+}
+
+const detectRecorded = async (name: string): Promise<DetectedTree> => {
+  const f = recordedFetcher(name);
+  return detectTree(f.tree, f);
+};
+
+const refusal = async (name: string): Promise<string> => {
+  const f = recordedFetcher(name);
+  const err = await detectTree(f.tree, f).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TreeNotFoundError);
+  return (err as Error).message;
+};
+
+describe('recorded layouts (virt-manager urldetect test data, osinfo-db <tree>/<media>)', () => {
+  it('every recorded layout has a source, a tree URL and at least one file', () => {
+    const names = recordedTreeNames();
+    expect(names.length).toBeGreaterThanOrEqual(11);
+    for (const n of names) {
+      const rec = recordedTree(n);
+      expect(rec.source.length, n).toBeGreaterThan(40);
+      expect(rec.treeUrl, n).toMatch(/^https?:\/\/.+\/$/);
+      expect([...rec.files.keys()].every((u) => u.startsWith(new URL(rec.treeUrl).origin)), n).toBe(true);
+    }
+  });
+
+  it('openSUSE Leap with .treeinfo is openSUSE: install=<url>, kernel from .treeinfo', async () => {
+    const t = await detectRecorded('opensuse-leap-15.9');
+    const r = 'https://download.opensuse.org/distribution/leap/15.9/repo/oss/';
+    expect(t).toEqual({
+      url: r,
+      family: 'suse',
+      name: 'openSUSE Leap 15.9',
+      osCandidates: expect.arrayContaining(['opensuse15.9', 'opensuse15.5', 'opensuse15.0']),
+      kernelUrl: `${r}boot/x86_64/loader/linux`,
+      initrdUrl: `${r}boot/x86_64/loader/initrd`,
+      cmdline: `install=${r}`,
+    });
+    expect(t.osCandidates[0]).toBe('opensuse15.9');
+  });
+
+  it('openSUSE Tumbleweed with .treeinfo (no version): opensusetumbleweed, install=<url>', async () => {
+    const t = await detectRecorded('opensuse-tumbleweed');
+    expect(t).toMatchObject({ family: 'suse', name: 'openSUSE Tumbleweed', osCandidates: ['opensusetumbleweed'], cmdline: 'install=https://download.opensuse.org/tumbleweed/repo/oss/' });
+  });
+
+  it('openSUSE content with only DISTRO (Leap 42.3, 13.2): product and version from DISTRO', async () => {
+    const leap = await detectRecorded('opensuse-leap-42.3-content');
+    expect(leap).toMatchObject({ family: 'suse', name: 'openSUSE Leap 42.3', cmdline: 'install=https://download.opensuse.org/distribution/leap/42.3/repo/oss/' });
+    expect(leap.osCandidates[0]).toBe('opensuse42.3');
+    const old = await detectRecorded('opensuse-13.2-content');
+    expect(old).toMatchObject({ family: 'suse', name: 'openSUSE 13.2' });
+    expect(old.osCandidates[0]).toBe('opensuse13.2');
+  });
+
+  it('CentOS 6.10 (.treeinfo [general] version 6.10): method=<url>, not inst.repo', async () => {
+    const t = await detectRecorded('centos-6.10');
+    const r = 'http://vault.centos.org/6.10/os/x86_64/';
+    expect(t).toMatchObject({ family: 'redhat', name: 'CentOS 6.10', kernelUrl: `${r}images/pxeboot/vmlinuz`, initrdUrl: `${r}images/pxeboot/initrd.img`, cmdline: `method=${r}` });
+    expect(t.osCandidates[0]).toBe('centos6.10');
+  });
+
+  it('RHEL 7.6 (.treeinfo [release]): inst.repo=<url>, rhel7.6', async () => {
+    const t = await detectRecorded('rhel-7.6');
+    expect(t).toMatchObject({ family: 'redhat', name: 'Red Hat Enterprise Linux 7.6', cmdline: 'inst.repo=http://satellite.example.com/rhel-7.6-server-x86_64/' });
+    expect(t.osCandidates[0]).toBe('rhel7.6');
+  });
+
+  it('Debian 10 installer folder without a reachable Release: debian10 from the codename in the path', async () => {
+    const t = await detectRecorded('debian-10-installer');
+    const nb = 'http://deb.debian.org/debian/dists/buster/main/installer-amd64/current/images/netboot/debian-installer/amd64/';
+    expect(t).toMatchObject({ family: 'debian', name: 'Debian buster', osCandidates: ['debian10'], kernelUrl: `${nb}linux`, initrdUrl: `${nb}initrd.gz`, cmdline: '' });
+  });
+
+  it('Ubuntu 20.04 installer folder without a reachable Release: ubuntu20.04 from the codename in the path', async () => {
+    const t = await detectRecorded('ubuntu-20.04-installer');
+    const nb = 'http://archive.ubuntu.com/ubuntu/dists/focal/main/installer-amd64/current/legacy-images/netboot/ubuntu-installer/amd64/';
+    expect(t).toMatchObject({ family: 'ubuntu', name: 'Ubuntu focal', osCandidates: ['ubuntu20.04'], kernelUrl: `${nb}linux`, initrdUrl: `${nb}initrd.gz` });
+  });
+
+  it('Ubuntu server disc served over HTTP: boots its netboot pair, never install/initrd.gz (which wants a CD-ROM)', async () => {
+    const t = await detectRecorded('ubuntu-17.10-server-disc');
+    const r = 'http://files.example.net/iso/ubuntu-17.10-server-amd64/';
+    expect(t).toEqual({
+      url: r,
+      family: 'ubuntu',
+      name: 'Ubuntu-Server 17.10 "Artful Aardvark" - Alpha amd64 (20170914)',
+      osCandidates: ['ubuntu17.10'],
+      kernelUrl: `${r}install/netboot/ubuntu-installer/amd64/linux`,
+      initrdUrl: `${r}install/netboot/ubuntu-installer/amd64/initrd.gz`,
+      cmdline: '',
+    });
+  });
+
+  it('Debian disc served over HTTP (install.amd/, no netboot pair): refused, saying its initrd wants a CD-ROM and what to use instead', async () => {
+    const msg = await refusal('debian-8.10-netinst-disc');
+    expect(msg).toContain('http://files.example.net/iso/debian-8.10.0-amd64-netinst/');
+    expect(msg).toContain('Debian GNU/Linux 8.10.0 "Jessie"');
+    expect(msg).toContain('install.amd/initrd.gz');
+    expect(msg).toMatch(/CD-ROM/);
+    expect(msg).toContain('http://deb.debian.org/debian/dists/jessie/main/installer-amd64/');
+  });
+
+  it('Ubuntu live server disc (casper/): refused as a live ISO that cannot be network-booted this way', async () => {
+    const msg = await refusal('ubuntu-24.04-live-server-disc');
+    expect(msg).toMatch(/live Ubuntu disc/);
+    expect(msg).toMatch(/cannot be network-booted/);
+    expect(msg).toMatch(/CD-ROM/);
+  });
+
+  it('the first osinfo id each recorded tree names resolves in the host osinfo-db (as os.detectUrl picks it)', async () => {
+    const db = new OsInfoDb();
+    const expected: Record<string, RegExp> = {
+      'opensuse-leap-15.9': /^opensuse15\.\d+$/,
+      'opensuse-tumbleweed': /^opensusetumbleweed$/,
+      'opensuse-leap-42.3-content': /^opensuse42\.3$/,
+      'opensuse-13.2-content': /^opensuse13\.2$/,
+      'centos-6.10': /^centos6\.10$/,
+      'rhel-7.6': /^rhel7\.6$/,
+      'debian-10-installer': /^debian10$/,
+      'ubuntu-20.04-installer': /^ubuntu20\.04$/,
+      'ubuntu-17.10-server-disc': /^ubuntu17\.10$/,
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const t = await detectRecorded(name);
+      let found: string | null = null;
+      for (const c of t.osCandidates) if (!found && (await db.get(c))) found = c;
+      expect(found, name).toMatch(want);
+    }
+  });
+});
+
+describe('tree family rules', () => {
+  it('treeinfoIdentity: SUSE by family or name, Red Hat otherwise; [release] before [general]', () => {
+    expect(treeinfoIdentity(parseIni('[general]\nfamily = SUSE Linux Enterprise Server\nversion = 15.5\n'))).toEqual({ family: 'suse', product: 'SUSE Linux Enterprise Server', version: '15.5' });
+    expect(treeinfoIdentity(parseIni('[release]\nname = Fedora\nversion = 39\n[general]\nfamily = Fedora\nversion = 38\n'))).toEqual({ family: 'redhat', product: 'Fedora', version: '39' });
+  });
+
+  it('redhatRepoArg: method= before RHEL/CentOS 7 and Fedora 19, inst.repo= from then on', () => {
+    expect(redhatRepoArg('CentOS', '6.10')).toBe('method');
+    expect(redhatRepoArg('Red Hat Enterprise Linux', '5.11')).toBe('method');
+    expect(redhatRepoArg('CentOS', '7')).toBe('inst.repo');
+    expect(redhatRepoArg('Fedora', '18')).toBe('method');
+    expect(redhatRepoArg('Fedora', '19')).toBe('inst.repo');
+    expect(redhatRepoArg('Fedora', 'Rawhide')).toBe('inst.repo');
+  });
+
+  it('suseCandidates: Leap walks back to .0, SLE uses spN, Tumbleweed has no version', () => {
+    expect(suseCandidates('openSUSE Leap', '15.2')).toEqual(['opensuse15.2', 'opensuse15.1', 'opensuse15.0']);
+    expect(suseCandidates('SUSE Linux Enterprise Server', '15.5')).toEqual(['sles15sp5', 'sles15']);
+    expect(suseCandidates('SUSE Linux Enterprise Desktop', '12')).toEqual(['sled12']);
+    expect(suseCandidates('openSUSE Tumbleweed', '')).toEqual(['opensusetumbleweed']);
+  });
+
+  it('parseSuseContent: LABEL wins, else DISTRO; VERSION without its release suffix', () => {
+    expect(parseSuseContent('LABEL         openSUSE 11.4\nVERSION       11.4\n')).toEqual({ product: 'openSUSE 11.4', version: '11.4' });
+    expect(parseSuseContent('LABEL SUSE Linux Enterprise Server 10 SP4\nVERSION 10.4-0\n')).toEqual({ product: 'SUSE Linux Enterprise Server 10 SP4', version: '10.4' });
+    expect(parseSuseContent('VENDOR openSUSE\n')).toBeNull();
+  });
+
+  it('Ubuntu codenames: pocket suffixes are dropped (dists/jammy-updates → ubuntu22.04)', async () => {
+    const u = 'http://mirror.example/ubuntu/dists/jammy-updates/main/installer-amd64/';
+    const nb = `${u}current/images/netboot/ubuntu-installer/amd64/`;
+    const t = await detectTree(u, fakeFetcher({ [`${u}current/images/MANIFEST`]: 'netboot/ubuntu-installer\n', [`${nb}linux`]: 'k', [`${nb}initrd.gz`]: 'i' }));
+    expect(t).toMatchObject({ family: 'ubuntu', name: 'Ubuntu jammy', osCandidates: ['ubuntu22.04'] });
   });
 });
 

@@ -2,9 +2,10 @@
 // full and linked clones, templates, metadata, lab file validation. The real daemon and real
 // guests are in test/integration/labs.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../src-main/api/contract';
-import { labMethods, type LabMethodInput, type LabMethodName, type LabMethodResult } from '../../../src-main/api/contract-labs';
-import { labHandlers, type LabEvent } from '../../../src-main/api/lab-handlers';
+import { ApiError } from '../../../src-main/contract';
+import { methods, type MethodInput, type MethodResult } from '../../../src-main/contract';
+import { handlerContext, libvirtHandlers, type LibvirtMethodName } from '../../../src-main/api/handlers';
+import type { TypedApiEvent } from '../../../src-main/contract';
 import { LibvirtHostClient } from '../../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
 import { metadataEntry, readVirtdeskMeta, type VirtdeskMeta } from '../../../src-main/xml/virtdesk-meta';
@@ -12,13 +13,13 @@ import { buildXml } from '../../../src-main/xml/build';
 import { DEFAULT_POOL, TEST_URI, rejectionOf } from '../libvirt/helpers';
 
 const client = new LibvirtHostClient(TEST_URI, nodeHostSpawner);
-const events: LabEvent[] = [];
-const handlers = labHandlers({ client: async () => ({ uri: TEST_URI, client }), emit: (e) => events.push(e) });
+const events: Extract<TypedApiEvent, { type: 'vm.cloneProgress' }>[] = [];
+const handlers = libvirtHandlers(handlerContext({ client: async () => ({ uri: TEST_URI, client }), emit: (e) => { if (e.type === 'vm.cloneProgress') events.push(e); } }));
 
-async function call<M extends LabMethodName>(name: M, input: LabMethodInput<M>): Promise<LabMethodResult<M>> {
-  const r = labMethods[name].input.safeParse(input);
+async function call<M extends LibvirtMethodName>(name: M, input: MethodInput<M>): Promise<MethodResult<M>> {
+  const r = methods[name].input.safeParse(input);
   if (!r.success) throw new ApiError('INVALID_INPUT', r.error.issues[0].message, r.error.issues[0].path.join('.'));
-  return (handlers[name] as (i: unknown) => Promise<LabMethodResult<M>>)(r.data);
+  return (handlers[name] as (i: unknown) => Promise<MethodResult<M>>)(r.data);
 }
 
 function domainXml(name: string, disk: string): string {

@@ -2,9 +2,9 @@
 // linear, reports at most 100 problems, refuses oversized text, deep nesting and alias bombs
 // with a clear error instead of a stack overflow.
 import { describe, expect, it } from 'vitest';
-import { labMethods } from '../../../src-main/api/contract-labs';
+import { labMethods } from '../../../src-main/contract';
 import { LabFileError, MAX_LAB_DEPTH, MAX_LAB_TEXT_BYTES, MAX_REPORTED_PROBLEMS, parseLabText, type LabParse } from '../../../src-main/labs/lab-file';
-import type { LabFileIssue } from '../../../src-main/api/contract-labs';
+import type { LabFileIssue } from '../../../src-main/contract';
 
 const HEAD = 'name: web\nbase: { image: /b.qcow2 }\nmachines:\n  - { name: a, memoryMiB: 64, vcpus: 1 }\n';
 

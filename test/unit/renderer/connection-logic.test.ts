@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionStatus } from '../../../src-main/api/contract';
+import type { ConnectionStatus } from '../../../src-main/contract';
 import { DEMO_URI, isDemoConnection, pickConnection, upsertConnection } from '../../../src-renderer/connections/connection-logic';
 
 const C = 'test:///default';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LINUX_KEY_NAMES } from '../../../src-main/consoles/keycodes';
+import { LINUX_KEY_NAMES } from '../../../src-main/contract/keys';
 import {
   BACKOFF_INITIAL_MS,
   BACKOFF_MAX_MS,

@@ -1,8 +1,8 @@
 // Pure logic of the testing-labs UI: snapshot tree and form rules, clone and template checks,
 // the lab editor's helpers, lab-down plans, the VM list's lab / tag filters and the #/labs route.
 import { describe, expect, it } from 'vitest';
-import type { VmSummary } from '../../../src-main/api/contract';
-import { LAB_NAME_RE as CONTRACT_LAB_NAME_RE, SNAPSHOT_NAME_RE as CONTRACT_SNAPSHOT_NAME_RE, type LabStatus, type SnapshotCapabilities, type SnapshotInfo } from '../../../src-main/api/contract-labs';
+import type { VmSummary } from '../../../src-main/contract';
+import { LAB_NAME_RE as CONTRACT_LAB_NAME_RE, SNAPSHOT_NAME_RE as CONTRACT_SNAPSHOT_NAME_RE, type LabStatus, type SnapshotCapabilities, type SnapshotInfo } from '../../../src-main/contract';
 import { parseLabText } from '../../../src-main/labs/lab-file';
 import {
   LAB_NAME_RE,
@@ -167,8 +167,8 @@ describe('lab editor helpers', () => {
       network: { name: 'vdlab-l', active: true, subnet: '10.1.2.1/24', dhcp: true },
       base: ['/base.qcow2'],
     };
-    expect(labDownPlan(status)).toEqual({ vms: ['l-a', 'l-b'], overlays: ['/p/l-a-vda.qcow2', '/p/l-b-vda.qcow2', '/p/l-b-vdb.qcow2'], network: 'vdlab-l', bases: ['/base.qcow2'] });
-    expect(labDownPlan({ machines: [], network: null, base: [] })).toEqual({ vms: [], overlays: [], network: null, bases: [] });
+    expect(labDownPlan(status)).toEqual({ vms: ['l-a', 'l-b'], overlays: ['/p/l-a-vda.qcow2', '/p/l-b-vda.qcow2', '/p/l-b-vdb.qcow2'], network: 'vdlab-l', seeds: [], seedsKnown: false, bases: ['/base.qcow2'] });
+    expect(labDownPlan({ machines: [], network: null, base: [] })).toEqual({ vms: [], overlays: [], network: null, seeds: [], seedsKnown: false, bases: [] });
   });
   it('prefers the live state from the VM list', () => {
     expect(liveState({ uuid: 'u1', state: 'running' }, [{ uuid: 'u1', state: 'shutoff' }])).toBe('shutoff');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { networkCreateSchema } from '../../../src-main/api/contract-create';
+import { networkCreateSchema } from '../../../src-main/contract';
 import { checkNetworkForm, describeIpv4, intToIp, ipToInt, networkModeKey, subnetsOverlap, suggestSubnet, type NetworkForm } from '../../../src-renderer/networks/network-logic';
 
 const form = (over: Partial<NetworkForm> = {}): NetworkForm => ({ name: 'lab', mode: 'nat', address: '192.168.150.1', prefix: '24', dhcpStart: '192.168.150.2', dhcpEnd: '192.168.150.254', start: true, autostart: false, ...over });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VmStatsSample, VmSummary } from '../../../src-main/api/contract';
+import type { VmStatsSample, VmSummary } from '../../../src-main/contract';
 import {
   allowedActions,
   applyStats,

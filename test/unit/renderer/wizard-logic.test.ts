@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloudInitSchema, filePath, objectName, vmSourceSchema, vmSpecSchema, type CreateOptions, type OsSummary, type UrlTreeInfo, type VolumeDetails } from '../../../src-main/api/contract-create';
+import { cloudInitSchema, filePath, objectName, vmSourceSchema, vmSpecSchema, type CreateOptions, type OsSummary, type UrlTreeInfo, type VolumeDetails } from '../../../src-main/contract';
 import { en } from '../../../src-renderer/i18n';
 import {
   GENERIC_DEFAULTS,
@@ -86,7 +86,8 @@ describe('object and VM names', () => {
     expect(checkObjectName(' vm')?.key).toBe('check.nameSpaces');
     expect(checkObjectName('x'.repeat(65))).toMatchObject({ key: 'check.nameTooLong', params: { max: 64, count: 65 } });
     expect(checkObjectName('..')?.key).toBe('check.nameDots');
-    expect(checkObjectName('a\u0007')?.key).toBe('check.nameControl');
+    expect(checkObjectName('a\u0007')?.key).toBe('check.nameInvisible'); // control characters are invisible too: the contract names the code point
+    expect(checkObjectName('evil\u202Egnp.exe')).toMatchObject({ key: 'check.nameInvisible', params: { char: 'U+202E (RIGHT-TO-LEFT OVERRIDE)' } });
   });
   it('refuses a name that is taken on the connection', () => {
     expect(checkVmName('taken', ['taken'])).toMatchObject({ key: 'check.nameTaken', params: { name: 'taken' } });
@@ -107,7 +108,7 @@ describe('object and VM names', () => {
     expect(nameBase(data({ os: debian }))).toBe('debian12');
     expect(nameBase(data({ isoPath: '/x/grub-rescue-cdrom.iso' }))).toBe('grub-rescue-cdrom');
     expect(nameBase(data({ sourceKind: 'import', importPath: '/x/disk.qcow2' }))).toBe('disk');
-    expect(nameBase(data({ sourceKind: 'kernel' }))).toBe('vm');
+    expect(nameBase(data({ sourceKind: 'kernel' }))).toBe('linux') // a kernel with no version in its name;
   });
 });
 
@@ -269,8 +270,8 @@ describe('defaults', () => {
     expect(recommendedFields({ memoryMiB: 4096, vcpus: 16, diskGiB: 64, firmware: 'uefi', tpm: true }, options())).toEqual({
       memoryText: '4',
       memoryUnit: 'GiB',
-      vcpusText: '8',
-      sizeText: '64',
+      vcpusText: '7',
+      sizeText: '60', // the default pool has 60 GiB free
       firmware: 'uefi',
       tpm: true,
     });

@@ -3,7 +3,7 @@
 // with the `ws` package standing in for the browser's WebSocket.
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TypedApiEvent } from '../../../src-main/api/contract';
+import type { TypedApiEvent } from '../../../src-main/contract';
 import type { ApiEvent } from '../../../src-main/api/dispatcher';
 import type { BridgeResponse, VirtdeskBridge } from '../../../src-main/preload/bridge';
 import { generateToken, startServer, type RunningServer } from '../../../src-main/server/server';

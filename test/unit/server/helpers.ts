@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls, { type PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
-import { ApiError } from '../../../src-main/api/contract';
+import { ApiError } from '../../../src-main/contract';
 import type { ApiDispatcher, ApiEvent } from '../../../src-main/api/dispatcher';
 
 export interface FakeDispatcher extends ApiDispatcher {

@@ -1,0 +1,65 @@
+// Small helpers the handlers share: errors with a field, sizes, local connections, install URLs.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { TreeNotFoundError, detectTree, httpFetcher, type DetectedTree } from '../../install/url-tree';
+import { UrlTargetError, type UrlPolicy } from '../../install/url-target';
+import { ApiError } from '../../contract';
+
+export const GiB = 2 ** 30;
+export const MiB = 2 ** 20;
+export const fmtGiB = (bytes: number): string => `${Math.round((bytes / GiB) * 10) / 10} GiB`;
+export const invalid = (field: string, message: string): ApiError => new ApiError('INVALID_INPUT', message, field);
+export const notFound = (field: string, message: string): ApiError => new ApiError('NOT_FOUND', message, field);
+export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** No host part: the files named in a spec are on this computer. */
+export function isLocalConnection(uri: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri);
+  return m !== null && m[1] === '';
+}
+
+/** Size in GiB (MiB resolution) → bytes. */
+export function gibToBytes(sizeGiB: number): number {
+  return Math.max(1, Math.round(sizeGiB * 1024)) * MiB;
+}
+
+export async function inPath(binary: string): Promise<boolean> {
+  const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/bin', '/usr/sbin', '/usr/libexec']);
+  for (const d of dirs) {
+    try {
+      await fs.access(path.join(d, binary));
+      return true;
+    } catch {
+      /* next */
+    }
+  }
+  return false;
+}
+
+/** HEAD (then a ranged GET) within the timeout: does the URL answer at all? */
+export async function urlAnswers(url: string, timeoutMs: number): Promise<{ ok: boolean; status?: number; error?: string }> {
+  const attempt = async (method: 'HEAD' | 'GET'): Promise<number> => {
+    const res = await fetch(url, { method, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs), headers: method === 'GET' ? { Range: 'bytes=0-0' } : {} });
+    await res.body?.cancel().catch(() => undefined);
+    return res.status;
+  };
+  try {
+    let status = await attempt('HEAD');
+    if (status === 405 || status === 501) status = await attempt('GET');
+    return { ok: status < 400, status };
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    return { ok: false, error: err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : err.cause?.code ?? err.cause?.message ?? err.message };
+  }
+}
+
+/** The install tree at a URL, or INVALID_INPUT on `field` saying why not. */
+export async function installTreeOrError(url: string, field: string, timeoutMs: number, policy?: UrlPolicy): Promise<DetectedTree> {
+  try {
+    return await detectTree(url, httpFetcher(timeoutMs, policy));
+  } catch (e) {
+    if (e instanceof TreeNotFoundError || e instanceof UrlTargetError) throw invalid(field, e.message);
+    throw invalid(field, `URL does not answer: ${errText(e)}`);
+  }
+}
+

@@ -1,0 +1,57 @@
+// host.summary and host.check: a connection's host and which virtualization it gives.
+import type { HostSpawner } from '../../libvirt/host-channel';
+import { LibvirtHostClient } from '../../libvirt/host-client';
+import { readHostFacts, type LibvirtProbe } from '../../host/read-host-facts';
+import { evaluateHost } from '../../host/virt-check';
+import { toApiError } from '../connection-manager';
+import type { HandlersFor } from './context';
+import type { CoreServices } from './core-services';
+
+export function hostHandlers(core: CoreServices): HandlersFor<'host.summary' | 'host.check'> {
+  return {
+    'host.summary': async (i) => {
+      const { uri, client } = await core.conns.client(i.connection);
+      const [info, node, freeMemoryBytes] = await Promise.all([client.connect(), client.api.nodeInfo(), client.api.nodeFreeMemory()]);
+      return { connection: uri, info, node, freeMemoryBytes };
+    },
+    'host.check': async (i) => {
+      let probe: LibvirtProbe | null = null;
+      try {
+        const { uri, client } = await core.conns.client(i.connection);
+        probe = hostProbe(uri, client, core.options.spawnHost);
+      } catch (e) {
+        probe = failingProbe(i.connection ?? 'qemu:///system', toApiError(e).message);
+      }
+      return evaluateHost(await readHostFacts(probe));
+    },
+  };
+}
+
+function hostProbe(uri: string, client: LibvirtHostClient, spawnHost: HostSpawner): LibvirtProbe {
+  return {
+    uri,
+    getLibVersion: async () => (await client.connect()).libVersion,
+    getVersion: async () => (await client.connect()).hypervisorVersion,
+    getCapabilities: () => client.api.capabilities(),
+    getDomainCapabilities: (virttype) => client.api.domainCapabilities({ virttype, arch: 'x86_64' }),
+    // LXC is a separate libvirt driver: it is available when lxc:/// opens.
+    probeLxc: async () => {
+      const lxc = new LibvirtHostClient('lxc:///', spawnHost, { startTimeoutMs: 15_000 });
+      try {
+        await lxc.connect();
+        return { available: true };
+      } catch (e) {
+        return { available: false, error: e instanceof Error ? e.message : String(e) };
+      } finally {
+        await lxc.close();
+      }
+    },
+  };
+}
+
+function failingProbe(uri: string, message: string): LibvirtProbe {
+  const fail = async (): Promise<never> => {
+    throw new Error(message);
+  };
+  return { uri, getLibVersion: fail, getVersion: fail, getCapabilities: fail, getDomainCapabilities: fail, probeLxc: fail };
+}
