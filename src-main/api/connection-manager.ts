@@ -15,16 +15,22 @@ import type { ConnectionInfo, DomainSummary } from '../libvirt/protocol';
 import type { SettingsStore } from './settings-store';
 import { labTagsOf } from '../xml/domain-summary';
 import { checkConnectionUri, testDriverFile, testDriverFileRefusal, uriRefusalMessage } from '../contract/connection-uri';
+import { hostHasSystemd } from '../host/read-host-facts';
+import { startLibvirtCommand } from '../host/virt-check';
 
 export const SYSTEM_URI = 'qemu:///system';
 export const SESSION_URI = 'qemu:///session';
 export const DEMO_URI = 'test:///default';
 
-export const NO_LIBVIRT_HELP =
-  'No libvirt daemon is reachable (tried qemu:///system and qemu:///session). Install and start it: ' +
-  '`sudo apt install libvirt-daemon-system qemu-system-x86 && sudo systemctl enable --now libvirtd`, ' +
-  'then add yourself to the libvirt group (`sudo usermod -aG libvirt $USER`, log out and back in). ' +
-  'To explore the app without it, use the demo connection test:///default.';
+/** What to do when no local libvirt answers; without systemd the daemons are started by hand. */
+export function noLibvirtHelp(systemd: boolean = hostHasSystemd()): string {
+  return (
+    'No libvirt daemon is reachable (tried qemu:///system and qemu:///session). Install and start it: ' +
+    `\`sudo apt install libvirt-daemon-system qemu-system-x86\`, then ${startLibvirtCommand(systemd)}, ` +
+    'then add yourself to the libvirt group (`sudo usermod -aG libvirt $USER`, log out and back in). ' +
+    'To explore the app without it, use the demo connection test:///default.'
+  );
+}
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -160,7 +166,7 @@ export class ConnectionManager {
         }
         await this.drop(uri);
       }
-      throw new ApiError('CONNECTION', NO_LIBVIRT_HELP);
+      throw new ApiError('CONNECTION', noLibvirtHelp());
     })().finally(() => {
       this.resolvingDefault = null;
     });
@@ -372,20 +378,14 @@ export class ConnectionManager {
       if (m.state === 'connected') this.scheduleReconnect(m, e.reason);
       return;
     }
-    if (e.type === 'domain-lifecycle') void this.emitVmChanged(m, e.uuid, e.name, e.event);
-    if (e.type === 'domain-reboot') void this.emitVmChanged(m, e.uuid, e.name, 'rebooted');
+    if (e.type === 'domain-lifecycle') void this.emitVmChanged(m, e.uuid, e.name, e.event, e.summary);
+    if (e.type === 'domain-reboot') void this.emitVmChanged(m, e.uuid, e.name, 'rebooted', e.summary);
   }
 
-  private async emitVmChanged(m: Managed, uuid: string, name: string, event: string): Promise<void> {
+  /** `summary` comes with the event from the host process; null/absent: the VM is gone. */
+  private async emitVmChanged(m: Managed, uuid: string, name: string, event: string, summary?: DomainSummary): Promise<void> {
     let vm: VmSummary | null = null;
-    if (event !== 'undefined') {
-      try {
-        const d = await m.client.api.lookupDomain({ uuid });
-        vm = toVmSummary(m.uri, d, await this.osOf(m.uri, uuid).catch(() => undefined));
-      } catch {
-        vm = null; // gone meanwhile (transient domain stopped)
-      }
-    }
+    if (event !== 'undefined' && summary) vm = toVmSummary(m.uri, summary, await this.osOf(m.uri, uuid).catch(() => undefined));
     this.emit({ type: 'vm.changed', connection: m.uri, uuid, name, event, vm });
   }
 }

@@ -14,6 +14,7 @@ import { InstallWatcher } from '../install/install-watch';
 
 import type { ApiDispatcher, ApiEvent } from './dispatcher';
 import { SettingsStore } from './settings-store';
+import type { VmCounters } from './stats-rates';
 
 export interface CoreOptions {
   spawnHost: HostSpawner;
@@ -95,7 +96,8 @@ export function createCore(options: CoreOptions): Core {
   const consoles = new ConsoleSessions(conns, emit);
   const tickets = options.tickets ?? new ConsoleTickets();
   const vncProxy = new VncProxy({ tickets, clientFor: async (uri) => (await conns.client(uri)).client });
-  const lastCpu = new Map<string, Map<string, { cpuNs: number; at: number }>>();
+  const lastCounters = new Map<string, Map<string, VmCounters>>();
+  const lastHostCpu = new Map<string, Record<string, number>>();
 
   const namedFolders = [...new Set((options.namedFiles ?? []).map((f) => path.dirname(path.resolve(f))))];
   /** VMs of the other open connections to this same computer: safe delete must see their disks too. */
@@ -114,7 +116,7 @@ export function createCore(options: CoreOptions): Core {
     browseFolders: () => settings.settings.browseFolders,
     urlPolicy: () => ({ refuseLocalTargets: !!options.exposed && !settings.settings.allowLocalUrlTargets }),
   });
-  const handlers = apiHandlers(ctx, { conns, settings, consoles, tickets, emit, osOf, lastCpu, options });
+  const handlers = apiHandlers(ctx, { conns, settings, consoles, tickets, emit, osOf, lastCounters, lastHostCpu, options });
 
   if (options.autoConnect) void conns.start();
 

@@ -20,7 +20,8 @@ import { domainDisks, readDomainXml, type DomainDisk } from '../xml/read-domain'
 import { EMPTY_META, VIRTDESK_NS, VIRTDESK_PREFIX, buildMetadataElement, readMetadataElement, readVirtdeskMeta, type VirtdeskDiskMeta, type VirtdeskMeta } from '../xml/virtdesk-meta';
 import { probeDiskImage, FileCheckError } from '../storage/disk-image';
 import { recordDisks } from '../storage/usage';
-import { ensureLabsPool, indexFor, volumeFacts, type Api, type PoolInfo } from './storage';
+import { ensureLabsPool, type Api } from './storage';
+import { indexFor, volumeFacts, type PoolInfo } from '../storage/pools';
 
 const invalid = (field: string, message: string): ApiError => new ApiError('INVALID_INPUT', message, field);
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

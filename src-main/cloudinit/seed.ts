@@ -2,6 +2,7 @@
 // pasting user strings) in an ISO 9660 image labelled "cidata", made with Debian's genisoimage
 // (or xorriso's genisoimage mode). The password goes in only as a SHA-512 crypt hash
 // (`openssl passwd -6`), so the seed never holds it in clear text.
+import { hostnameFromName } from '../contract/rules';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -34,15 +35,7 @@ function failure(e: { code?: unknown; signal?: unknown; killed?: boolean }, stde
 }
 
 /** A host name from a VM name: letters, digits and '-', at most 63 characters. */
-export function hostnameFromName(name: string): string {
-  const h = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-  return h || 'vm';
-}
+export { hostnameFromName };
 
 /**
  * cloud-init reads user-data with PyYAML, i.e. YAML 1.1, where a plain `on`, `no` or `yes` is a
@@ -103,6 +96,8 @@ export async function hashPassword(password: string): Promise<string> {
       if (code === 0 && hash.startsWith('$6$')) resolve(hash);
       else reject(new SeedToolError('openssl', `openssl passwd could not hash the cloud-init password (${failure({ code: code ?? undefined, signal }, err) || 'no hash in its output'})`));
     });
+    // A tool that exits without reading (missing, broken) closes the pipe: 'close' reports it.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(`${password}\n`);
   });
 }

@@ -35,6 +35,19 @@ export interface HostSummary {
   freeMemoryBytes: number;
 }
 
+/** host.stats: the host's load now (one sample; the caller keeps the history). */
+export interface HostStatsSample {
+  connection: string;
+  /** Milliseconds since the epoch when it was read. */
+  at: number;
+  /** Busy share of all host CPUs, 0..100, since the previous host.stats call on this connection; null on the first. */
+  cpuPercent: number | null;
+  cpus: number;
+  /** Total minus free memory (page cache counts as used, as libvirt's free figure excludes it). */
+  memoryUsedKiB: number;
+  memoryTotalKiB: number;
+}
+
 export interface CreateOptions {
   connection: string;
   /** Domain capabilities list a UEFI loader / firmware. */
@@ -63,4 +76,5 @@ export const hostMethods = {
   'host.summary': method(z.object(onConnection).strict(), {} as HostSummary),
   'host.check': method(z.object(onConnection).strict(), {} as HostCheckReport),
   'host.createOptions': method(z.object(onConnection).strict(), {} as CreateOptions),
+  'host.stats': method(z.object(onConnection).strict(), {} as HostStatsSample),
 } as const;

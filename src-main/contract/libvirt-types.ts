@@ -52,3 +52,20 @@ export interface NetworkSummary {
   persistent: boolean;
   autostart: boolean;
 }
+
+/** A domain as libvirt lists it (the API's VmSummary adds the connection and Virtdesk's data). */
+export interface DomainSummary {
+  name: string;
+  uuid: string;
+  /** -1 when not running. */
+  id: number;
+  state: DomainState;
+  stateReason: number;
+  persistent: boolean;
+  autostart: boolean;
+  hasManagedSave: boolean;
+  vcpus: number;
+  memoryKiB: number;
+  maxMemoryKiB: number;
+  cpuTimeNs: number;
+}

@@ -32,8 +32,15 @@ export const storageMethods = {
   'pool.stop': method(z.object({ ...onConnection, pool: poolName }).strict(), undefined as void),
   'pool.refresh': method(z.object({ ...onConnection, pool: poolName }).strict(), undefined as void),
   'pool.setAutostart': method(z.object({ ...onConnection, pool: poolName, autostart: z.boolean() }).strict(), undefined as void),
-  /** Stops and undefines a pool (its folder and files stay). Refuses while VMs use its volumes, unless force. */
-  'pool.delete': method(z.object({ ...onConnection, pool: poolName, force: z.boolean().default(false) }).strict(), undefined as void),
+  /**
+   * Stops and undefines a pool (its folder and files stay). Refuses while VMs use its volumes, unless
+   * force. removeFolder also removes the pool's folder: only a directory pool on this computer whose
+   * folder holds nothing at all (refused otherwise, before anything changes; never recursive).
+   */
+  'pool.delete': method(
+    z.object({ ...onConnection, pool: poolName, force: z.boolean().default(false), removeFolder: z.boolean({ error: 'removeFolder must be true or false' }).default(false) }).strict(),
+    undefined as void,
+  ),
   'volume.list': method(z.object({ ...onConnection, pool: poolName }).strict(), [] as VolumeDetails[]),
   'volume.create': method(
     z.object({ ...onConnection, pool: poolName, name: newVolumeName, sizeGiB: sizeGiB('sizeGiB'), format: z.enum(['qcow2', 'raw'], { error: "format must be 'qcow2' or 'raw'" }).default('qcow2') }).strict(),

@@ -2,21 +2,11 @@
 import { z } from 'zod';
 import { method, onConnection, onVm, vmRef } from './common';
 import { filePath } from './fields';
-import type { DomainState } from './libvirt-types';
+import type { DomainState, DomainSummary } from './libvirt-types';
 import { vmSpecSchema } from './vm-spec';
 
-export interface VmSummary {
+export interface VmSummary extends Omit<DomainSummary, 'stateReason' | 'cpuTimeNs'> {
   connection: string;
-  uuid: string;
-  name: string;
-  id: number;
-  state: DomainState;
-  persistent: boolean;
-  autostart: boolean;
-  hasManagedSave: boolean;
-  vcpus: number;
-  memoryKiB: number;
-  maxMemoryKiB: number;
   /** Short OS id from the libosinfo metadata (e.g. "debian12"), when present. */
   os?: string;
   /** The lab the VM belongs to (Virtdesk metadata), for filtering the VM list. */
@@ -63,6 +53,14 @@ export interface VmStatsSample {
   cpuPercent: number | null;
   memoryUsedKiB: number | null;
   memoryMaxKiB: number | null;
+  /**
+   * Disk and network throughput in bytes per second since the previous sample, summed over the
+   * VM's disks / interfaces; null on the first sample and when a counter went back (the VM restarted).
+   */
+  diskReadBps: number | null;
+  diskWriteBps: number | null;
+  netRxBps: number | null;
+  netTxBps: number | null;
 }
 
 /** A step of vm.create, in order; not every create has every step. */
@@ -104,6 +102,28 @@ export interface DeletePlan {
   running: boolean;
   hasNvram: boolean;
   hasManagedSave: boolean;
+  /**
+   * The VM's snapshots. Their libvirt metadata is removed with the VM. An internal snapshot's data
+   * lives inside the qcow2 disks (gone only with a deleted disk); an external snapshot's overlay
+   * files are the VM's disks and are listed in `disks`.
+   */
+  snapshots: DeletePlanSnapshot[];
+  /** The UEFI variable store, removed with the VM; path null until libvirt has made the file (first start). */
+  nvram: { path: string | null } | null;
+  /** The VM is a linked clone (Virtdesk metadata): its overlays may go with it, their bases are kept. */
+  linkedClone: DeletePlanLinkedClone | null;
+}
+
+export interface DeletePlanSnapshot {
+  name: string;
+  kind: 'internal' | 'external';
+}
+
+export interface DeletePlanLinkedClone {
+  /** The template the clone was made from (it may have been renamed or deleted since). */
+  template: { uuid: string; name: string; exists: boolean };
+  /** Each overlay disk (listed in `disks` with its own deletable verdict) and the base it sits on, which is always kept. */
+  overlays: { target: string; overlay: string; base: string }[];
 }
 
 export interface VmDeleteResult {

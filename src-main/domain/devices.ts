@@ -2,7 +2,7 @@
 // <devices>. Typed accessors cover the common properties; anything else stays reachable
 // through `el` and is written back unchanged. Unknown device elements become GenericDevice.
 import { XmlView } from './view';
-import type { Element } from './xml';
+import { elementChildren, type Element } from './xml';
 
 export const DEVICE_KINDS = [
   'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial', 'parallel', 'console', 'channel',
@@ -104,6 +104,20 @@ export class DiskDevice extends Device {
   get serial(): string | undefined { return this.text('serial'); }
   set serial(v: string | undefined) { this.setText('serial', v); }
   get isRemovable(): boolean { return this.device === 'cdrom' || this.device === 'floppy'; }
+  /** Paths of the backing chain libvirt reports (<backingStore> nested), nearest first. */
+  get backingChain(): string[] {
+    const out: string[] = [];
+    let cur = this.find('backingStore');
+    for (let depth = 0; cur && depth < 64; depth++) {
+      const src = elementChildren(cur).find((c) => c.tagName === 'source');
+      const p = src?.getAttribute('file') || src?.getAttribute('dev');
+      if (p) out.push(p);
+      cur = elementChildren(cur).find((c) => c.tagName === 'backingStore') ?? null;
+    }
+    return out;
+  }
+  /** Drops <backingStore> (libvirt reads the chain from the image again). */
+  removeBackingStore(): void { this.drop('backingStore'); }
   override naturalKey(): string | undefined {
     return this.targetDev ? `disk:${this.targetDev}` : undefined;
   }
@@ -131,6 +145,18 @@ export class InterfaceDevice extends Device {
   get driverName(): string | undefined { return this.attr('driver', 'name'); }
   get driverQueues(): number | undefined { return this.intAttr('driver', 'queues'); }
   get portgroup(): string | undefined { return this.attr('source', 'portgroup'); }
+  /** <backend type='passt'/> (user-mode networking backend), or undefined. */
+  get backendType(): string | undefined { return this.attr('backend', 'type'); }
+  /** <portForward proto='tcp'><range start='2222' to='22'/></portForward>: host port → guest port. */
+  get portForwards(): { protocol: string; host: number; guest: number }[] {
+    return this.findAll('portForward').flatMap((pf) =>
+      elementChildren(pf).filter((r) => r.tagName === 'range').map((r) => ({
+        protocol: pf.getAttribute('proto') || 'tcp',
+        host: Number(r.getAttribute('start')),
+        guest: Number(r.getAttribute('to') || r.getAttribute('start')),
+      })),
+    );
+  }
   get filterref(): string | undefined { return this.attr('filterref', 'filter'); }
   override naturalKey(): string | undefined {
     return this.mac ? `interface:${this.mac.toLowerCase()}` : undefined;
@@ -178,6 +204,9 @@ export class GraphicsDevice extends Device {
   get keymap(): string | undefined { return this.attr('', 'keymap'); }
   set keymap(v: string | undefined) { this.setAttr('', 'keymap', v); }
   get gl(): boolean | undefined { return this.yesNo('gl', 'enable'); }
+  /** VNC WebSocket port; -1: libvirt picks one. */
+  get websocket(): number | undefined { return this.intAttr('', 'websocket'); }
+  set websocket(v: number | undefined) { this.setAttr('', 'websocket', v); }
 }
 
 export class VideoDevice extends Device {

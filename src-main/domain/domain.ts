@@ -45,6 +45,16 @@ export class OsView extends XmlView {
   set loaderSecure(v: boolean | undefined) { this.setAttr('os/loader', 'secure', v); }
   get nvramPath(): string | undefined { return this.text('os/nvram')?.trim() || undefined; }
   set nvramPath(v: string | undefined) { this.setText('os/nvram', v); }
+  /**
+   * Forgets the NVRAM file (text or <source>) but keeps <nvram>'s attributes (template,
+   * format): libvirt then creates <name>_VARS.fd from the template at the first start.
+   */
+  forgetNvramFile(): void {
+    const nvram = this.find('os/nvram');
+    if (!nvram) return;
+    while (nvram.firstChild) nvram.removeChild(nvram.firstChild);
+    if (nvram.attributes.length === 0) this.drop('os/nvram');
+  }
   get nvramTemplate(): string | undefined { return this.attr('os/nvram', 'template'); }
   set nvramTemplate(v: string | undefined) { this.setAttr('os/nvram', 'template', v); }
   /** <boot dev='…'/> entries in order: hd, cdrom, network, fd. */

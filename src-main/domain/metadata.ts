@@ -2,7 +2,7 @@
 // every other tool's element left exactly as it is.
 import { VIRTDESK_NS, VIRTDESK_PREFIX, type VirtdeskDiskMeta, type VirtdeskMeta } from '../xml/virtdesk-meta';
 import { insertChild, insertOrdered, removeElement } from './view';
-import { elementChildren, type Element } from './xml';
+import { checkXmlChars, elementChildren, type Element } from './xml';
 
 export const LIBOSINFO_NS = 'http://libosinfo.org/xmlns/libvirt/domain/1.0';
 
@@ -48,8 +48,8 @@ export function buildVirtdeskElement(metadata: Element, meta: VirtdeskMeta): Ele
   const vm = doc.createElementNS(VIRTDESK_NS, q('vm'));
   const add = (local: string, a: Record<string, string | undefined> = {}, text?: string): void => {
     const e = doc.createElementNS(VIRTDESK_NS, q(local));
-    for (const [k, v] of Object.entries(a)) if (v !== undefined) e.setAttribute(k, v);
-    if (text !== undefined) e.textContent = text;
+    for (const [k, v] of Object.entries(a)) if (v !== undefined) e.setAttribute(k, checkXmlChars(v, `Virtdesk metadata ${local} ${k}`));
+    if (text !== undefined) e.textContent = checkXmlChars(text, `Virtdesk metadata ${local}`);
     vm.appendChild(e);
   };
   if (meta.template) add('template');

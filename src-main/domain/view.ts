@@ -1,7 +1,7 @@
 // The property mechanism of the model (like virtinst's XMLProperty): a view holds one DOM
 // element and reads/writes attributes and child elements by a path of element names. Nothing
 // is cached, so whatever a view does not know stays in the DOM untouched.
-import { DomainXmlError, ELEMENT_NODE, TEXT_NODE, elementChildren, serialize, type Element, type Node } from './xml';
+import { DomainXmlError, ELEMENT_NODE, TEXT_NODE, checkXmlChars, elementChildren, serialize, type Element, type Node } from './xml';
 import { toKiB } from './units';
 
 /** Order libvirt writes children in, used only to place an element we create. */
@@ -158,7 +158,7 @@ export class XmlView {
       this.prune(el);
       return;
     }
-    this.ensure(path).setAttribute(name, v);
+    this.ensure(path).setAttribute(name, checkXmlChars(v, `The value of ${name}`));
   }
 
   protected intAttr(path: string, name: string): number | undefined {
@@ -184,7 +184,7 @@ export class XmlView {
       this.drop(path);
       return;
     }
-    this.ensure(path).textContent = String(value);
+    this.ensure(path).textContent = checkXmlChars(String(value), `The value of <${path.split('/').pop() || this.el.tagName}>`);
   }
 
   /** An empty marker element such as <readonly/>. */

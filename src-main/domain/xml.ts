@@ -13,6 +13,19 @@ export class DomainXmlError extends Error {
   override name = 'DomainXmlError';
 }
 
+// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+// eslint-disable-next-line no-control-regex
+const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The DOM serializer escapes markup but writes control characters as they are, which makes a
+ * document libvirt refuses: every value the model writes goes through this check.
+ */
+export function checkXmlChars(value: string, what: string): string {
+  if (NOT_XML_CHAR.test(value)) throw new DomainXmlError(`${what} contains a character XML cannot carry (a control character or broken Unicode): remove it.`);
+  return value;
+}
+
 /** Parses an XML document; throws DomainXmlError naming what is wrong. */
 export function parseXmlDocument(xml: string, what = 'XML'): Document {
   if (typeof xml !== 'string' || !xml.trim()) throw new DomainXmlError(`The ${what} is empty: pass the XML text of a libvirt document.`);

@@ -1,10 +1,12 @@
 // What the New-VM flow needs to know about a connection's host (capabilities, the host check's
 // verdict, passt), read once per connection and reused for a while.
 import type { LibvirtHostClient } from '../libvirt/host-client';
-import { evaluateHost } from '../host/virt-check';
-import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
+import { evaluateHost, type Verdict } from './virt-check';
+import { parseDomainCapabilities, readDomainCapabilities, type DomainCapabilities } from '../domain/capabilities';
+import { readHostFacts, type LibvirtProbe } from './read-host-facts';
 import { readDomainCaps, readHostCaps } from '../xml/create-caps';
-import { type CreateHostFacts } from '../xml/vm-plan';
+import type { CreateHostFacts } from '../xml/vm-plan';
+import type { UefiLoader } from '../xml/build-domain';
 import { inPath, isLocalConnection, MiB } from '../api/handlers/helpers';
 
 interface StaticFacts {
@@ -12,25 +14,75 @@ interface StaticFacts {
   facts: Omit<CreateHostFacts, 'memoryFreeMiB'>;
 }
 
+export type HostVerdict = (uri: string, probe: LibvirtProbe) => Promise<{ verdict: Verdict; headline: string }>;
+
 export interface CreateFactsOptions {
   /** The host check verdict for a connection (default: virt-check over the connection + /proc). */
-  hostVerdict?: (uri: string, probe: LibvirtProbe) => Promise<{ verdict: 'kvm' | 'emulation' | 'none'; headline: string }>;
+  hostVerdict?: HostVerdict;
   /** Whether passt (user-mode port forwarding) is installed; default: looks in PATH. */
   hasPasst?: () => Promise<boolean>;
   /** How long static host facts (capabilities, verdict) are reused. Default 60 s. */
   factsTtlMs?: number;
 }
 
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+type Settled = { ok: true; v: string } | { ok: false; e: string };
+const settle = (p: Promise<string>): Promise<Settled> => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e: errText(e) }));
+
+/** What a connection answered: versions, capabilities and domain capabilities for kvm and qemu (x86_64). */
+export interface ConnectionAnswers {
+  info: { libVersion: number; hypervisorVersion: number };
+  caps: Settled;
+  kvm: Settled;
+  qemu: Settled;
+}
+
+/**
+ * KVM or emulation for new VMs on a connection (the New-VM flow and labs): the host check's
+ * verdict — decideVirtualization in virt-check.ts — over what the connection answered. It runs
+ * only when libvirt lists kvm (verdict null otherwise: emulation without asking the host).
+ */
+export async function chooseVirtualization(uri: string, a: ConnectionAnswers, hostVerdict?: HostVerdict): Promise<{ kvmListed: boolean; verdict: Verdict | null; headline?: string }> {
+  const kvmCaps = a.kvm.ok ? readDomainCapabilities(a.kvm.v) : null;
+  const kvmListed = !!kvmCaps && !('error' in kvmCaps) && kvmCaps.domain === 'kvm';
+  if (!kvmListed) return { kvmListed, verdict: null };
+  const answer = (r: Settled): Promise<string> => (r.ok ? Promise.resolve(r.v) : Promise.reject(new Error(r.e)));
+  const probe: LibvirtProbe = {
+    uri,
+    getLibVersion: async () => a.info.libVersion,
+    getVersion: async () => a.info.hypervisorVersion,
+    getCapabilities: () => answer(a.caps),
+    getDomainCapabilities: (t) => answer(t === 'kvm' ? a.kvm : a.qemu),
+    probeLxc: async () => ({ available: false }),
+  };
+  try {
+    const v = hostVerdict ? await hostVerdict(uri, probe) : evaluateHost(await readHostFacts(probe));
+    return { kvmListed, verdict: v.verdict, headline: v.headline };
+  } catch {
+    return { kvmListed, verdict: null };
+  }
+}
+
+/** Asks a connection what chooseVirtualization needs, then chooses. */
+export async function virtualizationFor(uri: string, client: LibvirtHostClient, hostVerdict?: HostVerdict): ReturnType<typeof chooseVirtualization> {
+  const api = client.api;
+  const [info, caps, kvm, qemu] = await Promise.all([
+    client.connect(),
+    settle(api.capabilities()),
+    settle(api.domainCapabilities({ virttype: 'kvm', arch: 'x86_64' })),
+    settle(api.domainCapabilities({ virttype: 'qemu', arch: 'x86_64' })),
+  ]);
+  return chooseVirtualization(uri, { info, caps, kvm, qemu }, hostVerdict);
+}
+
 export function createFactsReader(deps: CreateFactsOptions): (uri: string, client: LibvirtHostClient) => Promise<CreateHostFacts> {
   const ttl = deps.factsTtlMs ?? 60_000;
   const staticFacts = new Map<string, StaticFacts>();
   const hasPasst = deps.hasPasst ?? (() => inPath('passt'));
-  const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
   return async function hostFacts(uri: string, client: LibvirtHostClient): Promise<CreateHostFacts> {
   const api = client.api;
   let s = staticFacts.get(uri);
   if (!s || Date.now() - s.at > ttl) {
-    const settle = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e: errText(e) }));
     const [info, node, caps, qemu, kvm, passt] = await Promise.all([
       client.connect(),
       api.nodeInfo(),
@@ -42,33 +94,11 @@ export function createFactsReader(deps: CreateFactsOptions): (uri: string, clien
     const hostCaps = readHostCaps(caps.ok ? caps.v : null);
     const qemuCaps = readDomainCaps(qemu.ok ? qemu.v : null);
     const kvmCaps = readDomainCaps(kvm.ok ? kvm.v : null);
-    const kvmListed = kvmCaps.domainType === 'kvm';
-    let verdict: CreateHostFacts['verdict'] = null;
-    let verdictHeadline: string | undefined;
-    if (kvmListed) {
-      const probe: LibvirtProbe = {
-        uri,
-        getLibVersion: async () => info.libVersion,
-        getVersion: async () => info.hypervisorVersion,
-        getCapabilities: async () => (caps.ok ? caps.v : Promise.reject(new Error(caps.e))),
-        getDomainCapabilities: async (t) => {
-          const r = t === 'kvm' ? kvm : qemu;
-          return r.ok ? r.v : Promise.reject(new Error(r.e));
-        },
-        probeLxc: async () => ({ available: false }),
-      };
-      try {
-        const v = deps.hostVerdict ? await deps.hostVerdict(uri, probe) : evaluateHost(await readHostFacts(probe));
-        verdict = v.verdict;
-        verdictHeadline = v.headline;
-      } catch {
-        verdict = null;
-      }
-    }
+    const { kvmListed, verdict, headline: verdictHeadline } = await chooseVirtualization(uri, { info, caps, kvm, qemu }, deps.hostVerdict);
     const domainTypes: ('qemu' | 'kvm')[] = [];
     const testDriver = info.hypervisorType.toLowerCase() === 'test';
     if (qemuCaps.domainType === 'qemu' || hostCaps.domainTypes.includes('qemu') || testDriver) domainTypes.push('qemu');
-    if (kvmListed && verdict === 'kvm') domainTypes.push('kvm');
+    if (verdict === 'kvm') domainTypes.push('kvm');
     s = {
       at: Date.now(),
       facts: {
@@ -81,7 +111,7 @@ export function createFactsReader(deps: CreateFactsOptions): (uri: string, clien
         verdict,
         verdictHeadline,
         domainTypes,
-        uefi: (kvmListed && verdict === 'kvm' ? kvmCaps : qemuCaps).efi,
+        ...uefiSupport((kvmListed && verdict === 'kvm' ? kvmCaps : qemuCaps).efi, kvmListed && verdict === 'kvm' ? (kvm.ok ? kvm.v : null) : qemu.ok ? qemu.v : null),
         tpm: (kvmListed && verdict === 'kvm' ? kvmCaps : qemuCaps).tpmEmulator,
         cpuModes: { qemu: qemuCaps.cpuModes, kvm: kvmCaps.cpuModes },
         machines: hostCaps.machines,
@@ -94,4 +124,39 @@ export function createFactsReader(deps: CreateFactsOptions): (uri: string, clien
   const free = await api.nodeFreeMemory().catch(() => 0);
   return { ...s.facts, memoryFreeMiB: Math.floor(free / MiB) };
 }
+}
+
+/**
+ * UEFI on a host: libvirt picks OVMF itself when its domain capabilities list efi among the
+ * firmware values; with older firmware descriptors they list only loader files, and the VM must
+ * name one explicitly (a non-secure-boot OVMF_CODE and its VARS template).
+ */
+export function uefiSupport(autoselect: boolean, domcapsXml: string | null): { uefi: boolean; uefiLoader: UefiLoader | null } {
+  if (autoselect) return { uefi: true, uefiLoader: null };
+  const uefiLoader = explicitUefiLoader(domcapsXml);
+  return { uefi: !!uefiLoader, uefiLoader };
+}
+
+const SECURE_BOOT_BUILD = /secboot|secure|\.ms\.|snakeoil|enrolled/i;
+
+/** The first non-secure-boot OVMF code image in <os><loader> (pflash) with the VARS file next to it. */
+export function explicitUefiLoader(domcapsXml: string | null): UefiLoader | null {
+  if (!domcapsXml) return null;
+  let caps: DomainCapabilities;
+  try {
+    caps = parseDomainCapabilities(domcapsXml);
+  } catch {
+    return null;
+  }
+  if (!caps.os.supported || !caps.os.loader || !caps.loaderSupported) return null;
+  const types = caps.os.loader.enums.type;
+  if (types && !types.includes('pflash')) return null;
+  for (const code of caps.loaderPaths.map((p) => p.trim())) {
+    if (!code.startsWith('/')) continue;
+    const dir = code.slice(0, code.lastIndexOf('/') + 1);
+    const file = code.slice(dir.length);
+    if (SECURE_BOOT_BUILD.test(file) || !/CODE|code/.test(file)) continue;
+    return { code, vars: dir + file.replace('CODE', 'VARS').replace('code', 'vars') };
+  }
+  return null;
 }

@@ -1,6 +1,7 @@
 // Pure parsers for the raw host data the virtualization check reads. None of them throws:
-// unreadable input becomes `null` or an `{ error }` result.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+// unreadable input becomes `null` or an `{ error }` result. Capabilities XML is read by the one
+// capabilities reader (src-main/domain/capabilities.ts); these are the check's views of it.
+import { readDomainCapabilities, readHostCapabilities } from '../domain/capabilities';
 
 export type CpuVendor = 'intel' | 'amd' | 'other' | 'unknown';
 
@@ -50,57 +51,6 @@ export function parseModules(procModules: string | null, sysModules?: string[]):
   return names;
 }
 
-type XmlNode = Record<string, unknown>;
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-});
-
-function parseXml(xml: string | undefined, rootTag: string): { root: XmlNode } | { error: string } {
-  if (!xml?.trim()) return { error: 'empty document' };
-  try {
-    const valid = XMLValidator.validate(xml);
-    if (valid !== true) return { error: `${valid.err.msg} (line ${valid.err.line})` };
-    const root = (parser.parse(xml) as XmlNode)[rootTag];
-    if (!isNode(root)) return { error: `no <${rootTag}> element` };
-    return { root };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
-}
-
-function isNode(v: unknown): v is XmlNode {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function asArray(v: unknown): unknown[] {
-  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-}
-
-function nodes(v: unknown): XmlNode[] {
-  return asArray(v).filter(isNode);
-}
-
-function text(v: unknown): string | null {
-  if (typeof v === 'string') return v.trim();
-  if (typeof v === 'number') return String(v);
-  if (isNode(v) && typeof v['#text'] === 'string') return v['#text'].trim();
-  return null;
-}
-
-function attr(v: unknown, name: string): string | null {
-  return isNode(v) && typeof v[`@_${name}`] === 'string' ? (v[`@_${name}`] as string) : null;
-}
-
-function enumValues(parent: unknown, name: string): string[] {
-  if (!isNode(parent)) return [];
-  const e = nodes(parent.enum).find((n) => attr(n, 'name') === name);
-  return e ? asArray(e.value).map(text).filter((s): s is string => !!s) : [];
-}
-
 export interface GuestArch {
   emulator: string | null;
   domainTypes: string[];
@@ -112,26 +62,17 @@ export interface Capabilities {
   guests: Map<string, GuestArch>;
 }
 
-/** `virConnectGetCapabilities` XML. */
+/** `virConnectGetCapabilities` XML, as the check needs it (a view over the one capabilities reader). */
 export function parseCapabilities(xml: string | undefined): Capabilities | { error: string } {
-  const doc = parseXml(xml, 'capabilities');
-  if ('error' in doc) return doc;
-  const host = isNode(doc.root.host) ? doc.root.host : {};
-  const hostCpu = isNode(host.cpu) ? host.cpu : {};
-  const hostCpuFeatures = new Set(nodes(hostCpu.feature).map((f) => attr(f, 'name')).filter((s): s is string => !!s));
+  const caps = readHostCapabilities(xml);
+  if ('error' in caps) return caps;
   const guests = new Map<string, GuestArch>();
-  for (const guest of nodes(doc.root.guest)) {
-    if (text(guest.os_type) !== 'hvm') continue;
-    for (const arch of nodes(guest.arch)) {
-      const name = attr(arch, 'name');
-      if (!name) continue;
-      const domains = nodes(arch.domain);
-      const emulator = text(arch.emulator) ?? domains.map((d) => text(d.emulator)).find((s) => !!s) ?? null;
-      const domainTypes = domains.map((d) => attr(d, 'type')).filter((s): s is string => !!s);
-      guests.set(name, { emulator, domainTypes });
-    }
+  for (const g of caps.guests) {
+    if (g.osType !== 'hvm' || !g.arch) continue;
+    const emulator = g.emulator ?? g.domains.map((d) => d.emulator).find((e) => !!e) ?? null;
+    guests.set(g.arch, { emulator, domainTypes: g.domains.map((d) => d.type).filter(Boolean) });
   }
-  return { hostCpuFeatures, guests };
+  return { hostCpuFeatures: new Set(caps.hostCpu.features), guests };
 }
 
 export interface DomainCapabilities {
@@ -145,20 +86,17 @@ export interface DomainCapabilities {
   secureBoot: boolean;
 }
 
-/** `virConnectGetDomainCapabilities` XML. */
+/** `virConnectGetDomainCapabilities` XML, as the check needs it (a view over the one capabilities reader). */
 export function parseDomainCapabilities(xml: string | undefined): DomainCapabilities | { error: string } {
-  const doc = parseXml(xml, 'domainCapabilities');
-  if ('error' in doc) return doc;
-  const os = isNode(doc.root.os) ? doc.root.os : {};
-  const loader = isNode(os.loader) ? os.loader : null;
-  const osSupported = attr(os, 'supported') !== 'no';
+  const dc = readDomainCapabilities(xml);
+  if ('error' in dc) return dc;
   return {
-    domain: text(doc.root.domain),
-    emulator: text(doc.root.path),
-    arch: text(doc.root.arch),
-    firmwareEfi: osSupported && enumValues(os, 'firmware').includes('efi'),
-    loaderSupported: osSupported && attr(loader, 'supported') === 'yes',
-    loaderPaths: loader ? asArray(loader.value).map(text).filter((s): s is string => !!s) : [],
-    secureBoot: enumValues(loader, 'secure').includes('yes'),
+    domain: dc.domain ?? null,
+    emulator: dc.path ?? null,
+    arch: dc.arch ?? null,
+    firmwareEfi: dc.efi,
+    loaderSupported: dc.loaderSupported,
+    loaderPaths: dc.loaderPaths,
+    secureBoot: dc.secureBoot,
   };
 }

@@ -1,6 +1,6 @@
 // The I/O side of the virtualization check: gathers HostFacts from the local system and a
 // libvirt connection. Never throws; whatever can't be read is reported as missing.
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, readFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +36,12 @@ export async function readHostFacts(libvirt: LibvirtProbe | null, options: ReadH
   const nested: HostFacts['nested'] = {};
   if (nestedIntel !== null) nested.kvm_intel = nestedIntel.trim();
   if (nestedAmd !== null) nested.kvm_amd = nestedAmd.trim();
-  return { cpuinfo, devKvm, procModules, sysModules, nested, user, libvirt: libvirtFacts };
+  return { cpuinfo, devKvm, procModules, sysModules, nested, user, systemd: hostHasSystemd(options.root), libvirt: libvirtFacts };
+}
+
+/** systemd is the init system (its own test, sd_booted()): /run/systemd/system exists. */
+export function hostHasSystemd(root = '/'): boolean {
+  return existsSync(path.join(root, 'run/systemd/system'));
 }
 
 /** Asks libvirt everything the check needs; a rejected call becomes an error field. */

@@ -43,6 +43,8 @@ export interface HostFacts {
   nested: { kvm_intel?: string; kvm_amd?: string };
   /** groups: of this process; configuredGroups: from /etc/group (differ until the next login). */
   user: { name: string; groups: string[]; configuredGroups?: string[] };
+  /** systemd runs this computer (/run/systemd/system): fixes say systemctl, else start libvirtd by hand. */
+  systemd: boolean;
   libvirt: LibvirtFacts | null;
 }
 
@@ -128,23 +130,54 @@ function analyze(facts: HostFacts): Analysis {
   const pvmOnly = !!modules?.has('kvm_pvm') && !vendorModuleLoaded;
   const hardwareBacked = remote ? !(insideVm && !hwVirt) : !pvmOnly && !(flags && !hwVirt);
 
-  const x86 = capsOk?.guests.get('x86_64') ?? null;
-  const okDomcaps = [domcaps.kvm, domcaps.qemu].filter((d): d is DomainCapabilities => !!d && !('error' in d));
-  const domainTypes = new Set([...(x86?.domainTypes ?? []), ...okDomcaps.map((d) => d.domain ?? '').filter(Boolean)]);
-  const emulator = x86?.emulator ?? okDomcaps.find((d) => d.emulator)?.emulator ?? null;
-
-  let verdict: Verdict;
-  if (libvirtUp) {
-    verdict = !emulator ? 'none'
-      : domainTypes.has('kvm') && hardwareBacked ? 'kvm'
-      : domainTypes.has('qemu') ? 'emulation' : 'none';
-  } else {
-    verdict = !remote && facts.devKvm.accessible && hardwareBacked && vendorModuleLoaded !== false ? 'kvm' : 'none';
-  }
+  const { verdict, emulator, domainTypes } = decideVirtualization({
+    libvirtUp, remote, caps: capsOk, domcaps, kvmRefused: lv?.domainCapabilitiesError?.kvm !== undefined,
+    hardwareBacked, devKvmAccessible: facts.devKvm.accessible, vendorModuleLoaded,
+  });
   return {
     facts, cpu, hwVirt, insideVm, kvmModule, vendorModuleLoaded, pvmOnly, remote, libvirtUp,
     caps, domcaps, emulator, domainTypes, hardwareBacked, verdict,
   };
+}
+
+export interface VirtualizationInputs {
+  libvirtUp: boolean;
+  remote: boolean;
+  /** What libvirt answered (null or { error }: not read). */
+  caps: Parsed<Capabilities>;
+  domcaps: { kvm: Parsed<DomainCapabilities>; qemu: Parsed<DomainCapabilities> };
+  /** libvirt refused domain capabilities for virttype kvm ("KVM is not supported … on this host"). */
+  kvmRefused: boolean;
+  /** KVM is backed by VT-x/AMD-V, as far as the host facts tell. */
+  hardwareBacked: boolean;
+  devKvmAccessible: boolean;
+  vendorModuleLoaded: boolean | null;
+}
+
+/**
+ * The one "KVM or emulation" decision (the host check, the New-VM flow and labs all end here):
+ * kvm when libvirt offers kvm for x86_64 guests and KVM is backed by VT-x/AMD-V; emulation when
+ * it offers qemu; none without an emulator. libvirt offers kvm when the kvm domain capabilities
+ * say so — they are what a define is checked against — or, when they were not asked for, the
+ * host capabilities list it. Without libvirt only the host facts count.
+ */
+export function decideVirtualization(x: VirtualizationInputs): { verdict: Verdict; emulator: string | null; domainTypes: Set<string> } {
+  const ok = <T extends object>(p: Parsed<T>): T | null => (p && !('error' in p) ? p : null);
+  const x86 = ok(x.caps)?.guests.get('x86_64') ?? null;
+  const kvm = ok(x.domcaps.kvm);
+  const okDomcaps = [kvm, ok(x.domcaps.qemu)].filter((d): d is DomainCapabilities => !!d);
+  const domainTypes = new Set([...(x86?.domainTypes ?? []), ...okDomcaps.map((d) => d.domain ?? '').filter(Boolean)]);
+  if (x.kvmRefused || (kvm && kvm.domain !== 'kvm')) domainTypes.delete('kvm');
+  const emulator = x86?.emulator ?? okDomcaps.find((d) => d.emulator)?.emulator ?? null;
+  let verdict: Verdict;
+  if (x.libvirtUp) {
+    verdict = !emulator ? 'none'
+      : domainTypes.has('kvm') && x.hardwareBacked ? 'kvm'
+      : domainTypes.has('qemu') ? 'emulation' : 'none';
+  } else {
+    verdict = !x.remote && x.devKvmAccessible && x.hardwareBacked && x.vendorModuleLoaded !== false ? 'kvm' : 'none';
+  }
+  return { verdict, emulator, domainTypes };
 }
 
 // ---- fix texts -------------------------------------------------------------------------
@@ -210,9 +243,20 @@ function groupFix(a: Analysis): string {
   return `Add your user to the kvm group: \`sudo usermod -aG kvm ${user}\`${libvirt}; then log out and back in so the new group membership applies.`;
 }
 
-const INSTALL_LIBVIRT =
-  'Install libvirt and QEMU: `sudo apt install libvirt-daemon-system qemu-system-x86`, then start the daemon: ' +
-  '`sudo systemctl enable --now libvirtd`.';
+/** How to start libvirt on a host with or without systemd (containers, WSL, sandboxes have none). */
+export function startLibvirtCommand(systemd: boolean): string {
+  return systemd ? '`sudo systemctl enable --now libvirtd`' : '`sudo virtlogd -d && sudo libvirtd -d` (this computer has no systemd)';
+}
+
+function restartLibvirtCommand(systemd: boolean): string {
+  return systemd ? '`sudo systemctl restart libvirtd`' : '`sudo kill $(cat /run/libvirtd.pid) && sudo libvirtd -d` (this computer has no systemd)';
+}
+
+/** A remote host's init system is unknown here: the usual systemd wording. */
+const usesSystemd = (a: Analysis): boolean => a.remote || a.facts.systemd;
+
+const installLibvirt = (a: Analysis): string =>
+  `Install libvirt and QEMU: \`sudo apt install libvirt-daemon-system qemu-system-x86\`, then start the daemon: ${startLibvirtCommand(usesSystemd(a))}.`;
 
 // ---- checks ------------------------------------------------------------------------------
 
@@ -349,7 +393,7 @@ function formatVersion(v: number | undefined): string | null {
 function libvirtCheck(a: Analysis): HostCheck {
   const base = { id: 'libvirt', title: 'libvirt daemon' };
   const lv = a.facts.libvirt;
-  if (!lv) return { ...base, status: 'warn', detail: 'Not checked: no libvirt connection was available.', fix: INSTALL_LIBVIRT };
+  if (!lv) return { ...base, status: 'warn', detail: 'Not checked: no libvirt connection was available.', fix: installLibvirt(a) };
   if (!lv.reachable) {
     const denied = /permission denied|authentication|not authorized|polkit/i.test(lv.error ?? '');
     return {
@@ -358,7 +402,7 @@ function libvirtCheck(a: Analysis): HostCheck {
       detail: `Could not connect to ${lv.uri}${lv.error ? `: ${lv.error}` : '.'}`,
       fix: denied
         ? `Allow your user to manage system VMs: \`sudo usermod -aG libvirt ${a.facts.user.name || '$USER'}\`, then log out and back in.`
-        : INSTALL_LIBVIRT,
+        : installLibvirt(a),
     };
   }
   const lib = formatVersion(lv.libVersion);
@@ -384,7 +428,7 @@ function qemuEmulatorCheck(a: Analysis): HostCheck {
     ...base,
     status: 'fail',
     detail: 'libvirt found no QEMU emulator for x86_64 guests.',
-    fix: 'Install QEMU: `sudo apt install qemu-system-x86`, then restart libvirt (`sudo systemctl restart libvirtd`).',
+    fix: `Install QEMU: \`sudo apt install qemu-system-x86\`, then restart libvirt (${restartLibvirtCommand(usesSystemd(a))}).`,
   };
 }
 
@@ -462,7 +506,7 @@ function lxcCheck(a: Analysis): HostCheck {
     ...base,
     status: 'info',
     detail: `libvirt's LXC driver is not available${lv.lxcError ? ` (${lv.lxcError})` : ''}; containers are optional.`,
-    fix: 'Install the driver: `sudo apt install libvirt-daemon-driver-lxc`, then restart libvirt (`sudo systemctl restart libvirtd`).',
+    fix: `Install the driver: \`sudo apt install libvirt-daemon-driver-lxc\`, then restart libvirt (${restartLibvirtCommand(usesSystemd(a))}).`,
   };
 }
 
@@ -508,7 +552,7 @@ function findBlocker(a: Analysis): Blocker | null {
     return {
       checkId: 'domain-type',
       reason: 'libvirt does not offer the kvm type although the kernel side looks fine',
-      fix: 'Restart libvirt so it probes QEMU again: `sudo systemctl restart libvirtd`.',
+      fix: `Restart libvirt so it probes QEMU again: ${restartLibvirtCommand(usesSystemd(a))}.`,
     };
   }
   if (!a.cpu.flags) return { checkId: 'cpu-vendor', reason: 'the processor information could not be read', fix: moduleFix(a) };

@@ -28,6 +28,7 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
     idle = setTimeout(stall, idleMs);
   };
   kick();
+  let out: fs.WriteStream | undefined;
   try {
     let res: UrlResponse;
     try {
@@ -65,13 +66,16 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
       }
     });
     try {
-      await pipeline(body, fs.createWriteStream(dest, { mode: 0o644 }));
+      out = fs.createWriteStream(dest, { mode: 0o644 });
+      await pipeline(body, out);
     } catch (e) {
       throw new Error(`downloading ${url} failed: ${why || (e as Error).message}`);
     }
     o.onProgress?.({ done, total: total ?? done });
     return { bytes: done };
   } catch (e) {
+    // The file may still be opening when the download fails: remove it only once it is closed.
+    if (out && !out.closed) await new Promise<void>((resolve) => out!.once('close', () => resolve()));
     await fs.promises.rm(dest, { force: true });
     throw e;
   } finally {

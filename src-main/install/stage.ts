@@ -11,7 +11,7 @@ import { buildDirPoolXml, buildVolumeXml } from '../xml/build-storage';
 import { writeSeedIso, type SeedContent } from '../cloudinit/seed';
 import { downloadFile } from './download';
 import type { UrlPolicy } from './url-target';
-import { indexFor } from '../clones/storage';
+import { indexFor } from '../storage/pools';
 
 type Api = LibvirtHostClient['api'];
 

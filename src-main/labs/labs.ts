@@ -14,19 +14,18 @@ import type { LabDownResult, LabMachineState, LabResetResult, LabStatus, LabSumm
 import type { LibvirtHostClient } from '../libvirt/host-client';
 import { LibvirtError } from '../libvirt/errors';
 import type { DomainSummary, DomainXmlRecord, NetworkSummary } from '../libvirt/protocol';
-import { evaluateHost } from '../host/virt-check';
-import { readHostFacts, type LibvirtProbe } from '../host/read-host-facts';
+import { virtualizationFor } from '../host/create-facts';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
 import { diskUsage } from '../storage/usage';
 import { scanStorageUsage } from '../storage/usage-scan';
 import type { DiskBus } from '../xml/build-domain';
 import { buildLabNetworkXml } from '../xml/build-lab-network';
 import { buildOverlayVolumeXml, cloneVolumeName } from '../xml/build-overlay';
-import { readDomainCaps } from '../xml/create-caps';
 import { readDomainXml, readNetworkXml } from '../xml/read-domain';
 import type { VirtdeskDiskMeta, VirtdeskMeta } from '../xml/virtdesk-meta';
 import { dependentsOf, markTemplate, recordMeta, removeDomain, unmarkTemplate, writableDisks } from '../clones/clone';
-import { dropLabsPoolIfEmpty, ensureLabsPool, indexFor, volumeFacts, type Api } from '../clones/storage';
+import { dropLabsPoolIfEmpty, ensureLabsPool, type Api } from '../clones/storage';
+import { indexFor, volumeFacts } from '../storage/pools';
 import { hostnameFromName, metaDataYaml } from '../cloudinit/seed';
 import { seedVolume } from '../install/stage';
 import { buildLabDomainXml } from './lab-domain';
@@ -78,24 +77,7 @@ const domainTypes = new Map<string, { at: number; type: 'qemu' | 'kvm' }>();
 async function domainTypeFor(ctx: LabContext): Promise<'qemu' | 'kvm'> {
   const cached = domainTypes.get(ctx.uri);
   if (cached && Date.now() - cached.at < 60_000) return cached.type;
-  const api = ctx.client.api;
-  const kvm = readDomainCaps(await api.domainCapabilities({ virttype: 'kvm', arch: 'x86_64' }).catch(() => null));
-  let type: 'qemu' | 'kvm' = 'qemu';
-  if (kvm.domainType === 'kvm') {
-    if (!ctx.local) type = 'kvm';
-    else {
-      const info = await ctx.client.connect();
-      const probe: LibvirtProbe = {
-        uri: ctx.uri,
-        getLibVersion: async () => info.libVersion,
-        getVersion: async () => info.hypervisorVersion,
-        getCapabilities: () => api.capabilities(),
-        getDomainCapabilities: (t) => api.domainCapabilities({ virttype: t, arch: 'x86_64' }),
-        probeLxc: async () => ({ available: false }),
-      };
-      type = evaluateHost(await readHostFacts(probe)).verdict === 'kvm' ? 'kvm' : 'qemu';
-    }
-  }
+  const type = (await virtualizationFor(ctx.uri, ctx.client)).verdict === 'kvm' ? 'kvm' : 'qemu';
   domainTypes.set(ctx.uri, { at: Date.now(), type });
   return type;
 }
@@ -190,6 +172,72 @@ function hostSubnets(): { address: string; prefix: number }[] {
   return out;
 }
 
+/** The machines' kernel and initrd files exist and QEMU can read them (this computer only). */
+async function checkBootFiles(ctx: LabContext, parsed: ParsedLab, issues: Issues, warnings: string[]): Promise<void> {
+  const lab = parsed.lab;
+  const systemQemu = ctx.local && /^qemu:\/\/\/system/.test(ctx.uri);
+  if (ctx.local) {
+    for (const [i, m] of lab.machines.entries()) {
+      if (!m.boot) continue;
+      for (const key of ['kernel', 'initrd'] as const) {
+        const file = m.boot[key];
+        if (!file) continue;
+        try {
+          await checkReadableFile(file, key);
+          if (systemQemu) {
+            const w = await qemuAccessWarning(file, key);
+            if (w) warnings.push(w);
+          }
+        } catch (e) {
+          if (e instanceof FileCheckError) issues.add(['machines', i, 'boot', key], e.message);
+          else throw e;
+        }
+      }
+    }
+  }
+
+}
+
+/** The lab's network: the one it made before, or a new one on a free subnet. */
+async function planNetwork(ctx: LabContext, parsed: ParsedLab, nets: NetworkSummary[], issues: Issues, warnings: string[]): Promise<LabPlan['network']> {
+  const api = ctx.client.api;
+  const lab = parsed.lab;
+  let network: LabPlan['network'] = null;
+  if (lab.network) {
+    const name = labNetworkName(lab.name);
+    const uuid = labNetworkUuid(lab.name);
+    const where: LabPath = ['network'];
+    const same = nets.find((n) => n.name === name);
+    const ours = labNetworkOf(nets, lab.name);
+    if (same && same.uuid !== uuid) {
+      issues.add(where, `a virtual network named '${name}' already exists and was not made by lab '${lab.name}' — remove it or rename the lab`);
+    } else if (ours) {
+      const r = readNetworkXml(await api.networkXml(ours.name));
+      const ipv4 = r.ipv4 ? { address: r.ipv4.address, prefix: r.ipv4.prefix, dhcpStart: r.ipv4.dhcpStart ?? '', dhcpEnd: r.ipv4.dhcpEnd ?? '' } : lab.network.ipv4 ?? { address: '', prefix: 24, dhcpStart: '', dhcpEnd: '' };
+      if (lab.network.ipv4 && r.ipv4 && (r.ipv4.address !== lab.network.ipv4.address || r.ipv4.prefix !== lab.network.ipv4.prefix)) {
+        warnings.push(`the lab network '${ours.name}' exists with ${r.ipv4.address}/${r.ipv4.prefix}; the file's ${lab.network.ipv4.address}/${lab.network.ipv4.prefix} applies after lab down + up`);
+      }
+      network = { name: ours.name, uuid, exists: true, active: ours.active, mode: r.forward === 'nat' ? 'nat' : 'isolated', ipv4 };
+    } else {
+      const taken: { address: string; prefix: number; name: string }[] = [];
+      for (const n of nets) {
+        const r = await api.networkXml(n.name).then(readNetworkXml, () => null);
+        if (r?.ipv4) taken.push({ address: r.ipv4.address, prefix: r.ipv4.prefix, name: n.name });
+      }
+      let ipv4 = lab.network.ipv4;
+      if (ipv4) {
+        const clash = taken.find((t) => subnetsOverlap(t, ipv4!));
+        if (clash) issues.add(['network', 'ipv4', 'address'], `subnet ${ipv4.address}/${ipv4.prefix} overlaps network '${clash.name}' (${clash.address}/${clash.prefix})`);
+      } else {
+        ipv4 = pickSubnet(lab.name, [...taken, ...(ctx.local ? hostSubnets() : [])]) ?? undefined;
+        if (!ipv4) issues.add(where, 'no free 10.x.y.0/24 subnet left for the lab network: give network.ipv4');
+      }
+      if (ipv4) network = { name, uuid, exists: false, active: false, mode: lab.network.mode, ipv4 };
+    }
+  }
+  return network;
+}
+
 async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
   const api = ctx.client.api;
   const lab = parsed.lab;
@@ -277,26 +325,7 @@ async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
     baseDisks.push({ target: c.target, bus: c.bus, path: c.path, format, capacity: capacity ?? 0, pool: pool?.name ?? null, poolPath: pool?.path ?? null });
   }
 
-  // Boot files.
-  if (ctx.local) {
-    for (const [i, m] of lab.machines.entries()) {
-      if (!m.boot) continue;
-      for (const key of ['kernel', 'initrd'] as const) {
-        const file = m.boot[key];
-        if (!file) continue;
-        try {
-          await checkReadableFile(file, key);
-          if (systemQemu) {
-            const w = await qemuAccessWarning(file, key);
-            if (w) warnings.push(w);
-          }
-        } catch (e) {
-          if (e instanceof FileCheckError) issues.add(['machines', i, 'boot', key], e.message);
-          else throw e;
-        }
-      }
-    }
-  }
+  await checkBootFiles(ctx, parsed, issues, warnings);
 
   // Names: a VM of the lab's name that is not the lab's is a clash.
   const toCreate: LabVm[] = [];
@@ -321,40 +350,7 @@ async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
     }
   }
 
-  // Network.
-  let network: LabPlan['network'] = null;
-  if (lab.network) {
-    const name = labNetworkName(lab.name);
-    const uuid = labNetworkUuid(lab.name);
-    const where: LabPath = ['network'];
-    const same = nets.find((n) => n.name === name);
-    const ours = labNetworkOf(nets, lab.name);
-    if (same && same.uuid !== uuid) {
-      issues.add(where, `a virtual network named '${name}' already exists and was not made by lab '${lab.name}' — remove it or rename the lab`);
-    } else if (ours) {
-      const r = readNetworkXml(await api.networkXml(ours.name));
-      const ipv4 = r.ipv4 ? { address: r.ipv4.address, prefix: r.ipv4.prefix, dhcpStart: r.ipv4.dhcpStart ?? '', dhcpEnd: r.ipv4.dhcpEnd ?? '' } : lab.network.ipv4 ?? { address: '', prefix: 24, dhcpStart: '', dhcpEnd: '' };
-      if (lab.network.ipv4 && r.ipv4 && (r.ipv4.address !== lab.network.ipv4.address || r.ipv4.prefix !== lab.network.ipv4.prefix)) {
-        warnings.push(`the lab network '${ours.name}' exists with ${r.ipv4.address}/${r.ipv4.prefix}; the file's ${lab.network.ipv4.address}/${lab.network.ipv4.prefix} applies after lab down + up`);
-      }
-      network = { name: ours.name, uuid, exists: true, active: ours.active, mode: r.forward === 'nat' ? 'nat' : 'isolated', ipv4 };
-    } else {
-      const taken: { address: string; prefix: number; name: string }[] = [];
-      for (const n of nets) {
-        const r = await api.networkXml(n.name).then(readNetworkXml, () => null);
-        if (r?.ipv4) taken.push({ address: r.ipv4.address, prefix: r.ipv4.prefix, name: n.name });
-      }
-      let ipv4 = lab.network.ipv4;
-      if (ipv4) {
-        const clash = taken.find((t) => subnetsOverlap(t, ipv4!));
-        if (clash) issues.add(['network', 'ipv4', 'address'], `subnet ${ipv4.address}/${ipv4.prefix} overlaps network '${clash.name}' (${clash.address}/${clash.prefix})`);
-      } else {
-        ipv4 = pickSubnet(lab.name, [...taken, ...(ctx.local ? hostSubnets() : [])]) ?? undefined;
-        if (!ipv4) issues.add(where, 'no free 10.x.y.0/24 subnet left for the lab network: give network.ipv4');
-      }
-      if (ipv4) network = { name, uuid, exists: false, active: false, mode: lab.network.mode, ipv4 };
-    }
-  }
+  const network = await planNetwork(ctx, parsed, nets, issues, warnings);
   issues.throwIfAny();
 
   const newMiB = toCreate.reduce((n, v) => n + v.machine.memoryMiB, 0);

@@ -1,7 +1,7 @@
 // The typed, safe wrapper over ffi.ts. Handles own their pointer, free it exactly once, and
 // throw a JS error when used after close. Every failing call becomes a LibvirtError read on
 // this thread right after the call (docs/koffi.md rule 1). Only the host process uses this module.
-import { koffi, lv, nativeResetError, xmlSetGenericErrorFunc, type NativeFunction, TYPED_PARAM_SIZE, TYPED_PARAM_VALUE_OFFSET } from './ffi';
+import { koffi, lv, nativeResetError, xmlSetGenericErrorFunc, type NativeFunction, TYPED_PARAM_SIZE, TYPED_PARAM_VALUE_OFFSET, NODE_CPU_STAT_SIZE } from './ffi';
 import { LibvirtError } from './errors';
 import type { DomainInfo, DomainState, NodeInfo } from './protocol';
 
@@ -481,8 +481,10 @@ export function decodeTypedParams(params: Ptr, count: number): TypedParams {
       case 5: out[field] = view.getFloat64(v, true); break;
       case 6: out[field] = bytes[v] !== 0; break;
       case 7: {
+        // The union holds a char *: read that pointer where it lies in the params array. (Decoding
+        // the pointer's value as 'const char *' would dereference the string's bytes: SIGSEGV.)
         const sp = view.getBigUint64(v, true);
-        out[field] = sp ? (koffi.decode(sp, 'const char *') as string) : '';
+        out[field] = sp ? (koffi.decode(params, v, 'const char *') as string) : '';
         break;
       }
     }
@@ -549,6 +551,27 @@ export class Connection extends Handle {
       if (e.code !== -1 && e.code !== 0) throw e;
     }
     return Number(n);
+  }
+  /**
+   * Cumulative CPU times of the whole host in ns since boot (virNodeGetCPUStats over all CPUs):
+   * on Linux the fields kernel, user, idle and iowait.
+   */
+  nodeCpuTimes(): Record<string, number> {
+    const ALL_CPUS = -1; // VIR_NODE_CPU_STATS_ALL_CPUS
+    const count = [0];
+    check(lv.virNodeGetCPUStats(this.ptr, ALL_CPUS, null, count, 0), 'get host CPU statistics');
+    const n = count[0] ?? 0;
+    if (n <= 0) return {};
+    const buf = Buffer.alloc(n * NODE_CPU_STAT_SIZE);
+    check(lv.virNodeGetCPUStats(this.ptr, ALL_CPUS, buf, count, 0), 'get host CPU statistics');
+    const out: Record<string, number> = {};
+    for (let i = 0; i < Math.min(n, count[0] ?? 0); i++) {
+      const base = i * NODE_CPU_STAT_SIZE;
+      const end = buf.indexOf(0, base);
+      const field = buf.toString('latin1', base, end === -1 || end > base + 80 ? base + 80 : end);
+      out[field] = Number(buf.readBigUInt64LE(base + 80));
+    }
+    return out;
   }
 
   domains(flags = 0): Domain[] {

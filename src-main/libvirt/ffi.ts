@@ -73,6 +73,9 @@ export const StatsRecordStruct = koffi.struct('virDomainStatsRecord', {
 export const TYPED_PARAM_SIZE = 96;
 export const TYPED_PARAM_VALUE_OFFSET = 88;
 
+/** sizeof(virNodeCPUStats): char field[80]; unsigned long long value (at offset 80). */
+export const NODE_CPU_STAT_SIZE = 88;
+
 // Callback prototypes. Each is registered once per process (callbacks.ts) and routed by id.
 export const EventHandleCallback = koffi.proto('void virEventHandleCallback(int watch, int fd, int events, void *opaque)');
 export const EventTimeoutCallback = koffi.proto('void virEventTimeoutCallback(int timer, void *opaque)');
@@ -128,6 +131,8 @@ export const lv = fns({
     'int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc *cb, void *opaque, void *freecb)',
   virNodeGetInfo: 'int virNodeGetInfo(virConnectPtr conn, _Out_ virNodeInfo *info)',
   virNodeGetFreeMemory: 'unsigned long long virNodeGetFreeMemory(virConnectPtr conn)',
+  // params: an array of virNodeCPUStats { char field[80]; unsigned long long value; } (NODE_CPU_STAT_SIZE bytes each).
+  virNodeGetCPUStats: 'int virNodeGetCPUStats(virConnectPtr conn, int cpuNum, _Inout_ uint8_t *params, _Inout_ int *nparams, unsigned int flags)',
 
   // domains
   virConnectListAllDomains: 'int virConnectListAllDomains(virConnectPtr conn, _Out_ void **domains, unsigned int flags)',

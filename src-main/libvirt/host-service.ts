@@ -108,10 +108,24 @@ export class HostService implements HostApi {
   }
   onLifecycle(dom: bigint, event: number, detail: number): void {
     const name = LIFECYCLE_EVENTS[event];
-    if (name) this.emit({ type: 'domain-lifecycle', ...this.domainIdentity(dom), event: name, detail });
+    if (!name) return;
+    const id = this.domainIdentity(dom);
+    // The summary rides along so the main side need not ask again for every event. It is read
+    // after the callback has returned (libvirt calls from inside its callbacks are best avoided);
+    // setImmediate keeps the events in order.
+    setImmediate(() => this.emit({ type: 'domain-lifecycle', ...id, event: name, detail, ...this.summaryAfterEvent(id.uuid, name) }));
   }
   onReboot(dom: bigint): void {
-    this.emit({ type: 'domain-reboot', ...this.domainIdentity(dom) });
+    const id = this.domainIdentity(dom);
+    setImmediate(() => this.emit({ type: 'domain-reboot', ...id, ...this.summaryAfterEvent(id.uuid, 'rebooted') }));
+  }
+  private summaryAfterEvent(uuid: string, event: string): { summary?: DomainSummary } {
+    if (this.closed || event === 'undefined') return {};
+    try {
+      return { summary: this.lookupDomain({ uuid }) };
+    } catch {
+      return {}; // gone meanwhile (a transient domain that stopped)
+    }
   }
   onClose(reason: number): void {
     this.emit({ type: 'connection-closed', reason: CLOSE_REASONS[reason] ?? 'error' });
@@ -215,6 +229,9 @@ export class HostService implements HostApi {
   }
   nodeFreeMemory() {
     return this.conn.freeMemoryBytes();
+  }
+  nodeCpuTimes() {
+    return this.conn.nodeCpuTimes();
   }
 
   listDomains(): DomainSummary[] {

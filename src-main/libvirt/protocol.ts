@@ -1,25 +1,10 @@
 // The contract between the main side and a libvirt host process: plain data only (it crosses
 // a process boundary by structured clone). No koffi here.
 import type { SerializedLibvirtError } from './errors';
-import type { ConnectionInfo, DomainRef, DomainState, NetworkSummary, NodeInfo, PoolSummary, VolumeSummary } from '../contract/libvirt-types';
+import type { ConnectionInfo, DomainRef, DomainState, DomainSummary, NetworkSummary, NodeInfo, PoolSummary, VolumeSummary } from '../contract/libvirt-types';
 
-export type { ConnectionInfo, DomainRef, DomainState, NetworkSummary, NodeInfo, PoolSummary, VolumeSummary };
+export type { ConnectionInfo, DomainRef, DomainState, DomainSummary, NetworkSummary, NodeInfo, PoolSummary, VolumeSummary };
 
-export interface DomainSummary {
-  name: string;
-  uuid: string;
-  /** -1 when not running. */
-  id: number;
-  state: DomainState;
-  stateReason: number;
-  persistent: boolean;
-  autostart: boolean;
-  hasManagedSave: boolean;
-  vcpus: number;
-  memoryKiB: number;
-  maxMemoryKiB: number;
-  cpuTimeNs: number;
-}
 
 export interface DomainInfo {
   state: DomainState;
@@ -95,6 +80,8 @@ export interface HostApi {
   domainCapabilities(o: { emulator?: string; arch?: string; machine?: string; virttype?: string }): string;
   nodeInfo(): NodeInfo;
   nodeFreeMemory(): number;
+  /** Cumulative host CPU times in ns (virNodeGetCPUStats, all CPUs): kernel, user, idle, iowait on Linux. */
+  nodeCpuTimes(): Record<string, number>;
 
   listDomains(): DomainSummary[];
   /** Bulk stats (virConnectGetAllDomainStats); groups is a VIR_DOMAIN_STATS_* mask. */
@@ -198,6 +185,7 @@ export const HOST_METHODS = [
   'domainCapabilities',
   'nodeInfo',
   'nodeFreeMemory',
+  'nodeCpuTimes',
   'listDomains',
   'domainStats',
   'lookupDomain',
@@ -261,8 +249,9 @@ export const LIFECYCLE_EVENTS = ['defined', 'undefined', 'started', 'suspended',
 export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
 
 export type HostEvent =
-  | { type: 'domain-lifecycle'; uuid: string; name: string; event: LifecycleEventName; detail: number }
-  | { type: 'domain-reboot'; uuid: string; name: string }
+  /** `summary`: the domain as it is when the event is delivered, read in the host process (absent when it is gone). */
+  | { type: 'domain-lifecycle'; uuid: string; name: string; event: LifecycleEventName; detail: number; summary?: DomainSummary }
+  | { type: 'domain-reboot'; uuid: string; name: string; summary?: DomainSummary }
   | { type: 'stream-data'; streamId: number; data: Uint8Array }
   | { type: 'stream-end'; streamId: number; error?: string }
   | { type: 'connection-closed'; reason: 'error' | 'eof' | 'keepalive' | 'client' };

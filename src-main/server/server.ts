@@ -209,47 +209,12 @@ function pathOf(url: string | undefined): string {
   return end === -1 ? u : u.slice(0, end);
 }
 
-export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { dispatcher, token } = options;
-  const host = options.host ?? DEFAULT_HOST;
-  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{16,}$/.test(token)) {
-    throw new Error('the server token must be base64url text of at least 16 characters');
-  }
-  if (!net.isIP(host) && host !== 'localhost') throw new Error(`listen address '${host}' is not an IP address`);
-  const servedAs: ServedAs = { tls: options.tls !== undefined, hostNames: [...(options.hostNames ?? [])] };
-
-  // Filled in once listening (the port may be 0 until then).
-  let headers: Record<string, string> = {};
-  let origins = new Set<string>();
-  let hosts = new Set<string>();
-  let port = 0;
-  // A wildcard listen address answers to names that can change with the interfaces: recompute.
-  const hostAllowed = (value: string | undefined): boolean =>
-    value !== undefined && (isWildcard(host) ? servedHosts(host, port, servedAs) : hosts).has(value.toLowerCase());
-  const staticHandler = createStaticHandler({
-    staticDir: options.staticDir,
-    get headers() {
-      return headers;
-    },
-  });
-
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (!hostAllowed(req.headers.host)) {
-      const body = `${MISDIRECTED}\n`;
-      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', Connection: 'close' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    if (pathOf(req.url) === API_PATH) {
-      const body = 'The Virtdesk API is a WebSocket: connect with the token as subprotocol virtdesk.<token>.\n';
-      res.writeHead(426, { ...headers, Upgrade: 'websocket', Connection: 'Upgrade', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    staticHandler(req, res);
-  };
-  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest) : http.createServer(onRequest);
-
+/**
+ * The API over WebSockets: one JSON frame per call ({ id, method, input } → { id, ok, result |
+ * error }), every event to every client, heartbeats that drop dead clients, and a cap on what a
+ * slow client may have buffered.
+ */
+function apiSockets(dispatcher: ApiDispatcher): { wss: WebSocketServer; acceptedProtocol: WeakMap<IncomingMessage, string>; stop(): void } {
   const acceptedProtocol = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -257,34 +222,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     perMessageDeflate: false,
     clientTracking: true,
     handleProtocols: (_protocols, req) => acceptedProtocol.get(req) ?? false,
-  });
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!hostAllowed(req.headers.host)) {
-      rejectUpgrade(socket, 421, MISDIRECTED);
-      return;
-    }
-    if (pathOf(req.url) !== API_PATH) {
-      if (options.onOtherUpgrade?.(req, socket, head)) return;
-      rejectUpgrade(socket, 404, 'Not Found');
-      return;
-    }
-    const protocol = matchingTokenProtocol(req.headers['sec-websocket-protocol'], token);
-    if (protocol === null) {
-      rejectUpgrade(socket, 401, 'The access token is missing or wrong.');
-      return;
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      const o = origin.toLowerCase();
-      const allowed = isWildcard(host) ? allowedOrigins(host, port, servedAs) : origins;
-      if (!allowed.has(o)) {
-        rejectUpgrade(socket, 403, 'Forbidden origin.');
-        return;
-      }
-    }
-    acceptedProtocol.set(req, protocol);
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   const alive = new WeakMap<WebSocket, boolean>();
@@ -364,6 +301,88 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  return {
+    wss,
+    acceptedProtocol,
+    stop() {
+      clearInterval(heartbeat);
+      unsubscribe();
+    },
+  };
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { dispatcher, token } = options;
+  const host = options.host ?? DEFAULT_HOST;
+  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{16,}$/.test(token)) {
+    throw new Error('the server token must be base64url text of at least 16 characters');
+  }
+  if (!net.isIP(host) && host !== 'localhost') throw new Error(`listen address '${host}' is not an IP address`);
+  const servedAs: ServedAs = { tls: options.tls !== undefined, hostNames: [...(options.hostNames ?? [])] };
+
+  // Filled in once listening (the port may be 0 until then).
+  let headers: Record<string, string> = {};
+  let origins = new Set<string>();
+  let hosts = new Set<string>();
+  let port = 0;
+  // A wildcard listen address answers to names that can change with the interfaces: recompute.
+  const hostAllowed = (value: string | undefined): boolean =>
+    value !== undefined && (isWildcard(host) ? servedHosts(host, port, servedAs) : hosts).has(value.toLowerCase());
+  const staticHandler = createStaticHandler({
+    staticDir: options.staticDir,
+    get headers() {
+      return headers;
+    },
+  });
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!hostAllowed(req.headers.host)) {
+      const body = `${MISDIRECTED}\n`;
+      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', Connection: 'close' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    if (pathOf(req.url) === API_PATH) {
+      const body = 'The Virtdesk API is a WebSocket: connect with the token as subprotocol virtdesk.<token>.\n';
+      res.writeHead(426, { ...headers, Upgrade: 'websocket', Connection: 'Upgrade', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    staticHandler(req, res);
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest) : http.createServer(onRequest);
+
+  const api = apiSockets(dispatcher);
+  const { wss, acceptedProtocol } = api;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!hostAllowed(req.headers.host)) {
+      rejectUpgrade(socket, 421, MISDIRECTED);
+      return;
+    }
+    if (pathOf(req.url) !== API_PATH) {
+      if (options.onOtherUpgrade?.(req, socket, head)) return;
+      rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    const protocol = matchingTokenProtocol(req.headers['sec-websocket-protocol'], token);
+    if (protocol === null) {
+      rejectUpgrade(socket, 401, 'The access token is missing or wrong.');
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      const o = origin.toLowerCase();
+      const allowed = isWildcard(host) ? allowedOrigins(host, port, servedAs) : origins;
+      if (!allowed.has(o)) {
+        rejectUpgrade(socket, 403, 'Forbidden origin.');
+        return;
+      }
+    }
+    acceptedProtocol.set(req, protocol);
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
   try {
     await new Promise<void>((resolve, reject) => {
       const onError = (e: Error): void => reject(e);
@@ -374,8 +393,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     });
   } catch (e) {
-    clearInterval(heartbeat);
-    unsubscribe();
+    api.stop();
     wss.close();
     throw e;
   }
@@ -396,8 +414,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      clearInterval(heartbeat);
-      unsubscribe();
+      api.stop();
       const sockets = [...wss.clients];
       for (const ws of sockets) ws.close(1001, 'server shutting down');
       const deadline = Date.now() + 1000;

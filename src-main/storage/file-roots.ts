@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { LibvirtHostClient } from '../libvirt/host-client';
-import { poolInfos } from '../clones/storage';
+import { poolInfos } from './pools';
 
 /** Where virt-manager's users keep images; always offered (when it exists). */
 export const IMAGE_FOLDERS = ['/var/lib/libvirt/images'];

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LibvirtHostClient } from '../libvirt/host-client';
-import { type OsDefaults } from '../osinfo/osinfo-db';
+import type { OsDefaults } from '../osinfo/osinfo-db';
 import { looksLikeOpticalImage } from '../osinfo/iso';
 import { buildDomainXml, type DomainPlan } from '../xml/build-domain';
 import { buildVolumeXml } from '../xml/build-storage';
@@ -12,15 +12,15 @@ import { readVolumeXml } from '../xml/read-domain';
 import { EMPTY_META } from '../xml/virtdesk-meta';
 import { checkSpecAgainstHost, planDomain, type PlanDisks } from '../xml/vm-plan';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
-import { vmUsersOf } from '../storage/usage-scan';
-import { type DetectedTree } from '../install/url-tree';
+import { vmUsersOf, type StorageUsage } from '../storage/usage-scan';
+import type { DetectedTree } from '../install/url-tree';
 import { copyImageToVolume, downloadAsVolume, seedVolume, type CreatedVolume } from '../install/stage';
 import { hashPassword, hostnameFromName, seedContent } from '../cloudinit/seed';
 import { osCandidatesFromFileName } from '../osinfo/file-name';
 import os from 'node:os';
 import { ApiError } from '../contract';
 import { removeDomain } from '../clones/clone';
-import { poolInfos } from '../clones/storage';
+import { poolInfos } from '../storage/pools';
 import { toApiError } from '../api/connection-manager';
 import {
   
@@ -61,12 +61,21 @@ function uniqueVolumeName(base: string, ext: string, taken: (n: string) => boole
   return `${base}-${randomUUID().slice(0, 8)}${ext}`;
 }
 
-export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtHostClient, spec: VmSpec, forStart: boolean): Promise<Prepared> {
-  const api = client.api;
-  const facts = await ctx.hostFacts(uri, client);
-  const tree = spec.source.kind === 'url' ? await installTreeOrError(spec.source.url, 'spec.source.url', ctx.deps.urlTimeoutMs ?? 5000, ctx.deps.urlPolicy?.()) : null;
+/** What the preparation steps share: the connection, its pools and disk users, the warnings so far. */
+interface PrepareEnv {
+  api: LibvirtHostClient['api'];
+  uri: string;
+  local: boolean;
+  pools: Awaited<ReturnType<typeof poolInfos>>;
+  usage: StorageUsage;
+  warnings: string[];
+  /** Warns when QEMU of qemu:///system could not open the file. */
+  accessWarning(file: string, what: string): Promise<void>;
+}
+
+/** The OS: as given, else (like virt-install) from the install tree or the cloud image's name. */
+async function resolveOs(ctx: HandlerContext, spec: VmSpec, tree: DetectedTree | null, notes: string[]): Promise<OsDefaults | null> {
   let os: OsDefaults | null = null;
-  const detectedNote: string[] = [];
   if (spec.os) {
     os = await ctx.osinfo.osDefaults(spec.os);
     if (!os) throw invalid('spec.os', `unknown OS '${spec.os}' (find ids with os.search)`);
@@ -76,29 +85,19 @@ export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtH
     for (const c of candidates) {
       os = await ctx.osinfo.osDefaults(c);
       if (os) {
-        detectedNote.push(`operating system: ${os.os.name} (detected from the ${tree ? 'install tree' : "image's file name"})`);
+        notes.push(`operating system: ${os.os.name} (detected from the ${tree ? 'install tree' : "image's file name"})`);
         break;
       }
     }
   }
-  const pools = await poolInfos(api);
-  const usage = await ctx.usageOf(uri, api, pools);
-  const { records, index } = usage;
-  const names = new Set(records.map((r) => r.name));
-  const check = checkSpecAgainstHost(spec, facts, os, names);
-  if (check.problems.length) throw invalid(check.problems[0].field, check.problems[0].message);
-  const warnings = [...detectedNote, ...check.warnings];
-  const local = facts.local;
-  const systemQemu = local && /^qemu:\/\/\/system/.test(uri);
-  const accessWarning = async (file: string, what: string) => {
-    if (!systemQemu) return;
-    const w = await qemuAccessWarning(file, what);
-    if (w) warnings.push(w);
-  };
-  const usedByOthers = (p: string): string[] => vmUsersOf(usage, p);
+  return os;
+}
 
-  // Source.
-  const disks: PlanDisks = {};
+/** The source's files: checked (on this computer), and which disks they become. */
+async function prepareSource(env: PrepareEnv, spec: VmSpec, disks: PlanDisks): Promise<{ bytes: number; virtualBytes: number } | undefined> {
+  const { api, uri, local, warnings, accessWarning } = env;
+  const index = env.usage.index;
+  const usedByOthers = (p: string): string[] => vmUsersOf(env.usage, p);
   let cloudImage: { bytes: number; virtualBytes: number } | undefined;
   const src = spec.source;
   if (!local && (src.kind === 'iso' || src.kind === 'kernel' || src.kind === 'import')) {
@@ -160,7 +159,14 @@ export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtH
       break;
   }
 
-  // Storage.
+  return cloudImage;
+}
+
+/** The VM's disk: a new volume (name, size, free space checked) or an existing one nobody uses. */
+async function prepareStorage(env: PrepareEnv, spec: VmSpec, disks: PlanDisks, cloudImage: { virtualBytes: number } | undefined): Promise<Prepared['newVolume']> {
+  const { api, local, pools } = env;
+  const index = env.usage.index;
+  const usedByOthers = (p: string): string[] => vmUsersOf(env.usage, p);
   let newVolume: Prepared['newVolume'];
   const st = spec.storage;
   if (st.kind === 'new') {
@@ -203,7 +209,12 @@ export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtH
     disks.volume = { path: vol.path, format: f };
   }
 
-  // Network.
+  return newVolume;
+}
+
+/** The network exists (and runs, when the VM is to start now), or the bridge does. */
+async function checkNetwork(env: PrepareEnv, spec: VmSpec, forStart: boolean): Promise<void> {
+  const { api, local, warnings } = env;
   const net = spec.network;
   if (net.kind === 'network') {
     const nets = await api.listNetworks();
@@ -217,6 +228,41 @@ export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtH
     const isBridge = await fs.stat(`/sys/class/net/${net.name}/bridge`).then(() => true, () => false);
     if (!isBridge) throw invalid('spec.network.name', `there is no bridge interface named '${net.name}' on this host`);
   }
+
+}
+
+export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtHostClient, spec: VmSpec, forStart: boolean): Promise<Prepared> {
+  const api = client.api;
+  const facts = await ctx.hostFacts(uri, client);
+  const tree = spec.source.kind === 'url' ? await installTreeOrError(spec.source.url, 'spec.source.url', ctx.deps.urlTimeoutMs ?? 5000, ctx.deps.urlPolicy?.()) : null;
+  const detectedNote: string[] = [];
+  const os = await resolveOs(ctx, spec, tree, detectedNote);
+  const pools = await poolInfos(api);
+  const usage = await ctx.usageOf(uri, api, pools);
+  const index = usage.index;
+  const check = checkSpecAgainstHost(spec, facts, os, new Set(usage.records.map((r) => r.name)));
+  if (check.problems.length) throw invalid(check.problems[0].field, check.problems[0].message);
+  const warnings = [...detectedNote, ...check.warnings];
+  const systemQemu = facts.local && /^qemu:\/\/\/system/.test(uri);
+  const env: PrepareEnv = {
+    api,
+    uri,
+    local: facts.local,
+    pools,
+    usage,
+    warnings,
+    async accessWarning(file, what) {
+      if (!systemQemu) return;
+      const w = await qemuAccessWarning(file, what);
+      if (w) warnings.push(w);
+    },
+  };
+  const disks: PlanDisks = {};
+  const src = spec.source;
+  const st = spec.storage;
+  const cloudImage = await prepareSource(env, spec, disks);
+  const newVolume = await prepareStorage(env, spec, disks, cloudImage);
+  await checkNetwork(env, spec, forStart);
 
   // Extra volumes: the installer's boot files, the cloud-init seed (in the disk's pool).
   const diskPool = st.kind === 'none' ? null : requirePool(pools, st.pool, 'spec.storage.pool');

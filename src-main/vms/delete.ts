@@ -8,11 +8,15 @@ import { readDomainXml } from '../xml/read-domain';
 import { readVirtdeskMeta } from '../xml/virtdesk-meta';
 import { recordDisks, type VolumeRef } from '../storage/usage';
 import { deleteRefusal } from '../storage/usage-scan';
-import { poolInfos } from '../clones/storage';
+import { poolInfos } from '../storage/pools';
+import { listSnapshots } from '../snapshots/snapshots';
+import { asArray, parseXml, text, type XmlNode } from '../xml/parse';
 import {
   
   type DeletePlan,
-  type DeletePlanDisk } from '../contract';
+  type DeletePlanDisk,
+  type DeletePlanLinkedClone,
+  type DeletePlanSnapshot } from '../contract';
 import type { HandlerContext } from '../api/handlers/context';
 
 
@@ -33,7 +37,8 @@ export async function deletePlan(ctx: HandlerContext, uri: string, api: Api, vm:
     usage = await ctx.usageOf(uri, api, pools);
     ({ records, index } = usage);
   }
-  const seed = own ? readVirtdeskMeta(own.inactiveXml ?? own.xml)?.seed : undefined;
+  const meta = own ? readVirtdeskMeta(own.inactiveXml ?? own.xml) : undefined;
+  const seed = meta?.seed;
   const out: DeletePlanDisk[] = [];
   const seen = new Set<string>();
   for (const disk of disks) {
@@ -61,12 +66,36 @@ export async function deletePlan(ctx: HandlerContext, uri: string, api: Api, vm:
   }
   // UEFI VMs get their NVRAM file at first start (firmware autoselection): either sign counts.
   const hasNvram = !!own && [own.xml, own.inactiveXml].some((x) => !!x && (/<nvram[\s>]/.test(x) || readDomainXml(x).firmware === 'uefi'));
+  // A driver without snapshot support has none to name: deleting still works.
+  const snapshots: DeletePlanSnapshot[] = (await listSnapshots(api, { uuid: d.uuid }).catch(() => [])).map((s) => ({ name: s.name, kind: s.external ? 'external' : 'internal' }));
+  let linkedClone: DeletePlanLinkedClone | null = null;
+  if (meta?.linkedFrom) {
+    const from = meta.linkedFrom;
+    const exists = records.some((r) => r.uuid === from.uuid);
+    linkedClone = { template: { ...from, exists }, overlays: meta.disks.map((x) => ({ target: x.target, overlay: x.overlay, base: x.base })) };
+  }
   return {
     vm: { uuid: d.uuid, name: d.name, state: d.state },
     disks: out,
     running: d.id !== -1,
     hasNvram,
     hasManagedSave: d.hasManagedSave,
+    snapshots,
+    nvram: hasNvram ? { path: (own && (nvramPath(own.inactiveXml) ?? nvramPath(own.xml))) ?? null } : null,
+    linkedClone,
     poolsByPath,
   };
+}
+
+/** The text of <os><nvram> (the variable store's file), if the XML names one. */
+function nvramPath(xml: string | null | undefined): string | undefined {
+  if (!xml) return undefined;
+  try {
+    const dom = asArray(parseXml(xml).domain as XmlNode[])[0];
+    const os = asArray(dom?.os as XmlNode[])[0];
+    const nv = asArray(os?.nvram as unknown[])[0];
+    return text(nv)?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

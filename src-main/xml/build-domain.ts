@@ -30,6 +30,12 @@ export type PlanNic =
   | { type: 'network'; source: string; model: NicModel }
   | { type: 'bridge'; source: string; model: NicModel };
 
+/** An OVMF code image (read-only pflash) and the variable store template its NVRAM is copied from. */
+export interface UefiLoader {
+  code: string;
+  vars: string;
+}
+
 export interface DomainPlan {
   name: string;
   uuid: string;
@@ -41,6 +47,8 @@ export interface DomainPlan {
   arch: 'x86_64';
   machine: 'q35' | 'pc';
   firmware: 'bios' | 'uefi';
+  /** UEFI with this firmware named explicitly instead of <os firmware='efi'> (libvirt cannot pick it). */
+  uefiLoader?: UefiLoader;
   /** null: libvirt's default CPU model. */
   cpuMode: 'host-passthrough' | 'maximum' | null;
   clock: 'utc' | 'localtime';
@@ -96,9 +104,13 @@ function nicXml(n: PlanNic): XmlTree {
 
 export function domainTree(p: DomainPlan): XmlTree {
   const os: XmlTree = {
-    ...(p.firmware === 'uefi' ? { '@_firmware': 'efi' } : {}),
+    ...(p.firmware === 'uefi' && !p.uefiLoader ? { '@_firmware': 'efi' } : {}),
     type: textEl('hvm', { arch: p.arch, machine: p.machine }),
   };
+  if (p.firmware === 'uefi' && p.uefiLoader) {
+    os.loader = textEl(p.uefiLoader.code, { readonly: 'yes', type: 'pflash' });
+    os.nvram = el({ template: p.uefiLoader.vars });
+  }
   if (p.kernel) {
     os.kernel = p.kernel.path;
     if (p.kernel.initrd) os.initrd = p.kernel.initrd;

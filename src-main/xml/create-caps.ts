@@ -1,7 +1,8 @@
 // What the New-VM flow needs from libvirt's capabilities and domain capabilities XML: UEFI,
-// TPM emulator, CPU modes, machine types and guest domain types. Never throws: unreadable XML
-// gives "not available".
-import { asArray, attr, parseXml, text, type XmlNode } from './parse';
+// TPM emulator, CPU modes, machine types and guest domain types — views over the one
+// capabilities reader (src-main/domain/capabilities.ts). Never throws: unreadable XML gives
+// "not available".
+import { domainTypesFor, machinesFor, readDomainCapabilities, readHostCapabilities } from '../domain/capabilities';
 
 export interface DomainCapsForCreate {
   domainType: string | null;
@@ -18,35 +19,18 @@ export interface DomainCapsForCreate {
 
 const NONE: DomainCapsForCreate = { domainType: null, efi: false, tpmEmulator: false, cpuModes: [], diskBuses: [], netBackends: [], machine: null };
 
-function enumValues(parent: unknown, name: string): string[] {
-  if (!parent || typeof parent !== 'object') return [];
-  const e = asArray((parent as XmlNode).enum as XmlNode[]).find((n) => attr(n, 'name') === name);
-  return e ? asArray(e.value as unknown[]).map((v) => text(v) ?? '').filter(Boolean) : [];
-}
-
 export function readDomainCaps(xml: string | null | undefined): DomainCapsForCreate {
-  if (!xml) return NONE;
-  try {
-    const root = asArray(parseXml(xml).domainCapabilities as XmlNode[])[0];
-    if (!root) return NONE;
-    const os = (root.os ?? {}) as XmlNode;
-    const devices = (root.devices ?? {}) as XmlNode;
-    const tpm = asArray(devices.tpm as XmlNode[])[0];
-    const cpu = (root.cpu ?? {}) as XmlNode;
-    const disk = asArray(devices.disk as XmlNode[])[0];
-    return {
-      // <domain> and <machine> are in parse.ts's repeated-element list: always arrays.
-      domainType: text(asArray(root.domain as unknown[])[0]) ?? null,
-      efi: attr(os, 'supported') !== 'no' && enumValues(os, 'firmware').includes('efi'),
-      tpmEmulator: !!tpm && attr(tpm, 'supported') === 'yes' && enumValues(tpm, 'backendModel').includes('emulator'),
-      cpuModes: asArray(cpu.mode as XmlNode[]).filter((m) => attr(m, 'supported') === 'yes').map((m) => attr(m, 'name') ?? '').filter(Boolean),
-      diskBuses: enumValues(disk, 'bus'),
-      netBackends: enumValues(asArray(devices.interface as XmlNode[])[0], 'backendType'),
-      machine: text(asArray(root.machine as unknown[])[0]) ?? null,
-    };
-  } catch {
-    return NONE;
-  }
+  const dc = readDomainCapabilities(xml);
+  if ('error' in dc) return NONE;
+  return {
+    domainType: dc.domain ?? null,
+    efi: dc.efi,
+    tpmEmulator: dc.tpmEmulator,
+    cpuModes: dc.supportedCpuModes,
+    diskBuses: dc.diskBuses,
+    netBackends: dc.netBackends,
+    machine: dc.machine ?? null,
+  };
 }
 
 export interface HostCapsForCreate {
@@ -57,33 +41,7 @@ export interface HostCapsForCreate {
 }
 
 export function readHostCaps(xml: string | null | undefined): HostCapsForCreate {
-  if (!xml) return { domainTypes: [], machines: [] };
-  try {
-    const caps = (parseXml(xml).capabilities ?? {}) as XmlNode;
-    const types = new Set<string>();
-    const machines = new Set<string>();
-    for (const guest of asArray(caps.guest as XmlNode[])) {
-      if (text(guest.os_type) !== 'hvm') continue;
-      for (const arch of asArray(guest.arch as XmlNode[])) {
-        if (attr(arch, 'name') !== 'x86_64') continue;
-        for (const m of asArray(arch.machine as unknown[])) {
-          const n = text(m);
-          if (n) machines.add(n);
-          const canonical = attr(m, 'canonical');
-          if (canonical) machines.add(canonical);
-        }
-        for (const d of asArray(arch.domain as XmlNode[])) {
-          const t = attr(d, 'type');
-          if (t) types.add(t);
-          for (const m of asArray(d.machine as unknown[])) {
-            const n = text(m);
-            if (n) machines.add(n);
-          }
-        }
-      }
-    }
-    return { domainTypes: [...types], machines: [...machines] };
-  } catch {
-    return { domainTypes: [], machines: [] };
-  }
+  const caps = readHostCapabilities(xml);
+  if ('error' in caps) return { domainTypes: [], machines: [] };
+  return { domainTypes: domainTypesFor(caps, 'x86_64'), machines: machinesFor(caps, 'x86_64') };
 }

@@ -1,8 +1,9 @@
 // Reads back what the create flow cares about from domain XML (ours, or libvirt's normalized
-// dump): the values a VmSpec set, and every disk with its source and backing chain (safe delete).
+// dump): the values a VmSpec set, and every disk with its source and backing chain (safe delete),
+// as views over the domain model. Pools, volumes and networks are read here too.
+import { parseDomain, type Domain } from '../domain';
 import { asArray, attr, parseXml, text, type XmlNode } from './parse';
 import { toBytes } from './build';
-import { LIBOSINFO_NS } from './build-domain';
 
 export interface DomainDisk {
   /** disk, cdrom, floppy, lun */
@@ -52,96 +53,54 @@ export interface DomainReadback {
   serial: boolean;
 }
 
-function root(xml: string): XmlNode {
-  return (asArray(parseXml(xml).domain as XmlNode[])[0] ?? {}) as XmlNode;
+/** Every disk of a domain, with its host path and backing chain. Throws DomainXmlError on XML that is not a domain. */
+export function domainDisks(xml: string | Domain): DomainDisk[] {
+  const d = typeof xml === 'string' ? parseDomain(xml) : xml;
+  return d.devicesOf('disk').map((disk) => ({
+    device: disk.device,
+    type: disk.type ?? 'file',
+    target: disk.targetDev ?? '',
+    bus: disk.bus,
+    format: disk.format,
+    path: disk.sourceFile ?? disk.sourceDev ?? disk.sourceDir,
+    pool: disk.sourcePool,
+    volume: disk.sourceVolume,
+    readonly: disk.readonly,
+    shareable: disk.shareable,
+    backing: disk.backingChain,
+  }));
 }
 
-function osinfoId(metadata: unknown): string | undefined {
-  if (!metadata || typeof metadata !== 'object') return undefined;
-  for (const [key, value] of Object.entries(metadata as XmlNode)) {
-    const [prefix, local] = key.includes(':') ? key.split(':') : ['', key];
-    if (local !== 'libosinfo') continue;
-    const node = asArray(value as XmlNode)[0];
-    if (!node) continue;
-    const ns = attr(node, prefix ? `xmlns:${prefix}` : 'xmlns');
-    if (ns !== undefined && ns !== LIBOSINFO_NS) continue;
-    const os = asArray((node as XmlNode)[prefix ? `${prefix}:os` : 'os'] as XmlNode)[0];
-    const id = attr(os, 'id');
-    if (id) return id;
-  }
-  return undefined;
-}
-
-function backingChain(d: XmlNode): string[] {
-  const out: string[] = [];
-  let b: unknown = asArray(d.backingStore as XmlNode)[0];
-  for (let depth = 0; b && typeof b === 'object' && depth < 64; depth++) {
-    const node = b as XmlNode;
-    const src = (node.source ?? {}) as XmlNode;
-    const p = attr(src, 'file') ?? attr(src, 'dev');
-    if (p) out.push(p);
-    b = asArray(node.backingStore as XmlNode)[0];
-  }
-  return out;
-}
-
-/** Every disk of a domain, with its host path and backing chain. */
-export function domainDisks(xml: string): DomainDisk[] {
-  const devices = (root(xml).devices ?? {}) as XmlNode;
-  return asArray(devices.disk as XmlNode[]).map((d) => {
-    const src = (d.source ?? {}) as XmlNode;
-    const type = attr(d, 'type') ?? 'file';
-    return {
-      device: attr(d, 'device') ?? 'disk',
-      type,
-      target: attr(d.target, 'dev') ?? '',
-      bus: attr(d.target, 'bus'),
-      format: attr(d.driver, 'type'),
-      path: attr(src, 'file') ?? attr(src, 'dev') ?? attr(src, 'dir'),
-      pool: attr(src, 'pool'),
-      volume: attr(src, 'volume'),
-      readonly: 'readonly' in d,
-      shareable: 'shareable' in d,
-      backing: backingChain(d),
-    };
-  });
-}
-
+/** What a VmSpec set, read back from domain XML. Throws DomainXmlError on XML that is not a domain. */
 export function readDomainXml(xml: string): DomainReadback {
-  const dom = root(xml);
-  const os = (dom.os ?? {}) as XmlNode;
-  const type = asArray(os.type as XmlNode)[0];
-  const devices = (dom.devices ?? {}) as XmlNode;
-  const memBytes = toBytes(text(dom.memory), attr(dom.memory, 'unit'), 'KiB');
-  const vcpus = Number(text(dom.vcpu));
-  const loader = asArray(os.loader as XmlNode)[0];
+  const d = parseDomain(xml);
+  const memoryKiB = d.memoryKiB;
+  const firmware = d.os.firmware === 'efi' || d.os.loaderType === 'pflash' ? 'uefi' : 'bios';
   return {
-    name: text(dom.name),
-    uuid: text(dom.uuid),
-    domainType: attr(dom, 'type'),
-    osId: osinfoId(dom.metadata),
-    memoryMiB: memBytes === undefined ? undefined : memBytes / 2 ** 20,
-    vcpus: Number.isFinite(vcpus) ? vcpus : undefined,
-    arch: attr(type, 'arch'),
-    machine: attr(type, 'machine'),
-    firmware: attr(os, 'firmware') === 'efi' || attr(loader, 'type') === 'pflash' ? 'uefi' : 'bios',
-    kernel: text(os.kernel),
-    initrd: text(os.initrd),
-    cmdline: text(os.cmdline),
-    bootOrder: asArray(os.boot as XmlNode[]).map((b) => attr(b, 'dev') ?? '').filter(Boolean),
-    disks: domainDisks(xml),
-    nics: asArray(devices.interface as XmlNode[]).map((n) => ({
-      type: attr(n, 'type') ?? 'unknown',
-      source: attr(n.source, 'network') ?? attr(n.source, 'bridge') ?? attr(n.source, 'dev'),
-      model: attr(n.model, 'type'),
-      backend: attr(n.backend, 'type'),
-      portForwards: asArray(n.portForward as XmlNode[]).flatMap((pf) =>
-        asArray(pf.range as XmlNode[]).map((r) => ({ protocol: attr(pf, 'proto') ?? 'tcp', host: Number(attr(r, 'start')), guest: Number(attr(r, 'to') ?? attr(r, 'start')) })),
-      ),
+    name: d.name,
+    uuid: d.uuid || undefined,
+    domainType: d.type,
+    osId: d.osinfoId,
+    memoryMiB: memoryKiB === undefined ? undefined : memoryKiB / 1024,
+    vcpus: Number.isFinite(d.maxVcpus) ? d.maxVcpus : undefined,
+    arch: d.os.arch,
+    machine: d.os.machine,
+    firmware,
+    kernel: d.os.kernel,
+    initrd: d.os.initrd,
+    cmdline: d.os.cmdline,
+    bootOrder: d.os.bootDevices.filter(Boolean),
+    disks: domainDisks(d),
+    nics: d.devicesOf('interface').map((n) => ({
+      type: n.type ?? 'unknown',
+      source: n.sourceNetwork ?? n.sourceBridge ?? n.sourceDev,
+      model: n.model,
+      backend: n.backendType,
+      portForwards: n.portForwards,
     })),
-    tpm: devices.tpm !== undefined,
-    vnc: asArray(devices.graphics as XmlNode[]).some((g) => attr(g, 'type') === 'vnc'),
-    serial: asArray(devices.serial as XmlNode[]).length > 0,
+    tpm: d.devicesOf('tpm').length > 0,
+    vnc: d.devicesOf('graphics').some((g) => g.type === 'vnc'),
+    serial: d.devicesOf('serial').length > 0,
   };
 }
 

@@ -3,7 +3,7 @@
 // are returned as { field, message } so callers decide how to report them.
 import type { VmSpec } from '../contract';
 import type { OsDefaults } from '../osinfo/osinfo-db';
-import type { DiskBus, DomainPlan, NicModel, PlanDisk, PlanNic } from './build-domain';
+import type { DiskBus, DomainPlan, NicModel, PlanDisk, PlanNic, UefiLoader } from './build-domain';
 
 export interface CreateHostFacts {
   uri: string;
@@ -22,6 +22,11 @@ export interface CreateHostFacts {
   /** Domain types a VM may use here. */
   domainTypes: ('qemu' | 'kvm')[];
   uefi: boolean;
+  /**
+   * The OVMF firmware to name explicitly: set when the domain capabilities list OVMF loaders but
+   * libvirt cannot pick firmware by itself (no efi in <os><enum name='firmware'>).
+   */
+  uefiLoader?: UefiLoader | null;
   tpm: boolean;
   cpuModes: { qemu: string[]; kvm: string[] };
   /** Machine types and aliases; empty when unknown (test driver). */
@@ -190,6 +195,7 @@ export function planDomain(spec: VmSpec, choices: HostChoices, facts: CreateHost
     arch: 'x86_64',
     machine,
     firmware,
+    ...(firmware === 'uefi' && facts.uefiLoader ? { uefiLoader: facts.uefiLoader } : {}),
     cpuMode,
     clock: os?.clock ?? 'utc',
     kernel: spec.source.kind === 'kernel' ? { path: spec.source.kernel, ...(spec.source.initrd ? { initrd: spec.source.initrd } : {}), ...(spec.source.cmdline ? { cmdline: spec.source.cmdline } : {}) } : null,

@@ -1,14 +1,15 @@
 // The renderer's application state. One AppStore is created in main.ts and handed to the
 // components through Svelte context (see context.ts). All updates go through here: API
-// results and server events are folded in with the pure functions of vm-logic.ts.
+// results and server events are folded in with the pure functions of vm-logic.ts (the stats
+// history with stats-history.ts).
 import type { Component } from 'svelte';
-import type { ConnectionStatus, Settings, SettingsState, TypedApiEvent, VmStatsSample, VmSummary } from '../../src-main/contract';
+import type { ConnectionStatus, HostStatsSample, Settings, SettingsState, TypedApiEvent, VmStatsSample, VmSummary } from '../../src-main/contract';
 import type { ApiClient } from './api-client';
 import { setLanguage } from '../i18n';
 import { parseRoute, routeToHash, type Route } from './route';
 import { DEMO_URI, pickConnection, upsertConnection } from '../connections/connection-logic';
+import { appendBounded, applyVmSamples, historyCapacity, hostPoint, type HostStatPoint, type VmHistory } from './stats-history';
 import {
-  applyStats,
   applyVmChanged,
   filterVms,
   latestCpu,
@@ -16,7 +17,6 @@ import {
   sortVms,
   type SortDir,
   type SortKey,
-  type StatPoint,
   type StateFilter,
 } from '../vm/vm-logic';
 
@@ -105,8 +105,10 @@ export class AppStore {
   // ---- VMs ----
   vms = $state.raw<Record<string, VmSummary[]>>({});
   vmStatus = $state.raw<Record<string, VmListStatus>>({});
-  /** Stats history per connection, per VM UUID. */
-  history = $state.raw<Record<string, ReadonlyMap<string, readonly StatPoint[]>>>({});
+  /** Stats history per connection, per VM UUID (the last HISTORY_WINDOW_MS, kept while the app runs). */
+  history = $state.raw<Record<string, VmHistory>>({});
+  /** Host CPU and memory history per connection, like `history`. */
+  hostHistory = $state.raw<Record<string, readonly HostStatPoint[]>>({});
   selectedVm = $state<string | null>(null);
   query = $state('');
   stateFilter = $state<StateFilter>('all');
@@ -134,7 +136,7 @@ export class AppStore {
   // ---- derived ----
   selectedConnection = $derived(this.connections.find((c) => c.uri === this.selectedUri) ?? null);
   currentVms = $derived(this.selectedUri ? (this.vms[this.selectedUri] ?? []) : []);
-  currentHistory = $derived<ReadonlyMap<string, readonly StatPoint[]>>(this.selectedUri ? (this.history[this.selectedUri] ?? new Map()) : new Map());
+  currentHistory = $derived<VmHistory>(this.selectedUri ? (this.history[this.selectedUri] ?? new Map()) : new Map());
   visibleVms = $derived(
     sortVms(filterVms(this.currentVms, this.query, this.stateFilter, { lab: this.labFilter, tag: this.tagFilter }), this.sortKey, this.sortDir, (v) => latestCpu(this.currentHistory.get(v.uuid))),
   );
@@ -146,6 +148,7 @@ export class AppStore {
   reconnecting = $derived(this.connections.filter((c) => c.state === 'reconnecting'));
 
   private statsInFlight = new Set<string>();
+  private hostStatsInFlight = new Set<string>();
   private modalSeq = 0;
   private initRun = 0;
 
@@ -372,9 +375,11 @@ export class AppStore {
     const { [uri]: _v, ...vms } = this.vms;
     const { [uri]: _s, ...status } = this.vmStatus;
     const { [uri]: _h, ...history } = this.history;
+    const { [uri]: _hh, ...hostHistory } = this.hostHistory;
     this.vms = vms;
     this.vmStatus = status;
     this.history = history;
+    this.hostHistory = hostHistory;
     if (this.selectedUri === uri) {
       this.selectedUri = pickConnection(this.connections, null);
       this.selectedVm = null;
@@ -382,7 +387,12 @@ export class AppStore {
   }
 
   // ---- stats ----
+  /** One round of VM and host stats for a connection (App calls it every statsIntervalMs). */
   async pollStats(uri: string): Promise<void> {
+    await Promise.all([this.pollVmStats(uri), this.pollHostStats(uri)]);
+  }
+
+  private async pollVmStats(uri: string): Promise<void> {
     if (this.statsInFlight.has(uri)) return;
     this.statsInFlight.add(uri);
     try {
@@ -395,10 +405,30 @@ export class AppStore {
     }
   }
 
+  private async pollHostStats(uri: string): Promise<void> {
+    if (this.hostStatsInFlight.has(uri)) return;
+    this.hostStatsInFlight.add(uri);
+    try {
+      this.applyHostSample(await this.client.api['host.stats']({ connection: uri }));
+    } catch {
+      /* a driver without host statistics: the host chart stays empty */
+    } finally {
+      this.hostStatsInFlight.delete(uri);
+    }
+  }
+
+  private get historyCapacity(): number {
+    return historyCapacity(this.settings.statsIntervalMs);
+  }
+
   private applySamples(uri: string, samples: readonly VmStatsSample[], at: number): void {
     const list = this.vms[uri] ?? [];
     const vcpus = new Map(list.map((v) => [v.uuid, v.vcpus]));
-    this.history = { ...this.history, [uri]: applyStats(this.history[uri] ?? new Map(), samples, at, (u) => vcpus.get(u) ?? 1) };
+    this.history = { ...this.history, [uri]: applyVmSamples(this.history[uri] ?? new Map(), samples, at, (u) => vcpus.get(u) ?? 1, this.historyCapacity) };
+  }
+
+  private applyHostSample(s: HostStatsSample): void {
+    this.hostHistory = { ...this.hostHistory, [s.connection]: appendBounded(this.hostHistory[s.connection] ?? [], hostPoint(s), this.historyCapacity) };
   }
 
   // ---- events ----

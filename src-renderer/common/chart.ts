@@ -1,4 +1,4 @@
-// Pure SVG path building for the sparklines and the performance graphs.
+// Pure SVG path building for the VM list's sparklines, and the "nice" axis bound the charts use.
 
 export interface ChartPaths {
   /** Stroke path ("" when there is nothing to draw). */

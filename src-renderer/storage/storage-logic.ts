@@ -10,6 +10,14 @@ export function isLocalUri(uri: string): boolean {
   return m !== null && m[1] === '';
 }
 
+/**
+ * The delete dialog offers removing the pool's folder only for a folder pool on this computer
+ * that has no volumes (the server still refuses a folder holding any file).
+ */
+export function offerRemoveFolder(uri: string, pool: { type: string | null; path: string | null; active: boolean }, volumes: readonly unknown[] | null): boolean {
+  return isLocalUri(uri) && pool.type === 'dir' && !!pool.path && pool.active && volumes !== null && volumes.length === 0;
+}
+
 export interface PoolForm {
   name: string;
   path: string;

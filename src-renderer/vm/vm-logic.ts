@@ -1,8 +1,7 @@
 // Pure state logic of the VM screens (no DOM, no Svelte runes) so it can be unit-tested in Node:
 // applying events to lists, filtering, sorting, stats history, virtualization geometry and
 // which VM actions a state allows.
-import type { ApiEventMap, DomainState, VmStatsSample, VmSummary } from '../../src-main/contract';
-import { cpuShare } from '../common/format';
+import type { ApiEventMap, DomainState, VmSummary } from '../../src-main/contract';
 
 // ---- VM list ----
 
@@ -133,8 +132,6 @@ export function moveSelection(uuids: readonly string[], current: string | null, 
 
 // ---- stats ----
 
-export const HISTORY_LENGTH = 60;
-
 export interface StatPoint {
   at: number;
   /** Share of the VM's vCPUs, 0..100 (see cpuShare). */
@@ -143,29 +140,7 @@ export interface StatPoint {
   memoryMaxKiB: number | null;
 }
 
-export type StatsHistory = ReadonlyMap<string, readonly StatPoint[]>;
-
-/**
- * Appends one round of samples (keyed by UUID), keeping the last `max` points per VM.
- * Returns a new map; VMs absent from the round keep their history.
- */
-export function applyStats(
-  history: StatsHistory,
-  samples: readonly VmStatsSample[],
-  at: number,
-  vcpusOf: (uuid: string) => number,
-  max: number = HISTORY_LENGTH,
-): Map<string, readonly StatPoint[]> {
-  const next = new Map(history);
-  for (const s of samples) {
-    const point: StatPoint = { at, cpu: cpuShare(s.cpuPercent, vcpusOf(s.uuid)), memoryUsedKiB: s.memoryUsedKiB, memoryMaxKiB: s.memoryMaxKiB };
-    const prev = next.get(s.uuid) ?? [];
-    const list = prev.length >= max ? prev.slice(prev.length - max + 1) : prev.slice();
-    list.push(point);
-    next.set(s.uuid, list);
-  }
-  return next;
-}
+// The history itself (bounded, per VM and for the host) is kept by app/stats-history.ts.
 
 export function latestCpu(points: readonly StatPoint[] | undefined): number | null {
   if (!points) return null;

@@ -4,6 +4,7 @@
 // belongs. The server checks everything again on create.
 import type { CreateOptions, CreateStep, OsSummary, UrlTreeInfo, VmSpecInput, VolumeDetails } from '../../src-main/contract';
 import { firstInvisible } from '../../src-main/contract/display-name';
+import { hostnameFromName } from '../../src-main/contract/rules';
 import type { MessageKey, MessageParams } from '../i18n';
 import { formatMiB, formatNumber, memoryField, parseDiskGiB, parseMemoryMiB, type SizeUnit } from '../common/sizes';
 
@@ -319,17 +320,7 @@ export function checkCloudInit(d: Pick<WizardData, 'cloudUser' | 'cloudPassword'
 }
 
 /** A host name made from a VM name ("Web Server 1" → "web-server-1"): one RFC 1123 label. */
-export function hostnameFromName(name: string): string {
-  const h = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-  return h || 'vm';
-}
+export { hostnameFromName };
 
 function checkResources(d: WizardData, ctx: WizardContext): StepCheck {
   const warnings: Problem[] = [];

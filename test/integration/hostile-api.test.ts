@@ -16,7 +16,7 @@ import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 
 const SECRET = 'VIRTDESK-SECRET-7f3a9c';
 const READ_ONLY = new Set([
-  'connections.list', 'host.summary', 'host.createOptions', 'vm.list', 'vm.get', 'vm.xml', 'vm.stats', 'vm.deletePlan',
+  'connections.list', 'host.summary', 'host.stats', 'host.createOptions', 'vm.list', 'vm.get', 'vm.xml', 'vm.stats', 'vm.deletePlan',
   'os.search', 'os.defaults', 'os.detect', 'pool.list', 'volume.list', 'network.list', 'fs.browse',
   'snapshot.list', 'snapshot.capabilities', 'vm.linkedClones', 'vm.templateInfo', 'lab.validate', 'lab.status', 'lab.list',
   'console.endpoint', 'vm.createPreview', 'settings.get',
@@ -68,7 +68,7 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const h = () => fc.constantFrom(...hostileStrings());
 const safeName = fc.oneof(h(), fc.constantFrom('vd-hostile', 'vd-hostile-2', 'default'));
 const shaped: fc.Arbitrary<[string, unknown]> = fc.oneof(
-  fc.tuple(fc.constantFrom('vm.list', 'vm.stats', 'pool.list', 'network.list', 'host.summary', 'host.createOptions', 'lab.list'), fc.record({ connection: h() })),
+  fc.tuple(fc.constantFrom('vm.list', 'vm.stats', 'pool.list', 'network.list', 'host.summary', 'host.stats', 'host.createOptions', 'lab.list'), fc.record({ connection: h() })),
   fc.tuple(fc.constantFrom('vm.get', 'vm.xml', 'vm.start', 'vm.forceOff', 'vm.deletePlan', 'vm.screenshot', 'snapshot.list', 'vm.templateInfo', 'console.open', 'console.vncTicket'), fc.record({ connection: fc.constantFrom('qemu:///system', 'test:///default'), vm: fc.record({ name: safeName }) })),
   fc.tuple(fc.constantFrom('connections.add', 'connections.reconnect', 'connections.remove'), fc.record({ uri: h() })),
   fc.tuple(fc.constantFrom('fs.browse', 'os.detect'), fc.record({ path: h() })),

@@ -433,7 +433,9 @@ describe('snapshots and clones on qemu:///system', () => {
     expect((await client.api.domainState({ name: `${ID}-linked` })).state).toBe('running');
     await call('vm.forceOff', { connection: SYSTEM_URI, vm: { name: `${ID}-linked` } });
 
-    await call('vm.start', { connection: SYSTEM_URI, vm: { name: vm } });
+    // The source is a template now: the core asks for a confirmation before starting it.
+    expect(await failure(call('vm.start', { connection: SYSTEM_URI, vm: { name: vm } }))).toMatchObject({ code: 'INVALID_INPUT', field: 'confirmTemplate' });
+    await call('vm.start', { connection: SYSTEM_URI, vm: { name: vm }, confirmTemplate: true });
     const e = await failure(call('vm.clone', { connection: SYSTEM_URI, vm: { name: vm }, name: `${ID}-l2`, mode: 'linked' }));
     expect(e).toMatchObject({ code: 'INVALID_INPUT', field: 'vm' });
     expect(e.message).toMatch(/is running: a linked clone needs a shut-off source/);

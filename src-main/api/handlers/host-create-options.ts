@@ -1,5 +1,5 @@
 // host.createOptions: what the New-VM wizard may offer on a connection's host.
-import { poolInfos } from '../../clones/storage';
+import { poolInfos } from '../../storage/pools';
 import {
   
   type CreateOptions } from '../../contract';

@@ -1,13 +1,14 @@
-// host.summary and host.check: a connection's host and which virtualization it gives.
+// host.summary, host.check and host.stats: a connection's host, which virtualization it gives, its load.
 import type { HostSpawner } from '../../libvirt/host-channel';
 import { LibvirtHostClient } from '../../libvirt/host-client';
 import { readHostFacts, type LibvirtProbe } from '../../host/read-host-facts';
 import { evaluateHost } from '../../host/virt-check';
 import { toApiError } from '../connection-manager';
+import { hostCpuPercent } from '../stats-rates';
 import type { HandlersFor } from './context';
 import type { CoreServices } from './core-services';
 
-export function hostHandlers(core: CoreServices): HandlersFor<'host.summary' | 'host.check'> {
+export function hostHandlers(core: CoreServices): HandlersFor<'host.summary' | 'host.check' | 'host.stats'> {
   return {
     'host.summary': async (i) => {
       const { uri, client } = await core.conns.client(i.connection);
@@ -23,6 +24,14 @@ export function hostHandlers(core: CoreServices): HandlersFor<'host.summary' | '
         probe = failingProbe(i.connection ?? 'qemu:///system', toApiError(e).message);
       }
       return evaluateHost(await readHostFacts(probe));
+    },
+    'host.stats': async (i) => {
+      const { uri, client } = await core.conns.client(i.connection);
+      const [times, node, freeBytes] = await Promise.all([client.api.nodeCpuTimes(), client.api.nodeInfo(), client.api.nodeFreeMemory()]);
+      const cpuPercent = hostCpuPercent(times, core.lastHostCpu.get(uri));
+      core.lastHostCpu.set(uri, times);
+      const memoryTotalKiB = node.memoryKiB;
+      return { connection: uri, at: Date.now(), cpuPercent, cpus: node.cpus, memoryUsedKiB: Math.max(0, memoryTotalKiB - Math.round(freeBytes / 1024)), memoryTotalKiB };
     },
   };
 }

@@ -1,9 +1,10 @@
 // pool.* and volume.*: storage pools and their volumes; deleting a volume follows safe-delete rules.
+import fs from 'node:fs/promises';
 import { buildDirPoolXml, buildVolumeXml } from '../../xml/build-storage';
 import { poolsAreLocalFolders, rootProblem } from '../../storage/file-roots';
 import { deleteRefusal } from '../../storage/usage-scan';
 import { ApiError } from '../../contract';
-import { poolInfos } from '../../clones/storage';
+import { poolInfos } from '../../storage/pools';
 import { toApiError } from '../connection-manager';
 import type { HandlerContext, HandlersFor, MethodsOf } from './context';
 import { fmtGiB, gibToBytes, invalid, notFound } from './helpers';
@@ -64,8 +65,16 @@ export function storageHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'poo
         const users = await poolUsers(uri, api, i.pool);
         if (users.length) throw invalid('pool', `storage pool '${i.pool}' has volumes in use by VM ${users.map((n) => `'${n}'`).join(', ')}; delete or change those VMs first, or use force`);
       }
+      const folder = i.removeFolder ? await emptyFolderOf(uri, api, i.pool) : null;
       if (p.active) await api.stopPool(i.pool);
       if (p.persistent) await api.undefinePool(i.pool);
+      if (folder) {
+        // Never recursive: rmdir fails if a file appeared since the check.
+        await fs.rmdir(folder).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return;
+          throw invalid('removeFolder', `storage pool '${i.pool}' was deleted, but its folder ${folder} could not be removed (${e.code ?? e.message}); remove it by hand if you no longer need it`);
+        });
+      }
     });
   },
   'volume.list': async (i) => {
@@ -111,4 +120,28 @@ export function storageHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'poo
     });
   },
   };
+}
+
+/**
+ * The folder of a directory pool on this computer when it holds nothing (null when it is already
+ * gone); refuses anything else, so that pool.delete with removeFolder changes nothing then.
+ */
+async function emptyFolderOf(uri: string, api: Parameters<typeof poolInfos>[0], pool: string): Promise<string | null> {
+  if (!poolsAreLocalFolders(uri)) throw invalid('removeFolder', `removeFolder works only for pools on this computer; delete the pool without it and remove its folder on the host by hand`);
+  const info = (await poolInfos(api)).find((x) => x.name === pool);
+  if (info?.type !== 'dir' || !info.path) throw invalid('removeFolder', `storage pool '${pool}' is not a folder pool (type ${info?.type ?? 'unknown'}): there is no folder to remove; delete the pool without removeFolder`);
+  const problem = rootProblem(info.path);
+  if (problem) throw invalid('removeFolder', `the folder of storage pool '${pool}' is not one Virtdesk removes (${problem}); delete the pool without removeFolder`);
+  let entries: string[];
+  try {
+    entries = await fs.readdir(info.path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw invalid('removeFolder', `cannot read the folder ${info.path} of storage pool '${pool}' (${(e as NodeJS.ErrnoException).code ?? String(e)}); delete the pool without removeFolder`);
+  }
+  if (entries.length) {
+    const shown = entries.sort().slice(0, 3).map((n) => `'${n}'`).join(', ');
+    throw invalid('removeFolder', `the folder ${info.path} of storage pool '${pool}' is not empty (${shown}${entries.length > 3 ? ` and ${entries.length - 3} more` : ''}); move or delete its files first, or delete the pool without removeFolder (the folder then stays)`);
+  }
+  return info.path;
 }

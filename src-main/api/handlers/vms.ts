@@ -2,14 +2,15 @@
 // calls through one table (vm-verbs.ts), shared with the CLI's virsh words.
 import { ApiError } from '../../contract';
 import { templateInfo } from '../../clones/clone';
-import { type VmStatsSample } from '../../contract';
+import type { VmStatsSample } from '../../contract';
 import { summarizeDomainXml } from '../../xml/domain-summary';
+import { countersOf, vmSample, type VmCounters } from '../stats-rates';
 import { toVmSummary } from '../connection-manager';
 import { VM_VERBS, type VmVerbMethod } from '../vm-verbs';
 import type { HandlersFor } from './context';
 import type { CoreServices } from './core-services';
 
-const STATS_GROUPS = 1 | 2 | 4 | 8; // state, cpu-total, balloon, vcpu
+const STATS_GROUPS = 1 | 2 | 4 | 8 | 16 | 32; // state, cpu-total, balloon, vcpu, interface, block
 
 const vmAction = (core: CoreServices, method: VmVerbMethod) =>
   async (i: { connection?: string; vm: { uuid: string } | { name: string } }): Promise<void> => {
@@ -61,30 +62,16 @@ export function vmHandlers(core: CoreServices): HandlersFor<'vm.list' | 'vm.get'
     },
     'vm.stats': async (i) => {
       const { uri, client } = await core.conns.client(i.connection);
-      const now = Date.now();
       const records = await client.api.domainStats(STATS_GROUPS);
-      const prev = core.lastCpu.get(uri) ?? new Map();
-      const next = new Map<string, { cpuNs: number; at: number }>();
+      const now = Date.now();
+      const prev = core.lastCounters.get(uri) ?? new Map<string, VmCounters>();
+      const next = new Map<string, VmCounters>();
       const samples: VmStatsSample[] = records.map((r) => {
-        const p = r.params;
-        const cpuNs = typeof p['cpu.time'] === 'number' ? p['cpu.time'] : null;
-        const before = prev.get(r.uuid);
-        let cpuPercent: number | null = null;
-        if (cpuNs !== null) {
-          next.set(r.uuid, { cpuNs, at: now });
-          if (before && now > before.at) cpuPercent = Math.max(0, ((cpuNs - before.cpuNs) / ((now - before.at) * 1e6)) * 100);
-        }
-        const num = (k: string): number | null => (typeof p[k] === 'number' ? (p[k] as number) : null);
-        return {
-          uuid: r.uuid,
-          name: r.name,
-          state: (['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'] as const)[num('state.state') ?? 0] ?? 'nostate',
-          cpuPercent,
-          memoryUsedKiB: num('balloon.rss') ?? num('balloon.current'),
-          memoryMaxKiB: num('balloon.maximum'),
-        };
+        const counters = countersOf(r.params, now);
+        next.set(r.uuid, counters);
+        return vmSample(r, counters, prev.get(r.uuid));
       });
-      core.lastCpu.set(uri, next);
+      core.lastCounters.set(uri, next);
       return samples;
     },
   };

@@ -1,7 +1,7 @@
 // Every method of the contract refuses bad input with a clear error naming the field.
 import { describe, expect, it } from 'vitest';
 import { ApiError, methods, parseInput, type MethodName } from '../../../src-main/contract';
-import { CREATE_BAD } from '../create/bad-inputs';
+import { CREATE_BAD } from '../contract/bad-inputs';
 
 const BAD: Record<string, { input: unknown; field: string }> = {
   ...(CREATE_BAD as Record<string, { input: unknown; field: string }>),
@@ -11,6 +11,7 @@ const BAD: Record<string, { input: unknown; field: string }> = {
   'connections.reconnect': { input: { uri: 42 }, field: 'uri' },
   'host.summary': { input: { connection: '' }, field: 'connection' },
   'host.check': { input: { connection: 'qemu:///system\nx' }, field: 'connection' },
+  'host.stats': { input: { connection: 7 }, field: 'connection' },
   'vm.list': { input: { connection: 'x'.repeat(2000) }, field: 'connection' },
   'vm.get': { input: { vm: { uuid: 'nope' } }, field: 'vm' },
   'vm.xml': { input: { vm: { name: 'a' }, inactive: 'yes' }, field: 'inactive' },

@@ -155,6 +155,9 @@ describe('delete', () => {
     running: true,
     hasNvram: false,
     hasManagedSave: false,
+    snapshots: [],
+    nvram: null,
+    linkedClone: null,
     disks: [
       { path: '/p/web.qcow2', target: 'vda', device: 'disk', pool: 'p', volume: 'web.qcow2', sizeBytes: 2 ** 30, deletable: true },
       { path: '/p/data.qcow2', target: 'vdb', device: 'disk', pool: 'p', volume: 'data.qcow2', deletable: true },

@@ -1,6 +1,6 @@
-// The one capabilities reader must answer everything both existing readers answer (the
-// virtualization check's host-parsers.ts and the New-VM flow's create-caps.ts), on the
-// recorded host fixtures, so both can switch to it.
+// The one capabilities reader answers everything the virtualization check (host-parsers.ts)
+// and the New-VM flow (create-caps.ts) ask; those are now thin views over it, and this checks
+// the views give the same answers as the reader on the recorded host fixtures.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -28,6 +28,7 @@ export function loadFixture(name: string): HostFacts {
     devKvm: json.devKvm ?? { exists: false, accessible: false },
     nested: json.nested ?? {},
     user: json.user ?? { name: 'user', groups: [] },
+    systemd: json.systemd ?? true,
     libvirt,
   };
 }

@@ -156,6 +156,17 @@ describe('evaluateHost: fixes for specific failures', () => {
     expect(r.explanation).toMatch(/kvm_intel kernel module is not loaded/);
   });
 
+  it('libvirt refuses domain capabilities for kvm: emulation, even though the host capabilities list kvm', () => {
+    const lv = loadFixture('intel-kvm').libvirt!;
+    const kvmError = "invalid argument: KVM is not supported by '/usr/bin/qemu-system-x86_64' on this host";
+    const r = evaluateHost(intelFacts({
+      libvirt: { ...lv, domainCapabilitiesXml: { qemu: lv.domainCapabilitiesXml!.qemu }, domainCapabilitiesError: { kvm: kvmError } },
+    }));
+    expect(lv.capabilitiesXml).toContain("<domain type='kvm'");
+    expect(r.verdict).toBe('emulation');
+    expect(check(r, 'domain-type')).toMatchObject({ status: 'warn', detail: expect.stringContaining(kvmError) });
+  });
+
   it('no libvirt facts: verdict from /dev/kvm and the module, libvirt check says how to install', () => {
     const r = evaluateHost(intelFacts({ libvirt: null }));
     expect(r.verdict).toBe('kvm');
@@ -210,7 +221,7 @@ describe('evaluateHost never throws on missing or garbage input', () => {
   it('null cpuinfo and modules, no libvirt', () => {
     const r = evaluateHost({
       cpuinfo: null, procModules: null, devKvm: { exists: false, accessible: false }, nested: {},
-      user: { name: '', groups: [] }, libvirt: null,
+      user: { name: '', groups: [] }, systemd: true, libvirt: null,
     });
     expect(r.verdict).toBe('none');
     expect(r.cpu).toEqual({ vendor: 'unknown', model: '', hardwareVirt: null, insideVm: false });

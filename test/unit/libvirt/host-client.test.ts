@@ -148,8 +148,12 @@ describe('LibvirtHostClient on test:///default', () => {
         await client.api.destroyDomain({ name });
         await waitFor('the stopped event', () => got.some((e) => e.type === 'domain-lifecycle' && e.name === name && e.event === 'stopped'));
         const mine = got.filter((e) => e.type === 'domain-lifecycle' && e.name === name);
-        expect(mine[0]).toEqual({ type: 'domain-lifecycle', name, uuid, event: 'defined', detail: 0 });
-        expect(mine.at(-1)).toEqual({ type: 'domain-lifecycle', name, uuid, event: 'stopped', detail: 1 }); // VIR_DOMAIN_EVENT_STOPPED_DESTROYED
+        expect(mine[0]).toMatchObject({ type: 'domain-lifecycle', name, uuid, event: 'defined', detail: 0 });
+        expect(mine.at(-1)).toMatchObject({ type: 'domain-lifecycle', name, uuid, event: 'stopped', detail: 1 }); // VIR_DOMAIN_EVENT_STOPPED_DESTROYED
+        // Each event carries the domain as it is when the event is delivered (no second call from the main side).
+        expect(mine[0]).toMatchObject({ summary: { uuid, name } });
+        expect(mine.at(-1)).toMatchObject({ summary: { uuid, state: 'shutoff' } });
+        expect(mine.find((e) => e.type === 'domain-lifecycle' && e.event === 'started')).toMatchObject({ summary: { uuid } });
       } finally {
         stop();
       }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { VmStatsSample, VmSummary } from '../../../src-main/contract';
+import type { VmSummary } from '../../../src-main/contract';
 import {
   allowedActions,
-  applyStats,
   applyVmChanged,
   filterVms,
   latestCpu,
@@ -122,25 +121,12 @@ describe('moveSelection', () => {
   });
 });
 
-describe('applyStats', () => {
-  const sample = (uuid: string, cpuPercent: number | null): VmStatsSample => ({ uuid, name: uuid, state: 'running', cpuPercent, memoryUsedKiB: 100, memoryMaxKiB: 200 });
-  it('appends normalized samples and keeps the last max points', () => {
-    let h: ReadonlyMap<string, readonly import('../../../src-renderer/vm/vm-logic').StatPoint[]> = new Map();
-    for (let i = 0; i < 70; i++) h = applyStats(h, [sample('x', i * 2)], i, () => 2, 60);
-    const pts = h.get('x')!;
-    expect(pts).toHaveLength(60);
-    expect(pts[0]!.at).toBe(10);
-    expect(pts[59]!.cpu).toBe(69); // 138% of one CPU over 2 vCPUs
-    expect(latestCpu(pts)).toBe(69);
-  });
-  it('keeps other VMs and returns a new map', () => {
-    const h1 = applyStats(new Map(), [sample('a', 10), sample('b', null)], 1, () => 1);
-    const h2 = applyStats(h1, [sample('a', 20)], 2, () => 1);
-    expect(h2).not.toBe(h1);
-    expect(h2.get('b')).toEqual([{ at: 1, cpu: null, memoryUsedKiB: 100, memoryMaxKiB: 200 }]);
-    expect(h2.get('a')!.map((p) => p.cpu)).toEqual([10, 20]);
-    expect(h1.get('a')).toHaveLength(1);
-    expect(latestCpu(h2.get('b'))).toBeNull();
+describe('latestCpu', () => {
+  it('is the newest known CPU share', () => {
+    const p = (at: number, cpu: number | null) => ({ at, cpu, memoryUsedKiB: null, memoryMaxKiB: null });
+    expect(latestCpu([p(1, 10), p(2, 20), p(3, null)])).toBe(20);
+    expect(latestCpu([p(1, null)])).toBeNull();
+    expect(latestCpu(undefined)).toBeNull();
   });
 });
 

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handlerContext, libvirtHandlers, type HandlerDeps, type LibvirtMethodName } from '../../../src-main/api/handlers';
-import { validateInput, type MethodInput, type MethodResult } from '../../../src-main/contract';
-import { ApiError } from '../../../src-main/contract';
-import { LibvirtHostClient } from '../../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
-import { OsInfoDb } from '../../../src-main/osinfo/osinfo-db';
+import { handlerContext, libvirtHandlers, type HandlerDeps, type LibvirtMethodName } from '../../../../src-main/api/handlers';
+import { validateInput, type MethodInput, type MethodResult } from '../../../../src-main/contract';
+import { ApiError } from '../../../../src-main/contract';
+import { LibvirtHostClient } from '../../../../src-main/libvirt/host-client';
+import { nodeHostSpawner } from '../../../../src-main/libvirt/node-host-spawner';
+import { OsInfoDb } from '../../../../src-main/osinfo/osinfo-db';
 
 const URI = 'test:///default';
 const POOL = 'default-pool';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { handlerContext, libvirtHandlers } from '../../../src-main/api/handlers';
 import { validateInput } from '../../../src-main/contract';
 import { evaluateHost } from '../../../src-main/host/virt-check';
+import { virtualizationFor } from '../../../src-main/host/create-facts';
 import type { LibvirtHostClient } from '../../../src-main/libvirt/host-client';
 import { OsInfoDb } from '../../../src-main/osinfo/osinfo-db';
 import { FIXTURES, loadFixture } from '../host/load-fixture';
@@ -51,5 +52,13 @@ describe('domain type choice from host facts', () => {
     const { opts, xml } = await options('nested-no-virt');
     expect(opts).toMatchObject({ kvm: false, domainTypes: ['qemu'] });
     expect(xml).toContain('<domain type="qemu">');
+  });
+
+  // Labs ask virtualizationFor too. A remote host is judged by its capabilities (its CPU flags),
+  // not by this computer's /proc: these answers do not depend on where the test runs.
+  it('labs and New VM share one decision: a remote host whose KVM is not hardware-backed gets qemu', async () => {
+    expect(await virtualizationFor('qemu+ssh://far/system', fakeClient('this-machine'))).toMatchObject({ kvmListed: true, verdict: 'emulation' });
+    expect(await virtualizationFor('qemu+ssh://far/system', fakeClient('intel-kvm'))).toMatchObject({ kvmListed: true, verdict: 'kvm' });
+    expect(await virtualizationFor('qemu+ssh://far/system', fakeClient('nested-no-virt'))).toEqual({ kvmListed: false, verdict: null });
   });
 });

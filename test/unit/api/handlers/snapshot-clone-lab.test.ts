@@ -2,15 +2,15 @@
 // full and linked clones, templates, metadata, lab file validation. The real daemon and real
 // guests are in test/integration/labs.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../src-main/contract';
-import { methods, type MethodInput, type MethodResult } from '../../../src-main/contract';
-import { handlerContext, libvirtHandlers, type LibvirtMethodName } from '../../../src-main/api/handlers';
-import type { TypedApiEvent } from '../../../src-main/contract';
-import { LibvirtHostClient } from '../../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
-import { metadataEntry, readVirtdeskMeta, type VirtdeskMeta } from '../../../src-main/xml/virtdesk-meta';
-import { buildXml } from '../../../src-main/xml/build';
-import { DEFAULT_POOL, TEST_URI, rejectionOf } from '../libvirt/helpers';
+import { ApiError } from '../../../../src-main/contract';
+import { methods, type MethodInput, type MethodResult } from '../../../../src-main/contract';
+import { handlerContext, libvirtHandlers, type LibvirtMethodName } from '../../../../src-main/api/handlers';
+import type { TypedApiEvent } from '../../../../src-main/contract';
+import { LibvirtHostClient } from '../../../../src-main/libvirt/host-client';
+import { nodeHostSpawner } from '../../../../src-main/libvirt/node-host-spawner';
+import { metadataEntry, readVirtdeskMeta, type VirtdeskMeta } from '../../../../src-main/xml/virtdesk-meta';
+import { buildXml } from '../../../../src-main/xml/build';
+import { DEFAULT_POOL, TEST_URI, rejectionOf } from '../../libvirt/helpers';
 
 const client = new LibvirtHostClient(TEST_URI, nodeHostSpawner);
 const events: Extract<TypedApiEvent, { type: 'vm.cloneProgress' }>[] = [];
