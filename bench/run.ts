@@ -7,6 +7,7 @@ import { uiGroup } from './ui';
 import { createGroup } from './create';
 import { consolesGroup } from './consoles';
 import { labsGroup } from './labs';
+import { cliGroup } from './cli';
 
 const GROUPS: { title: string; run: BenchGroup }[] = [
   { title: 'libvirt: in-process call (binding.ts, test:///default)', run: () => syncCallGroup() },
@@ -16,6 +17,7 @@ const GROUPS: { title: string; run: BenchGroup }[] = [
   { title: 'UI in Chromium (browser mode)', run: () => uiGroup() },
   { title: 'create: vm.create vs virt-install (qemu:///system, tiny guest)', run: () => createGroup() },
   { title: 'consoles: VNC proxy and serial (qemu:///system, tiny guest)', run: () => consolesGroup() },
+  { title: 'CLI: out/cli/virtdesk.js one-shot commands vs virsh (test:///default)', run: () => cliGroup() },
   { title: 'labs: lab up/reset, full vs linked clones (qemu:///system, tiny guest, 2 GiB disk)', run: () => labsGroup() },
 ];
 
@@ -37,6 +39,7 @@ const TARGETS: { key: string; ok: (v: number) => boolean; text: string }[] = [
   { key: 'vncProxyThroughputRatio', ok: (v) => v >= 0.9, text: '≥ 0.9' },
   { key: 'vncProxyAddedLatencyMs', ok: (v) => v < 1, text: '< 1 ms' },
   { key: 'labReset3Ms', ok: (v) => v < 10_000, text: '< 10 s (seconds, not minutes)' },
+  { key: 'cliListVsVirsh', ok: (v) => v <= 3, text: '≤ 3' },
   { key: 'linkedVsFullRatio', ok: (v) => v >= 20, text: '≥ 20' },
 ];
 

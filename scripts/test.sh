@@ -14,6 +14,7 @@ echo "== typecheck"
 npm run -s typecheck
 echo "== build"
 npx electron-vite build --logLevel warn
+node scripts/build-cli.mjs
 echo "== tests"
 bash scripts/build-tiny-guest.sh >/dev/null
 bash scripts/build-cloud-test-image.sh >/dev/null

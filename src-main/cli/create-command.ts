@@ -4,23 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ApiError } from '../contract';
-import type { CreateEventMap, DeletePlan, DeletePlanDisk, VmCreateResult, VmDeleteResult, VmNetwork, VmSpecInput } from '../contract';
+import type { CreateEventMap, DeletePlan, DeletePlanDisk, VmCreateResult, VmNetwork, VmSpecInput } from '../contract';
 import type { ApiDispatcher } from '../api/dispatcher';
+import { commandHelp, findCommand } from './command-table';
+import { typedApi } from './typed-api';
 
 /** Bad usage of the command line: exit code 2. */
 export class UsageError extends Error {}
-
-export const CREATE_USAGE = `  create NAME --memory MIB|2G [--vcpus N] [SOURCE] [--disk POOL:SIZE_GIB[:raw|qcow2] | --disk-volume POOL/VOLUME]
-         [--network user|network:NAME|bridge:NAME|none] [--os ID] [--firmware bios|uefi] [--tpm] [--start] [--json]
-                                      a new VM from one SOURCE (none: network boot):
-                                        --iso PATH | --import PATH (existing disk image)
-                                        --kernel PATH [--initrd PATH] [--cmdline TEXT]
-                                        --location URL [--extra-args TEXT]   (network install; needs --start)
-                                        --cloud-image PATH --user NAME [--password-file FILE] [--ssh-key-file FILE] [--hostname NAME]
-  delete NAME [--disk PATH ...] [--all-disks] [--json]
-                                      delete a VM (forced off if running); keeps every disk unless named
-                                      with --disk or --all-disks (each must be deletable; the plan says why not)`;
 
 const COMMON = {
   connect: { type: 'string' },
@@ -320,18 +310,6 @@ export function worthPrinting(prev: Pick<Progress, 'step' | 'done' | 'total'> | 
 
 // ---- running ----
 
-/** API errors whose message does not name their field get it in front (the CLI shows one line). */
-async function callApi<T>(c: Pick<ApiDispatcher, 'call'>, method: string, input: unknown): Promise<T> {
-  try {
-    return (await c.call(method, input)) as T;
-  } catch (e) {
-    if (e instanceof ApiError && e.field && !e.message.startsWith(`${e.field}:`) && !e.message.startsWith(`${e.field} `)) {
-      throw new ApiError(e.code, `${e.field}: ${e.message}`, e.field, e.libvirtCode);
-    }
-    throw e;
-  }
-}
-
 export async function runCreateCommand(command: 'create' | 'delete', argv: string[], core: () => Pick<ApiDispatcher, 'call' | 'onEvent'>): Promise<number> {
   return command === 'create' ? runCreate(argv, core) : runDelete(argv, core);
 }
@@ -339,7 +317,7 @@ export async function runCreateCommand(command: 'create' | 'delete', argv: strin
 async function runCreate(argv: string[], core: () => Pick<ApiDispatcher, 'call' | 'onEvent'>): Promise<number> {
   const a = parseCreateArgs(argv);
   if (a.help) {
-    console.log(CREATE_USAGE);
+    console.log(commandHelp(findCommand('create')!));
     return 0;
   }
   const c = core();
@@ -356,7 +334,7 @@ async function runCreate(argv: string[], core: () => Pick<ApiDispatcher, 'call' 
       });
   let r: VmCreateResult;
   try {
-    r = await callApi<VmCreateResult>(c, 'vm.create', { connection: a.connection, spec: a.spec, start: a.start, progressId });
+    r = await typedApi(c)['vm.create']({ connection: a.connection, spec: a.spec, start: a.start, progressId });
   } finally {
     off();
   }
@@ -365,7 +343,7 @@ async function runCreate(argv: string[], core: () => Pick<ApiDispatcher, 'call' 
     return 0;
   }
   const disk = r.createdVolume ? ` with a new disk ${r.createdVolume.pool}/${r.createdVolume.name}` : '';
-  console.log(`Created VM '${r.vm.name}' (${r.vm.uuid})${disk}${r.started ? '; started.' : `; not started (npm run cli -- start '${r.vm.name}').`}`);
+  console.log(`Created VM '${r.vm.name}' (${r.vm.uuid})${disk}${r.started ? '; started.' : `; not started (virtdesk start '${r.vm.name}').`}`);
   for (const w of r.warnings) console.log(`warning: ${w}`);
   return 0;
 }
@@ -373,16 +351,17 @@ async function runCreate(argv: string[], core: () => Pick<ApiDispatcher, 'call' 
 async function runDelete(argv: string[], core: () => Pick<ApiDispatcher, 'call'>): Promise<number> {
   const a = parseDeleteArgs(argv);
   if (a.help) {
-    console.log(CREATE_USAGE);
+    console.log(commandHelp(findCommand('delete')!));
     return 0;
   }
   const c = core();
   const vm = { name: a.name };
-  const plan = await callApi<DeletePlan>(c, 'vm.deletePlan', { connection: a.connection, vm });
+  const api = typedApi(c);
+  const plan = await api['vm.deletePlan']({ connection: a.connection, vm });
   const deleteDisks = disksToDelete(plan, a);
   if (!a.json) for (const l of describePlan(plan, deleteDisks)) console.log(l);
   // The API refuses the whole delete when a disk named is not deletable (nothing is deleted).
-  const r = await callApi<VmDeleteResult>(c, 'vm.delete', { connection: a.connection, vm: { uuid: plan.vm.uuid }, deleteDisks });
+  const r = await api['vm.delete']({ connection: a.connection, vm: { uuid: plan.vm.uuid }, deleteDisks });
   if (a.json) console.log(JSON.stringify({ plan, ...r }, null, 2));
   else {
     const kept = plan.disks.length - r.deletedDisks.length;

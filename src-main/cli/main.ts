@@ -1,39 +1,27 @@
-// `virtdesk <command>` (npm run cli -- <command>): the same core and API as the app.
+// `virtdesk <command>` (from the source tree: npm run cli -- <command>): the same core and API as
+// the app. Built to out/cli/virtdesk.js by scripts/build-cli.mjs.
+//
+// Cold start: help, --version, --help-all and completion scripts load nothing but the command
+// table; the core (and with it zod, the handlers, libvirt's client) is imported only by commands
+// that call it. libvirt runs in a host process for every command, one-shots included: the
+// in-process binding would register libvirt's event loop in this process (HostService.open does,
+// docs/koffi.md rules 4, 5). When the connection is named, that process is forked before the core
+// loads (early-host.ts), so its start overlaps the core's module loading.
 import { VM_VERBS, vmVerbForCli } from '../api/vm-verbs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore, type Core } from '../api/core';
-import { ApiError, type HostCheckReport, type VmSummary } from '../contract';
-import type { CloneResult, LabDownResult, LabStatus, LabSummary, LabUpResult, LabValidation, SnapshotCapabilities, SnapshotInfo } from '../contract';
-import { nodeHostSpawner } from '../libvirt/node-host-spawner';
-import { CREATE_USAGE, peekCommand, runCreateCommand, UsageError } from './create-command';
-import { defaultSettingsDir } from '../server/settings-dir';
+import type { Core } from '../api/core';
+import type { HostCheckReport, VirtdeskApi } from '../contract';
+import type { LabStatus, SnapshotInfo } from '../contract';
+import { commandHelp, findCommand, mainHelp, manPage } from './command-table';
+import { completionScript } from './completion';
+import { peekCommand, runCreateCommand, UsageError } from './create-command';
+import { EDIT_COMMANDS, runEditCommand } from './edit-commands';
+import { earlyHostSpawner } from './early-host';
+import { typedApi } from './typed-api';
 
-const USAGE = `Usage: npm run cli -- <command> [options]
-
-Commands:
-  host-check [--json]                 which virtualization this host gives, and how to fix it
-  list [--json]                       virtual machines and their state
-${CREATE_USAGE}
-  start|shutdown|reboot|destroy|suspend|resume|managedsave|managedsave-remove NAME
-                                      lifecycle (virsh's words); start --force starts a template with linked clones
-  dumpxml [--inactive] NAME           the domain XML
-  screenshot NAME FILE.png            save the guest's screen
-  console NAME [--force]              interactive serial console (Ctrl+] exits)
-  snapshot list NAME                  the VM's snapshot tree
-  snapshot create NAME SNAP [--description TEXT] [--no-memory] [--external]
-  snapshot revert|delete NAME SNAP
-  snapshot capabilities NAME          which snapshots the VM can have, and why not
-  clone NAME NEWNAME [--linked]       full copy (default) or linked clone of a shut-off VM
-  lab up|start|stop|reset|down|status|validate FILE
-                                      a lab file (*.lab.yaml): create, control, reset, remove
-  lab list                            labs on the connection
-
-Options:
-  --connect URI   libvirt URI (default: qemu:///system if reachable, else qemu:///session)
-  --json          machine-readable output (stable; see README)`;
-
+const VERSION = process.env.VIRTDESK_CLI_VERSION ?? 'dev';
 
 function formatMemory(kib: number): string {
   return kib >= 1024 * 1024 ? `${(kib / 1024 / 1024).toFixed(1)} GiB` : `${Math.round(kib / 1024)} MiB`;
@@ -61,7 +49,8 @@ function needName(positionals: string[], command: string): string {
 }
 
 async function runConsole(core: Core, connection: string | undefined, name: string, force: boolean): Promise<number> {
-  const { sessionId } = (await core.call('console.open', { connection, vm: { name }, force })) as { sessionId: string };
+  const api = typedApi(core);
+  const { sessionId } = await api['console.open']({ connection, vm: { name }, force });
   process.stderr.write(`Connected to the serial console of '${name}'. Press Ctrl+] to exit.\r\n`);
   return new Promise<number>((resolve) => {
     const stdin = process.stdin;
@@ -70,7 +59,7 @@ async function runConsole(core: Core, connection: string | undefined, name: stri
       stdin.pause();
       off();
       if (why) process.stderr.write(`\r\n${why}\r\n`);
-      void core.call('console.close', { sessionId }).finally(() => resolve(code));
+      void api['console.close']({ sessionId }).finally(() => resolve(code));
     };
     const off = core.onEvent((e) => {
       if (e.type === 'console.data' && e.sessionId === sessionId) process.stdout.write(Buffer.from(String(e.data), 'base64'));
@@ -80,7 +69,7 @@ async function runConsole(core: Core, connection: string | undefined, name: stri
     stdin.on('data', (chunk: Buffer) => {
       const exitAt = chunk.indexOf(0x1d); // Ctrl+]
       const data = exitAt >= 0 ? chunk.subarray(0, exitAt) : chunk;
-      if (data.length) void core.call('console.write', { sessionId, data: data.toString('base64') }).catch((err: Error) => finish(1, err.message));
+      if (data.length) void api['console.write']({ sessionId, data: data.toString('base64') }).catch((err: Error) => finish(1, err.message));
       if (exitAt >= 0) finish(0);
     });
     stdin.on('end', () => finish(0));
@@ -88,14 +77,14 @@ async function runConsole(core: Core, connection: string | undefined, name: stri
   });
 }
 
-async function runSnapshot(c: Core, connection: string | undefined, args: string[], o: { json: boolean; description?: string; noMemory: boolean; external: boolean }): Promise<number> {
+async function runSnapshot(api: VirtdeskApi, connection: string | undefined, args: string[], o: { json: boolean; description?: string; noMemory: boolean; external: boolean }): Promise<number> {
   const [action, name, snap] = args;
   const actions = ['list', 'create', 'revert', 'delete', 'capabilities'];
   if (!action || !actions.includes(action)) throw new UsageError(`'snapshot' needs one of ${actions.join(', ')}`);
   if (!name) throw new UsageError(`'snapshot ${action}' needs a VM name`);
   const vm = { name };
   if (action === 'list') {
-    const list = (await c.call('snapshot.list', { connection, vm })) as SnapshotInfo[];
+    const list = await api['snapshot.list']({ connection, vm });
     if (o.json) console.log(JSON.stringify(list, null, 2));
     else if (!list.length) console.log(`VM '${name}' has no snapshots.`);
     else {
@@ -108,7 +97,7 @@ async function runSnapshot(c: Core, connection: string | undefined, args: string
     return 0;
   }
   if (action === 'capabilities') {
-    const caps = (await c.call('snapshot.capabilities', { connection, vm })) as SnapshotCapabilities;
+    const caps = await api['snapshot.capabilities']({ connection, vm });
     if (o.json) console.log(JSON.stringify(caps, null, 2));
     else {
       console.log(`internal: ${caps.internal ? 'yes' : 'no'}\nexternal: ${caps.external ? 'yes' : 'no'}\nrevert to external: ${caps.externalRevert ? 'yes' : 'no'} (libvirt ${caps.libVersion})`);
@@ -118,11 +107,11 @@ async function runSnapshot(c: Core, connection: string | undefined, args: string
   }
   if (!snap) throw new UsageError(`'snapshot ${action}' needs the snapshot's name: snapshot ${action} NAME SNAP`);
   if (action === 'create') {
-    const s = (await c.call('snapshot.create', { connection, vm, name: snap, ...(o.description ? { description: o.description } : {}), ...(o.noMemory ? { memory: false } : {}), external: o.external })) as SnapshotInfo;
+    const s = await api['snapshot.create']({ connection, vm, name: snap, ...(o.description ? { description: o.description } : {}), ...(o.noMemory ? { memory: false } : {}), external: o.external });
     console.log(o.json ? JSON.stringify(s, null, 2) : `Created ${s.external ? 'external' : 'internal'} snapshot '${s.name}' of '${name}'${s.hasMemory ? ' (with memory)' : ''}.`);
     return 0;
   }
-  await c.call(action === 'revert' ? 'snapshot.revert' : 'snapshot.delete', { connection, vm, name: snap });
+  await api[action === 'revert' ? 'snapshot.revert' : 'snapshot.delete']({ connection, vm, name: snap });
   console.log(o.json ? JSON.stringify({ name, snapshot: snap, action, ok: true }) : action === 'revert' ? `VM '${name}' reverted to snapshot '${snap}'.` : `Deleted snapshot '${snap}' of '${name}'.`);
   return 0;
 }
@@ -134,12 +123,12 @@ function printLabStatus(s: LabStatus): void {
   if (s.missing.length) console.log(`not created: ${s.missing.join(', ')} (run lab up)`);
 }
 
-async function runLab(c: Core, connection: string | undefined, args: string[], json: boolean): Promise<number> {
+async function runLab(api: VirtdeskApi, connection: string | undefined, args: string[], json: boolean): Promise<number> {
   const [action, fileArg] = args;
   const actions = ['up', 'start', 'stop', 'reset', 'down', 'status', 'validate', 'list'];
   if (!action || !actions.includes(action)) throw new UsageError(`'lab' needs one of ${actions.join(', ')}`);
   if (action === 'list') {
-    const labs = (await c.call('lab.list', { connection })) as LabSummary[];
+    const labs = await api['lab.list']({ connection });
     if (json) console.log(JSON.stringify(labs, null, 2));
     else if (!labs.length) console.log('No labs.');
     else printTable([['LAB', 'MACHINES', 'RUNNING', 'NETWORK', 'TAGS'], ...labs.map((l) => [l.name, String(l.machines), String(l.running), l.network ?? '-', l.tags.join(',') || '-'])]);
@@ -150,7 +139,7 @@ async function runLab(c: Core, connection: string | undefined, args: string[], j
   const out = (v: unknown, text: () => void): void => (json ? console.log(JSON.stringify(v, null, 2)) : text());
   switch (action) {
     case 'validate': {
-      const v = (await c.call('lab.validate', { connection, file })) as LabValidation;
+      const v = await api['lab.validate']({ connection, file });
       if (json) console.log(JSON.stringify(v, null, 2));
       else if (v.ok) {
         console.log(`${fileArg}: ok — lab '${v.lab!.name}': ${v.lab!.vms.map((m) => m.name).join(', ')}`);
@@ -163,7 +152,7 @@ async function runLab(c: Core, connection: string | undefined, args: string[], j
       return 0;
     }
     case 'up': {
-      const r = (await c.call('lab.up', { connection, file })) as LabUpResult;
+      const r = await api['lab.up']({ connection, file });
       out(r, () => {
         console.log(`Lab '${r.lab}' is up in ${(r.ms / 1000).toFixed(1)} s: ${r.created.length} created, ${r.existing.length} already there.`);
         printLabStatus(r);
@@ -172,7 +161,7 @@ async function runLab(c: Core, connection: string | undefined, args: string[], j
       return 0;
     }
     case 'down': {
-      const r = (await c.call('lab.down', { connection, file })) as LabDownResult;
+      const r = await api['lab.down']({ connection, file });
       out(r, () => {
         console.log(`Lab '${r.lab}' is down: removed ${r.removedVms.length} VM${r.removedVms.length === 1 ? '' : 's'}, ${r.removedVolumes.length} overlay${r.removedVolumes.length === 1 ? '' : 's'}${r.removedNetwork ? `, network ${r.removedNetwork}` : ''}.`);
         for (const p of r.problems) console.log(`problem: ${p}`);
@@ -180,8 +169,8 @@ async function runLab(c: Core, connection: string | undefined, args: string[], j
       return r.problems.length ? 1 : 0;
     }
     default: {
-      const method = `lab.${action}` as 'lab.start' | 'lab.stop' | 'lab.status' | 'lab.reset';
-      const r = (await c.call(method, { connection, file })) as LabStatus & { ms?: number };
+      const r: LabStatus & { ms?: number } =
+        action === 'reset' ? await api['lab.reset']({ connection, file }) : await api[action === 'start' ? 'lab.start' : action === 'stop' ? 'lab.stop' : 'lab.status']({ connection, file });
       out(r, () => {
         if (action === 'reset') console.log(`Lab '${r.lab}' is back to its baseline (${((r.ms ?? 0) / 1000).toFixed(1)} s).`);
         printLabStatus(r);
@@ -203,27 +192,69 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+/** Names for shell completion (`__complete vm|snapshot VM|pool|network`), one a line. */
+async function runComplete(api: VirtdeskApi, connection: string | undefined, kind: string | undefined, vm: string | undefined): Promise<number> {
+  let names: string[];
+  if (kind === 'vm') names = (await api['vm.list']({ connection })).map((v) => v.name);
+  else if (kind === 'snapshot' && vm) names = (await api['snapshot.list']({ connection, vm: { name: vm } })).map((s) => s.name);
+  else if (kind === 'pool') names = (await api['pool.list']({ connection })).map((p) => p.name);
+  else if (kind === 'network') names = (await api['network.list']({ connection })).map((n) => n.name);
+  else throw new UsageError("'__complete' needs vm, snapshot VM, pool or network");
+  if (names.length) process.stdout.write(`${names.join('\n')}\n`);
+  return 0;
+}
+
+/**
+ * What needs no core: help (main, per command, the man page), the version, completion scripts.
+ * Returns the exit code, or undefined when the command needs the core.
+ */
+function runWithoutCore(argv: string[], command: string | undefined): number | undefined {
+  if (argv.includes('--version')) {
+    console.log(`virtdesk ${VERSION}`);
+    return 0;
+  }
+  if (argv.includes('--help-all')) {
+    process.stdout.write(manPage(VERSION));
+    return 0;
+  }
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (!command) {
+    console.log(mainHelp());
+    return help ? 0 : 2;
+  }
+  const spec = findCommand(command);
+  if (help && spec) {
+    console.log(commandHelp(spec));
+    return 0;
+  }
+  if (command === 'completion') {
+    const shell = argv.filter((a) => !a.startsWith('-'))[1];
+    const script = completionScript(shell);
+    if (!script) throw new UsageError("'completion' needs bash, zsh or fish");
+    process.stdout.write(script);
+    return 0;
+  }
+  return undefined;
+}
+
 async function run(argv: string[], core: () => Core): Promise<number> {
   // create and delete have options of their own (src-main/cli/create-command.ts).
   const peeked = peekCommand(argv, OPTIONS);
   if (peeked === 'create' || peeked === 'delete') return runCreateCommand(peeked, argv, core);
+  if (peeked && EDIT_COMMANDS.has(peeked)) return runEditCommand(peeked, argv, core);
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const command = positionals[0];
-  if (values.help || !command) {
-    console.log(USAGE);
-    return command || values.help ? 0 : 2;
-  }
   const connection = values.connect;
-  const c = core();
+  const api = typedApi(core());
   switch (command) {
     case 'host-check': {
-      const report = (await c.call('host.check', { connection })) as HostCheckReport;
+      const report = await api['host.check']({ connection });
       if (values.json) console.log(JSON.stringify(report, null, 2));
       else printHostCheck(report);
       return 0;
     }
     case 'list': {
-      const vms = (await c.call('vm.list', { connection })) as VmSummary[];
+      const vms = await api['vm.list']({ connection });
       if (values.json) {
         console.log(JSON.stringify(vms, null, 2));
         return 0;
@@ -232,26 +263,26 @@ async function run(argv: string[], core: () => Core): Promise<number> {
       return 0;
     }
     case 'dumpxml': {
-      process.stdout.write(String(await c.call('vm.xml', { connection, vm: { name: needName(positionals, command) }, inactive: values.inactive })));
+      process.stdout.write(await api['vm.xml']({ connection, vm: { name: needName(positionals, command) }, inactive: values.inactive }));
       return 0;
     }
     case 'screenshot': {
       const name = needName(positionals, command);
       const file = positionals[2];
       if (!file) throw new UsageError("'screenshot' needs an output file, e.g. screen.png");
-      const shot = (await c.call('vm.screenshot', { connection, vm: { name } })) as { mime: string; base64: string };
+      const shot = await api['vm.screenshot']({ connection, vm: { name } });
       fs.writeFileSync(file, Buffer.from(shot.base64, 'base64'));
       console.log(values.json ? JSON.stringify({ file, mime: shot.mime }) : `Saved the screen of '${name}' to ${file} (${shot.mime})`);
       return 0;
     }
     case 'console':
-      return runConsole(c, connection, needName(positionals, command), values.force);
+      return runConsole(core(), connection, needName(positionals, command), values.force);
     case 'snapshot':
-      return runSnapshot(c, connection, positionals.slice(1), { json: values.json, description: values.description, noMemory: values['no-memory'], external: values.external });
+      return runSnapshot(api, connection, positionals.slice(1), { json: values.json, description: values.description, noMemory: values['no-memory'], external: values.external });
     case 'clone': {
       const [, name, newName] = positionals;
       if (!name || !newName) throw new UsageError("'clone' needs the VM's name and the new name: clone NAME NEWNAME [--linked]");
-      const r = (await c.call('vm.clone', { connection, vm: { name }, name: newName, mode: values.linked ? 'linked' : 'full' })) as CloneResult;
+      const r = await api['vm.clone']({ connection, vm: { name }, name: newName, mode: values.linked ? 'linked' : 'full' });
       if (values.json) console.log(JSON.stringify(r, null, 2));
       else {
         const what = r.mode === 'linked' ? `linked clone (${r.disks.length} overlay${r.disks.length === 1 ? '' : 's'}; '${name}' is now a template)` : `full clone (${r.disks.length} disk${r.disks.length === 1 ? '' : 's'} copied)`;
@@ -261,13 +292,15 @@ async function run(argv: string[], core: () => Core): Promise<number> {
       return 0;
     }
     case 'lab':
-      return runLab(c, connection, positionals.slice(1), values.json);
+      return runLab(api, connection, positionals.slice(1), values.json);
+    case '__complete':
+      return runComplete(api, connection, positionals[1], positionals[2]);
     default: {
-      const method = vmVerbForCli(command);
+      const method = vmVerbForCli(command ?? '');
       if (!method) throw new UsageError(`unknown command '${command}'`);
-      const name = needName(positionals, command);
+      const name = needName(positionals, command!);
       // --force on start: the user confirms starting a template that has linked clones.
-      await c.call(method, { connection, vm: { name }, ...(method === 'vm.start' && values.force ? { confirmTemplate: true } : {}) });
+      await api[method]({ connection, vm: { name }, ...(method === 'vm.start' && values.force ? { confirmTemplate: true } : {}) });
       console.log(values.json ? JSON.stringify({ name, action: command, ok: true }) : `VM '${name}' ${VM_VERBS[method].done}.`);
       return 0;
     }
@@ -281,28 +314,64 @@ function connectFlag(argv: string[]): string | undefined {
   return argv[i].startsWith('--connect=') ? argv[i].slice('--connect='.length) : argv[i + 1];
 }
 
+/**
+ * The command line with the environment's default connection as --connect when none is given:
+ * VIRTDESK_DEFAULT_URI, else LIBVIRT_DEFAULT_URI (virsh's variable), so `virtdesk` and `virsh`
+ * talk to the same libvirt.
+ */
+function withDefaultConnect(argv: string[], env: NodeJS.ProcessEnv): string[] {
+  const uri = env.VIRTDESK_DEFAULT_URI || env.LIBVIRT_DEFAULT_URI;
+  return uri && connectFlag(argv) === undefined ? [...argv, '--connect', uri] : argv;
+}
+
 /** The FILE of `lab <action> FILE`: the user named it, so the core may read it wherever it is. */
 function labFileArg(argv: string[]): string[] | undefined {
   const words = argv.filter((a, n) => !a.startsWith('-') && !(n > 0 && argv[n - 1] === '--connect'));
   return words[0] === 'lab' && words[2] ? [words[2]] : undefined;
 }
 
+/** Exit code of a failure: 2 bad usage, 3 not found (ApiError NOT_FOUND), 1 anything else. */
+function exitCodeOf(e: unknown): number {
+  const err = e as { name?: string; code?: unknown };
+  if (e instanceof UsageError || (typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'))) return 2;
+  if (err?.name === 'ApiError' && err.code === 'NOT_FOUND') return 3;
+  return 1;
+}
+
+/** One line: control characters (a libvirt message with a newline, a hostile name) are escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (ch) => (ch === '\n' ? ' ' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 async function main(): Promise<void> {
   let core: Core | null = null;
-  const namedConnection = connectFlag(process.argv.slice(2));
-  const namedFiles = labFileArg(process.argv.slice(2));
-  const getCore = (): Core =>
-    (core ??= createCore({ spawnHost: nodeHostSpawner, settingsDir: defaultSettingsDir(), ...(namedConnection ? { namedConnection } : {}), ...(namedFiles ? { namedFiles } : {}) }));
+  let early: ReturnType<typeof earlyHostSpawner> | null = null;
+  const argv = withDefaultConnect(process.argv.slice(2), process.env);
   let code: number;
   try {
-    code = await run(process.argv.slice(2), getCore);
+    const peeked = peekCommand(argv, OPTIONS);
+    const answered = runWithoutCore(argv, peeked);
+    if (answered !== undefined) code = answered;
+    else {
+      const namedConnection = connectFlag(argv);
+      const { nodeHostSpawner } = await import('../libvirt/node-host-spawner');
+      early = earlyHostSpawner(nodeHostSpawner, namedConnection);
+      // Loaded only here, while the host process starts: the core pulls in zod, every handler
+      // and libvirt's client.
+      const [{ createCore }, { defaultSettingsDir }] = await Promise.all([import('../api/core'), import('../server/settings-dir')]);
+      const namedFiles = labFileArg(argv);
+      const spawnHost = early.spawner;
+      const getCore = (): Core =>
+        (core ??= createCore({ spawnHost, settingsDir: defaultSettingsDir(), ...(namedConnection ? { namedConnection } : {}), ...(namedFiles ? { namedFiles } : {}) }));
+      code = await run(argv, getCore);
+    }
   } catch (e) {
-    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS');
-    const message = e instanceof ApiError || e instanceof Error ? e.message : String(e);
-    process.stderr.write(`virtdesk: ${message}${usage ? " (see 'npm run cli -- --help')" : ''}\n`);
-    code = usage ? 2 : 1;
+    code = exitCodeOf(e);
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`virtdesk: ${oneLine(message)}${code === 2 ? " (see 'virtdesk --help')" : ''}\n`);
   }
   await (core as Core | null)?.close();
+  early?.dispose();
   process.exit(code);
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { method, onConnection } from './common';
 import type { ConnectionInfo, NodeInfo } from './libvirt-types';
+import type { MessageRef } from './messages';
 import type { NetworkDetails } from './networks';
 import type { PoolDetails } from './storage';
 
@@ -15,6 +16,8 @@ export interface HostCheck {
   status: 'ok' | 'warn' | 'fail' | 'info';
   detail: string;
   fix?: string;
+  /** The same texts as message keys with parameters (the English above is built from them). */
+  text?: { title: MessageRef; detail: MessageRef; fix?: MessageRef };
 }
 
 export interface HostCheckReport {
@@ -22,9 +25,11 @@ export interface HostCheckReport {
   headline: string;
   /** One plain-words paragraph. */
   explanation: string;
-  containers: { available: boolean; detail: string };
+  containers: { available: boolean; detail: string; text?: MessageRef };
   cpu: { vendor: CpuVendor; model: string; hardwareVirt: 'vmx' | 'svm' | null; insideVm: boolean };
   checks: HostCheck[];
+  /** headline and explanation as message keys with parameters. */
+  text?: { headline: MessageRef; explanation: MessageRef };
 }
 
 

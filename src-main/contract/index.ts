@@ -12,12 +12,14 @@ import { consoleMethods, type ConsoleEventMap } from './consoles';
 import { fileMethods } from './files';
 import { hostMethods } from './host';
 import { labMethods } from './labs';
+import { errorText, type MessageParam, type MessageRef } from './messages';
 import { networkMethods } from './networks';
 import { osMethods } from './os';
 import { settingsMethods, type SettingsState } from './settings';
 import { snapshotMethods } from './snapshots';
 import { storageMethods } from './storage';
 import { vmMethods, type VmEventMap } from './vms';
+import { vmEditMethods } from './vm-edit';
 
 export * from './clones';
 export * from './common';
@@ -31,6 +33,7 @@ export * from './host';
 export * from './keys';
 export * from './labs';
 export * from './libvirt-types';
+export * from './messages';
 export * from './networks';
 export * from './os';
 export * from './rules';
@@ -39,6 +42,7 @@ export * from './snapshots';
 export * from './storage';
 export * from './vm-spec';
 export * from './vms';
+export * from './vm-edit';
 
 // ---- events ----
 export type ApiEventMap = {
@@ -55,6 +59,7 @@ export const methods = {
   ...connectionMethods,
   ...hostMethods,
   ...vmMethods,
+  ...vmEditMethods,
   ...consoleMethods,
   ...snapshotMethods,
   ...cloneMethods,
@@ -76,14 +81,27 @@ export type VirtdeskApi = { [M in MethodName]: (input: MethodInput<M>) => Promis
 
 export type ApiErrorCode = 'INVALID_INPUT' | 'UNKNOWN_METHOD' | 'LIBVIRT' | 'CONNECTION' | 'NOT_FOUND' | 'INTERNAL';
 
-/** The one error shape every front shows; `field` names the bad input field. */
+/**
+ * The one error shape every front shows; `field` names the bad input field. `text` is the message
+ * as a key with parameters (for the renderer's languages): given, or found from the English
+ * (the common errors of contract/messages.ts, libvirt's "not found" errors).
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  constructor(readonly code: ApiErrorCode, message: string, readonly field?: string, readonly libvirtCode?: number) {
+  readonly text?: MessageRef;
+  constructor(readonly code: ApiErrorCode, message: string, readonly field?: string, readonly libvirtCode?: number, text?: MessageRef) {
     super(message);
+    const found = text ?? errorText(code, message, libvirtCode);
+    if (found) this.text = found;
   }
-  toJSON(): { code: ApiErrorCode; message: string; field?: string; libvirtCode?: number } {
-    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}), ...(this.libvirtCode !== undefined ? { libvirtCode: this.libvirtCode } : {}) };
+  toJSON(): { code: ApiErrorCode; message: string; field?: string; libvirtCode?: number; key?: string; params?: Record<string, MessageParam> } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.libvirtCode !== undefined ? { libvirtCode: this.libvirtCode } : {}),
+      ...(this.text ? { key: this.text.key, ...(this.text.params ? { params: this.text.params } : {}) } : {}),
+    };
   }
 }
 

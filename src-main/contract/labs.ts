@@ -4,6 +4,7 @@ import { method, onConnection } from './common';
 import { filePath } from './fields';
 import { refuseInvisible } from './display-name';
 import type { DomainState } from './libvirt-types';
+import type { MessageParam, ServerMessageKey } from './messages';
 
 /** Lab names become parts of VM, volume and network names: a safe set, short. */
 export const LAB_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,23}$/;
@@ -125,6 +126,9 @@ export interface LabFileIssue {
   message: string;
   /** "lab.yaml:7: machines[1].count: must be between 1 and 50" */
   text: string;
+  /** `message` as a key of contract/messages.ts with its parameters, for the common kinds of problem. */
+  key?: ServerMessageKey;
+  params?: Record<string, MessageParam>;
 }
 
 export interface LabValidation {

@@ -50,6 +50,8 @@ export interface NetworkDetails extends NetworkSummary {
 }
 
 const networkName = existingName('name');
+/** A libvirt XML document the user edited (checked for well-formedness and by libvirt). */
+const editedXml = z.string({ error: 'xml must be text' }).min(1, 'xml is empty: pass the XML text of the document').max(1024 * 1024, 'xml is longer than 1 MiB');
 
 export const networkMethods = {
   'network.list': method(z.object(onConnection).strict(), [] as NetworkDetails[]),
@@ -59,4 +61,11 @@ export const networkMethods = {
   'network.setAutostart': method(z.object({ ...onConnection, name: networkName, autostart: z.boolean() }).strict(), undefined as void),
   /** Stops and undefines a network; refuses while VMs are attached to it, unless force. */
   'network.delete': method(z.object({ ...onConnection, name: networkName, force: z.boolean().default(false) }).strict(), undefined as void),
+  /** The network's XML; inactive: the persistent definition (what network.defineXml replaces). */
+  'network.xml': method(z.object({ ...onConnection, name: networkName, inactive: z.boolean({ error: 'inactive must be true or false' }).optional() }).strict(), '' as string),
+  /**
+   * Replaces the network's persistent definition with xml (validated by libvirt); the name and
+   * uuid must stay. A running network keeps its old settings until it is restarted.
+   */
+  'network.defineXml': method(z.object({ ...onConnection, name: networkName, xml: editedXml }).strict(), undefined as void),
 } as const;

@@ -20,6 +20,8 @@ const poolName = existingName('pool');
 const newPoolName = objectName('name');
 const volumeName = existingName('name');
 const newVolumeName = objectName('name', 128);
+/** A libvirt XML document the user edited (checked for well-formedness and by libvirt). */
+const editedXml = z.string({ error: 'xml must be text' }).min(1, 'xml is empty: pass the XML text of the document').max(1024 * 1024, 'xml is longer than 1 MiB');
 
 export const storageMethods = {
   'pool.list': method(z.object(onConnection).strict(), [] as PoolDetails[]),
@@ -41,6 +43,13 @@ export const storageMethods = {
     z.object({ ...onConnection, pool: poolName, force: z.boolean().default(false), removeFolder: z.boolean({ error: 'removeFolder must be true or false' }).default(false) }).strict(),
     undefined as void,
   ),
+  /** The pool's XML; inactive: the persistent definition (what pool.defineXml replaces). */
+  'pool.xml': method(z.object({ ...onConnection, name: existingName('name'), inactive: z.boolean({ error: 'inactive must be true or false' }).optional() }).strict(), '' as string),
+  /**
+   * Replaces the pool's persistent definition with xml (validated by libvirt); the name and uuid
+   * must stay. A running pool keeps its old settings until it is restarted.
+   */
+  'pool.defineXml': method(z.object({ ...onConnection, name: existingName('name'), xml: editedXml }).strict(), undefined as void),
   'volume.list': method(z.object({ ...onConnection, pool: poolName }).strict(), [] as VolumeDetails[]),
   'volume.create': method(
     z.object({ ...onConnection, pool: poolName, name: newVolumeName, sizeGiB: sizeGiB('sizeGiB'), format: z.enum(['qcow2', 'raw'], { error: "format must be 'qcow2' or 'raw'" }).default('qcow2') }).strict(),

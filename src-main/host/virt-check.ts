@@ -12,6 +12,7 @@ import {
   type DomainCapabilities,
 } from './host-parsers';
 import type { HostCheck, HostCheckReport, Verdict } from '../contract/host';
+import { englishText, message as M, type MessageParam, type MessageRef } from '../contract/messages';
 
 export type { HostCheck, HostCheckReport, Verdict };
 
@@ -72,9 +73,9 @@ interface Analysis {
 }
 
 interface Blocker {
-  checkId: string;
-  reason: string;
-  fix: string;
+  checkId: 'hypervisor-flag' | 'cpu-virt-flags' | 'domain-type' | 'kvm-module' | 'dev-kvm' | 'cpu-vendor';
+  reason: MessageRef;
+  fix: MessageRef;
 }
 
 export function evaluateHost(facts: HostFacts): HostCheckReport {
@@ -92,15 +93,38 @@ export function evaluateHost(facts: HostFacts): HostCheckReport {
     domainTypeCheck(a, blocker),
     uefiCheck(a),
     lxcCheck(a),
-  ];
+  ].map(toHostCheck);
   const lxc = checks[checks.length - 1];
+  const headlineText = headline(a);
+  const explanationText = explanation(a, blocker, checks);
   return {
     verdict: a.verdict,
-    headline: headline(a),
-    explanation: explanation(a, blocker, checks),
-    containers: { available: facts.libvirt?.reachable === true && facts.libvirt.lxcAvailable === true, detail: lxc.detail },
+    headline: englishText(headlineText),
+    explanation: englishText(explanationText),
+    containers: { available: facts.libvirt?.reachable === true && facts.libvirt.lxcAvailable === true, detail: lxc.detail, text: lxc.text!.detail },
     cpu: { vendor: a.cpu.vendor, model: a.cpu.model, hardwareVirt: a.hwVirt, insideVm: a.insideVm },
     checks,
+    text: { headline: headlineText, explanation: explanationText },
+  };
+}
+
+/** A check as built below: its texts as messages. */
+interface CheckDraft {
+  id: string;
+  title: MessageRef;
+  status: HostCheck['status'];
+  detail: MessageRef;
+  fix?: MessageRef;
+}
+
+function toHostCheck(c: CheckDraft): HostCheck {
+  return {
+    id: c.id,
+    title: englishText(c.title),
+    status: c.status,
+    detail: englishText(c.detail),
+    ...(c.fix ? { fix: englishText(c.fix) } : {}),
+    text: { title: c.title, detail: c.detail, ...(c.fix ? { fix: c.fix } : {}) },
   };
 }
 
@@ -183,204 +207,187 @@ export function decideVirtualization(x: VirtualizationInputs): { verdict: Verdic
 // ---- fix texts -------------------------------------------------------------------------
 
 const TITLES = {
-  flags: 'Hardware virtualization (VT-x / AMD-V)',
-  inVm: 'Running inside a virtual machine',
-};
+  'cpu-vendor': M('host.check.cpuVendor.title'),
+  'cpu-virt-flags': M('host.check.cpuVirtFlags.title'),
+  'hypervisor-flag': M('host.check.hypervisorFlag.title'),
+  'kvm-module': M('host.check.kvmModule.title'),
+  'kvm-nested': M('host.check.kvmNested.title'),
+  'dev-kvm': M('host.check.devKvm.title'),
+  libvirt: M('host.check.libvirt.title'),
+  'qemu-emulator': M('host.check.qemuEmulator.title'),
+  'domain-type': M('host.check.domainType.title'),
+  uefi: M('host.check.uefi.title'),
+  lxc: M('host.check.lxc.title'),
+} as const;
 
-function firmwareSetting(vendor: CpuVendor): string {
-  return vendor === 'intel' ? 'Intel Virtualization Technology (VT-x)'
-    : vendor === 'amd' ? 'SVM Mode (AMD-V)'
-    : 'Intel VT-x or AMD-V (SVM Mode)';
+type CheckId = keyof typeof TITLES;
+
+const checkBase = (id: CheckId) => ({ id, title: TITLES[id] });
+
+function firmwareSetting(vendor: CpuVendor): MessageRef {
+  return M(vendor === 'intel' ? 'host.fix.firmwareIntel' : vendor === 'amd' ? 'host.fix.firmwareAmd' : 'host.fix.firmwareEither');
 }
 
-function firmwareFix(vendor: CpuVendor): string {
-  return `Reboot into the BIOS/UEFI firmware setup and enable ${firmwareSetting(vendor)}, usually under Advanced › CPU Configuration, ` +
-    'then save and power the machine off and on. Firmware with virtualization disabled hides the CPU flag from the OS; ' +
-    'if the setting is already on, update the firmware.';
+function firmwareFix(vendor: CpuVendor): MessageRef {
+  return M('host.fix.firmware', { setting: firmwareSetting(vendor) });
 }
 
-function nestedFix(a: Analysis): string {
-  const mod = a.kvmModule === 'kvm_amd' ? 'kvm_amd' : 'kvm_intel';
-  return 'Enable nested virtualization on the outer host (nothing inside this VM can turn it on): ' +
-    `on a Linux/KVM host load ${mod} with nested=1 (\`options ${mod} nested=1\` in /etc/modprobe.d/) and give this VM ` +
-    'the CPU mode host-passthrough; in VMware tick "Virtualize Intel VT-x/EPT or AMD-V/RVI"; in Hyper-V run ' +
-    '`Set-VMProcessor -VMName <vm> -ExposeVirtualizationExtensions $true`; in VirtualBox enable nested VT-x/AMD-V; ' +
-    'in a cloud pick an instance type that supports nested virtualization. Then restart this VM.';
+function nestedFix(a: Analysis): MessageRef {
+  return M('host.fix.nested', { module: a.kvmModule === 'kvm_amd' ? 'kvm_amd' : 'kvm_intel' });
 }
 
-function moduleFix(a: Analysis): string {
-  const mod = a.kvmModule.includes(' or ') ? 'kvm_intel` (or `kvm_amd' : a.kvmModule;
-  return `Load the module: \`sudo modprobe ${mod}\`. If that fails, \`sudo dmesg | grep -i kvm\` tells why — ` +
-    '"disabled by bios" means you must enable VT-x or AMD-V (SVM) in the firmware setup.';
+/** The module KVM needs, as a message when it is "kvm_intel or kvm_amd". */
+function kvmModuleName(a: Analysis): MessageParam {
+  return a.kvmModule.includes(' or ') ? M('host.check.kvmModule.either') : a.kvmModule;
+}
+
+function moduleFix(a: Analysis): MessageRef {
+  const command = a.kvmModule.includes(' or ') ? M('host.fix.modprobeEither') : M('host.fix.modprobe', { module: a.kvmModule });
+  return M('host.fix.module', { command });
 }
 
 /**
  * The fix for "KVM can't work at the kernel level", by cause. The full text goes on the check
  * that names the cause; the other checks point to it.
  */
-function kernelFix(a: Analysis, checkId: string): string {
+function kernelFix(a: Analysis, checkId: CheckId): MessageRef {
   if (!a.cpu.flags || a.hwVirt) return moduleFix(a);
   if (a.insideVm) {
-    return checkId === 'hypervisor-flag' ? nestedFix(a)
-      : `Enable nested virtualization on the outer host (see "${TITLES.inVm}").`;
+    return checkId === 'hypervisor-flag' ? nestedFix(a) : M('host.fix.nestedSee', { title: TITLES['hypervisor-flag'] });
   }
   return checkId === 'cpu-virt-flags' ? firmwareFix(a.cpu.vendor)
-    : `Enable ${firmwareSetting(a.cpu.vendor)} in the BIOS/UEFI setup; firmware hides the CPU flag while it is off (see "${TITLES.flags}").`;
+    : M('host.fix.firmwareSee', { setting: firmwareSetting(a.cpu.vendor), title: TITLES['cpu-virt-flags'] });
 }
 
-function groupFix(a: Analysis): string {
+function groupFix(a: Analysis): MessageRef {
   const { name, groups, configuredGroups } = a.facts.user;
   const user = name || '$USER';
-  if (groups.includes('kvm')) {
-    return 'You are in the kvm group, yet /dev/kvm refuses access: check `ls -l /dev/kvm` (expected crw-rw---- root kvm); ' +
-      '`sudo udevadm trigger` re-applies the udev permissions.';
-  }
-  if (configuredGroups?.includes('kvm')) {
-    return 'You were added to the kvm group after this session started: log out and back in (or reboot) so it applies.';
-  }
-  const libvirt = groups.includes('libvirt') || configuredGroups?.includes('libvirt')
-    ? '' : ` and, to manage the system's VMs, \`sudo usermod -aG libvirt ${user}\``;
-  return `Add your user to the kvm group: \`sudo usermod -aG kvm ${user}\`${libvirt}; then log out and back in so the new group membership applies.`;
+  if (groups.includes('kvm')) return M('host.fix.groupInKvm');
+  if (configuredGroups?.includes('kvm')) return M('host.fix.groupRelogin');
+  const libvirt = groups.includes('libvirt') || configuredGroups?.includes('libvirt') ? '' : M('host.fix.groupAddLibvirt', { user });
+  return M('host.fix.groupAdd', { user, libvirt });
+}
+
+function startLibvirt(systemd: boolean): MessageRef {
+  return M(systemd ? 'host.fix.startSystemd' : 'host.fix.startNoSystemd');
 }
 
 /** How to start libvirt on a host with or without systemd (containers, WSL, sandboxes have none). */
 export function startLibvirtCommand(systemd: boolean): string {
-  return systemd ? '`sudo systemctl enable --now libvirtd`' : '`sudo virtlogd -d && sudo libvirtd -d` (this computer has no systemd)';
+  return englishText(startLibvirt(systemd));
 }
 
-function restartLibvirtCommand(systemd: boolean): string {
-  return systemd ? '`sudo systemctl restart libvirtd`' : '`sudo kill $(cat /run/libvirtd.pid) && sudo libvirtd -d` (this computer has no systemd)';
+function restartLibvirt(systemd: boolean): MessageRef {
+  return M(systemd ? 'host.fix.restartSystemd' : 'host.fix.restartNoSystemd');
 }
 
 /** A remote host's init system is unknown here: the usual systemd wording. */
 const usesSystemd = (a: Analysis): boolean => a.remote || a.facts.systemd;
 
-const installLibvirt = (a: Analysis): string =>
-  `Install libvirt and QEMU: \`sudo apt install libvirt-daemon-system qemu-system-x86\`, then start the daemon: ${startLibvirtCommand(usesSystemd(a))}.`;
+const installLibvirt = (a: Analysis): MessageRef => M('host.fix.installLibvirt', { start: startLibvirt(usesSystemd(a)) });
+
+/** " (error)" after a sentence part, or nothing. */
+const parenError = (error: string | undefined): MessageParam => (error ? M('host.check.parenError', { error }) : '');
 
 // ---- checks ------------------------------------------------------------------------------
 
-const VENDOR_NAMES: Record<CpuVendor, string> = { intel: 'Intel', amd: 'AMD', other: 'Other vendor', unknown: 'Unknown' };
+const VENDOR_NAMES: Record<CpuVendor, MessageParam> = {
+  intel: 'Intel',
+  amd: 'AMD',
+  other: M('host.check.cpuVendor.other'),
+  unknown: M('host.check.cpuVendor.unknown'),
+};
 
-function cpuVendorCheck(a: Analysis): HostCheck {
-  const base = { id: 'cpu-vendor', title: 'Processor' };
+function cpuVendorCheck(a: Analysis): CheckDraft {
+  const base = checkBase('cpu-vendor');
   if (a.facts.cpuinfo === null || a.cpu.vendor === 'unknown') {
-    return { ...base, status: 'warn', detail: 'Could not read the processor type from /proc/cpuinfo.' };
+    return { ...base, status: 'warn', detail: M('host.check.cpuVendor.unreadable') };
   }
-  return { ...base, status: 'info', detail: `${VENDOR_NAMES[a.cpu.vendor]}${a.cpu.model ? ` — ${a.cpu.model}` : ''}` };
+  const vendor = VENDOR_NAMES[a.cpu.vendor];
+  return {
+    ...base,
+    status: 'info',
+    detail: a.cpu.model ? M('host.check.cpuVendor.detailModel', { vendor, model: a.cpu.model }) : M('host.check.cpuVendor.detail', { vendor }),
+  };
 }
 
-function cpuVirtFlagsCheck(a: Analysis): HostCheck {
-  const base = { id: 'cpu-virt-flags', title: TITLES.flags };
+function cpuVirtFlagsCheck(a: Analysis): CheckDraft {
+  const base = checkBase('cpu-virt-flags');
   if (a.remote) {
-    return { ...base, status: 'info', detail: `Taken from the remote host's capabilities: ${a.hwVirt ? `${a.hwVirt} present` : 'vmx/svm not listed'}.` };
+    const state = a.hwVirt ? M('host.check.cpuVirtFlags.remotePresent', { flag: a.hwVirt }) : M('host.check.cpuVirtFlags.remoteMissing');
+    return { ...base, status: 'info', detail: M('host.check.cpuVirtFlags.remote', { state }) };
   }
-  if (!a.cpu.flags) {
-    return { ...base, status: 'warn', detail: 'The CPU flags could not be read from /proc/cpuinfo, so VT-x/AMD-V support is unknown.' };
-  }
+  if (!a.cpu.flags) return { ...base, status: 'warn', detail: M('host.check.cpuVirtFlags.unreadable') };
   if (a.hwVirt) {
     const name = a.hwVirt === 'vmx' ? 'Intel VT-x (vmx)' : 'AMD-V (svm)';
-    return { ...base, status: 'ok', detail: `The processor reports ${name}.` };
+    return { ...base, status: 'ok', detail: M('host.check.cpuVirtFlags.ok', { name }) };
   }
   return {
     ...base,
     status: 'fail',
-    detail: 'Neither vmx (Intel VT-x) nor svm (AMD-V) is among the CPU flags' +
-      (a.insideVm ? ': the outer hypervisor does not pass them through to this VM.' : ': it is switched off in the firmware, or the processor lacks it.'),
+    detail: M(a.insideVm ? 'host.check.cpuVirtFlags.missingInVm' : 'host.check.cpuVirtFlags.missing'),
     fix: kernelFix(a, base.id),
   };
 }
 
-function hypervisorFlagCheck(a: Analysis): HostCheck {
-  const base = { id: 'hypervisor-flag', title: TITLES.inVm };
-  if (!a.cpu.flags && !a.remote) return { ...base, status: 'info', detail: 'Unknown: the CPU flags could not be read.' };
-  if (!a.insideVm) return { ...base, status: 'ok', detail: 'No hypervisor flag: this system runs directly on the hardware.' };
-  if (a.hwVirt) {
-    return {
-      ...base,
-      status: 'info',
-      detail: 'This system is itself a virtual machine, and its host passes VT-x/AMD-V through (nested virtualization is on). ' +
-        'KVM works here, with some overhead compared to bare metal.',
-    };
-  }
-  return {
-    ...base,
-    status: 'warn',
-    detail: 'This system is itself a virtual machine (the CPU has the hypervisor flag), and its host does not expose ' +
-      'VT-x/AMD-V to it. KVM inside a VM needs nested virtualization, which only the outer host can enable.',
-    fix: kernelFix(a, base.id),
-  };
+function hypervisorFlagCheck(a: Analysis): CheckDraft {
+  const base = checkBase('hypervisor-flag');
+  if (!a.cpu.flags && !a.remote) return { ...base, status: 'info', detail: M('host.check.hypervisorFlag.unknown') };
+  if (!a.insideVm) return { ...base, status: 'ok', detail: M('host.check.hypervisorFlag.bareMetal') };
+  if (a.hwVirt) return { ...base, status: 'info', detail: M('host.check.hypervisorFlag.nested') };
+  return { ...base, status: 'warn', detail: M('host.check.hypervisorFlag.notNested'), fix: kernelFix(a, base.id) };
 }
 
-function kvmModuleCheck(a: Analysis): HostCheck {
-  const base = { id: 'kvm-module', title: 'KVM kernel module' };
+function kvmModuleCheck(a: Analysis): CheckDraft {
+  const base = checkBase('kvm-module');
   const modules = parseModules(a.facts.procModules, a.facts.sysModules);
-  if (!modules) return { ...base, status: 'warn', detail: 'Could not read /proc/modules, so it is unknown whether KVM is loaded.' };
+  if (!modules) return { ...base, status: 'warn', detail: M('host.check.kvmModule.unreadable') };
   const loaded = ['kvm_intel', 'kvm_amd'].filter((m) => modules.has(m));
-  if (loaded.length) return { ...base, status: 'ok', detail: `${loaded.join(' and ')} is loaded.` };
-  if (a.pvmOnly) {
-    return {
-      ...base,
-      status: 'warn',
-      detail: 'Only kvm_pvm is loaded: it provides /dev/kvm without VT-x/AMD-V (PVM, pagetable-based virtualization), ' +
-        'but it boots only guest kernels built for PVM. Ordinary guests need kvm_intel or kvm_amd.',
-      fix: kernelFix(a, base.id),
-    };
-  }
-  if (!a.cpu.flags) {
-    return { ...base, status: 'fail', detail: 'No KVM module (kvm_intel / kvm_amd) is loaded.', fix: moduleFix(a) };
-  }
+  if (loaded.length === 2) return { ...base, status: 'ok', detail: M('host.check.kvmModule.loadedBoth', { first: loaded[0], second: loaded[1] }) };
+  if (loaded.length) return { ...base, status: 'ok', detail: M('host.check.kvmModule.loaded', { module: loaded[0] }) };
+  if (a.pvmOnly) return { ...base, status: 'warn', detail: M('host.check.kvmModule.pvmOnly'), fix: kernelFix(a, base.id) };
+  if (!a.cpu.flags) return { ...base, status: 'fail', detail: M('host.check.kvmModule.none'), fix: moduleFix(a) };
   if (a.hwVirt) {
     return {
       ...base,
       status: 'fail',
-      detail: `The processor supports ${a.hwVirt === 'vmx' ? 'VT-x' : 'AMD-V'}, but ${a.kvmModule} is not loaded.`,
+      detail: M('host.check.kvmModule.notLoaded', { extension: a.hwVirt === 'vmx' ? 'VT-x' : 'AMD-V', module: kvmModuleName(a) }),
       fix: moduleFix(a),
     };
   }
   return {
     ...base,
     status: 'fail',
-    detail: 'No KVM module is loaded, and it could not load: the processor does not report VT-x/AMD-V' +
-      (a.insideVm ? ' inside this VM.' : ' (firmware setup can hide the flag when virtualization is disabled).'),
+    detail: M(a.insideVm ? 'host.check.kvmModule.cannotLoadInVm' : 'host.check.kvmModule.cannotLoad'),
     fix: kernelFix(a, base.id),
   };
 }
 
-function kvmNestedCheck(a: Analysis): HostCheck {
-  const base = { id: 'kvm-nested', title: 'Nested virtualization (VMs inside your VMs)', status: 'info' as const };
+function kvmNestedCheck(a: Analysis): CheckDraft {
+  const base = { ...checkBase('kvm-nested'), status: 'info' as const };
   const [mod, raw] = Object.entries(a.facts.nested).find(([, v]) => typeof v === 'string') ?? [];
-  if (!mod || raw === undefined) {
-    return { ...base, detail: 'Not applicable: no kvm_intel/kvm_amd "nested" parameter was found.' };
-  }
+  if (!mod || raw === undefined) return { ...base, detail: M('host.check.kvmNested.notApplicable') };
   const value = raw.trim();
-  if (/^(y|1)$/i.test(value)) return { ...base, detail: `${mod} nested=${value}: your VMs can run KVM guests of their own.` };
-  return {
-    ...base,
-    detail: `${mod} nested=${value}: your VMs cannot use KVM themselves (matters only if you run hypervisors inside VMs).`,
-    fix: `\`echo "options ${mod} nested=1" | sudo tee /etc/modprobe.d/${mod}-nested.conf\`, then reload the module with no VMs running.`,
-  };
+  if (/^(y|1)$/i.test(value)) return { ...base, detail: M('host.check.kvmNested.on', { module: mod, value }) };
+  return { ...base, detail: M('host.check.kvmNested.off', { module: mod, value }), fix: M('host.check.kvmNested.fix', { module: mod }) };
 }
 
-function devKvmCheck(a: Analysis): HostCheck {
-  const base = { id: 'dev-kvm', title: '/dev/kvm device' };
+function devKvmCheck(a: Analysis): CheckDraft {
+  const base = checkBase('dev-kvm');
   const { devKvm, user } = a.facts;
-  const who = user.name || 'your user';
-  if (!devKvm.exists) {
-    return { ...base, status: 'fail', detail: '/dev/kvm does not exist: KVM is not active in the kernel.', fix: kernelFix(a, base.id) };
-  }
+  const who: MessageParam = user.name || M('host.check.devKvm.yourUser');
+  if (!devKvm.exists) return { ...base, status: 'fail', detail: M('host.check.devKvm.missing'), fix: kernelFix(a, base.id) };
   if (devKvm.accessible) {
     return a.pvmOnly
-      ? { ...base, status: 'warn', detail: `/dev/kvm exists and ${who} can use it, but it is provided by kvm_pvm (no VT-x/AMD-V).` }
-      : { ...base, status: 'ok', detail: `/dev/kvm exists and ${who} can read and write it.` };
+      ? { ...base, status: 'warn', detail: M('host.check.devKvm.pvm', { user: who }) }
+      : { ...base, status: 'ok', detail: M('host.check.devKvm.ok', { user: who }) };
   }
   // qemu:///system runs QEMU as its own user, so only per-user (session) VMs depend on this.
   const systemDaemon = a.libvirtUp && !a.remote && /\/system\b/.test(a.facts.libvirt?.uri ?? '');
   return {
     ...base,
     status: systemDaemon ? 'warn' : 'fail',
-    detail: `/dev/kvm exists but ${who} cannot open it for reading and writing${devKvm.error ? ` (${devKvm.error})` : ''}.` +
-      (systemDaemon ? ' The system libvirt daemon is not affected; VMs in your user session (qemu:///session) are.' : ''),
+    detail: M('host.check.devKvm.denied', { user: who, error: parenError(devKvm.error), system: systemDaemon ? M('host.check.devKvm.systemNote') : '' }),
     fix: groupFix(a),
   };
 }
@@ -390,19 +397,17 @@ function formatVersion(v: number | undefined): string | null {
   return `${Math.floor(v / 1e6)}.${Math.floor((v % 1e6) / 1e3)}.${v % 1e3}`;
 }
 
-function libvirtCheck(a: Analysis): HostCheck {
-  const base = { id: 'libvirt', title: 'libvirt daemon' };
+function libvirtCheck(a: Analysis): CheckDraft {
+  const base = checkBase('libvirt');
   const lv = a.facts.libvirt;
-  if (!lv) return { ...base, status: 'warn', detail: 'Not checked: no libvirt connection was available.', fix: installLibvirt(a) };
+  if (!lv) return { ...base, status: 'warn', detail: M('host.check.libvirt.noConnection'), fix: installLibvirt(a) };
   if (!lv.reachable) {
     const denied = /permission denied|authentication|not authorized|polkit/i.test(lv.error ?? '');
     return {
       ...base,
       status: 'fail',
-      detail: `Could not connect to ${lv.uri}${lv.error ? `: ${lv.error}` : '.'}`,
-      fix: denied
-        ? `Allow your user to manage system VMs: \`sudo usermod -aG libvirt ${a.facts.user.name || '$USER'}\`, then log out and back in.`
-        : installLibvirt(a),
+      detail: lv.error ? M('host.check.libvirt.unreachable', { uri: lv.uri, error: lv.error }) : M('host.check.libvirt.unreachableNoError', { uri: lv.uri }),
+      fix: denied ? M('host.fix.libvirtGroup', { user: a.facts.user.name || '$USER' }) : installLibvirt(a),
     };
   }
   const lib = formatVersion(lv.libVersion);
@@ -411,64 +416,53 @@ function libvirtCheck(a: Analysis): HostCheck {
   return {
     ...base,
     status: 'ok',
-    detail: `Connected to ${lv.uri}${versions ? ` (${versions})` : ''}.` +
-      (a.remote ? ' It is a remote host: the module and /dev/kvm checks describe this computer, not that host.' : ''),
+    detail: M('host.check.libvirt.connected', {
+      uri: lv.uri,
+      versions: versions ? M('host.check.libvirt.versions', { versions }) : '',
+      remote: a.remote ? M('host.check.libvirt.remoteNote') : '',
+    }),
   };
 }
 
-const NOT_CHECKED = 'Not checked: libvirt is not reachable.';
+const NOT_CHECKED = M('host.check.notChecked');
 
-function qemuEmulatorCheck(a: Analysis): HostCheck {
-  const base = { id: 'qemu-emulator', title: 'QEMU for x86_64 guests' };
+function qemuEmulatorCheck(a: Analysis): CheckDraft {
+  const base = checkBase('qemu-emulator');
   if (!a.libvirtUp) return { ...base, status: 'info', detail: NOT_CHECKED };
   const capsError = a.caps === null ? a.facts.libvirt?.capabilitiesError : a.caps && 'error' in a.caps ? a.caps.error : null;
-  if (a.emulator) return { ...base, status: 'ok', detail: `x86_64 guests run with ${a.emulator}.` };
-  if (capsError) return { ...base, status: 'warn', detail: `Could not read libvirt's capabilities: ${capsError}` };
+  if (a.emulator) return { ...base, status: 'ok', detail: M('host.check.qemuEmulator.ok', { emulator: a.emulator }) };
+  if (capsError) return { ...base, status: 'warn', detail: M('host.check.qemuEmulator.capsError', { error: capsError }) };
   return {
     ...base,
     status: 'fail',
-    detail: 'libvirt found no QEMU emulator for x86_64 guests.',
-    fix: `Install QEMU: \`sudo apt install qemu-system-x86\`, then restart libvirt (${restartLibvirtCommand(usesSystemd(a))}).`,
+    detail: M('host.check.qemuEmulator.none'),
+    fix: M('host.fix.installQemu', { restart: restartLibvirt(usesSystemd(a)) }),
   };
 }
 
-function domainTypeCheck(a: Analysis, blocker: Blocker | null): HostCheck {
-  const base = { id: 'domain-type', title: 'Virtualization type offered by libvirt' };
+function domainTypeCheck(a: Analysis, blocker: Blocker | null): CheckDraft {
+  const base = checkBase('domain-type');
   if (!a.libvirtUp) return { ...base, status: 'info', detail: NOT_CHECKED };
   const types = a.domainTypes;
-  if (types.size === 0) {
-    return { ...base, status: 'warn', detail: 'libvirt listed no domain type for x86_64 guests (its capabilities could not be read).' };
-  }
-  if (types.has('kvm') && a.hardwareBacked) {
-    return { ...base, status: 'ok', detail: "libvirt offers <domain type='kvm'>: guests get hardware acceleration." };
-  }
+  if (types.size === 0) return { ...base, status: 'warn', detail: M('host.check.domainType.none') };
+  if (types.has('kvm') && a.hardwareBacked) return { ...base, status: 'ok', detail: M('host.check.domainType.kvm') };
   const kvmError = a.facts.libvirt?.domainCapabilitiesError?.kvm;
   const fix = !blocker ? undefined
     : blocker.checkId === base.id ? blocker.fix
-    : `See the "${checkTitle(blocker.checkId)}" check.`;
+    : M('host.fix.seeCheck', { title: TITLES[blocker.checkId] });
   if (types.has('kvm')) {
-    const cause = a.pvmOnly ? 'is provided by PVM (kvm_pvm), not by VT-x/AMD-V' : 'is not backed by VT-x/AMD-V on this CPU';
-    return {
-      ...base,
-      status: 'warn',
-      detail: `libvirt lists <domain type='kvm'>, but KVM here ${cause}: ordinary guest kernels do not boot with it. ` +
-        "VMs should use <domain type='qemu'> (software emulation).",
-      fix,
-    };
+    const cause = M(a.pvmOnly ? 'host.check.domainType.causePvm' : 'host.check.domainType.causeCpu');
+    return { ...base, status: 'warn', detail: M('host.check.domainType.kvmNotBacked', { cause }), fix };
   }
   if (types.has('qemu')) {
-    return {
-      ...base,
-      status: 'warn',
-      detail: "Only <domain type='qemu'> (software emulation, TCG) is offered; kvm is not" + (kvmError ? ` (libvirt: ${kvmError}).` : '.'),
-      fix,
-    };
+    const detail = kvmError ? M('host.check.domainType.qemuOnlyError', { error: kvmError }) : M('host.check.domainType.qemuOnly');
+    return { ...base, status: 'warn', detail, fix };
   }
-  return { ...base, status: 'fail', detail: `libvirt offers neither kvm nor qemu domains (only: ${[...types].join(', ')}).` };
+  return { ...base, status: 'fail', detail: M('host.check.domainType.neither', { types: [...types].join(', ') }) };
 }
 
-function uefiCheck(a: Analysis): HostCheck {
-  const base = { id: 'uefi', title: 'UEFI firmware (OVMF)' };
+function uefiCheck(a: Analysis): CheckDraft {
+  const base = checkBase('uefi');
   if (!a.libvirtUp) return { ...base, status: 'info', detail: NOT_CHECKED };
   const preferred = a.verdict === 'kvm' ? [a.domcaps.kvm, a.domcaps.qemu] : [a.domcaps.qemu, a.domcaps.kvm];
   const dc = preferred.find((d) => d && !('error' in d)) as DomainCapabilities | undefined;
@@ -477,123 +471,93 @@ function uefiCheck(a: Analysis): HostCheck {
     return {
       ...base,
       status: 'warn',
-      detail: err ? `libvirt's domain capabilities could not be parsed: ${err.error}` : "Unknown: libvirt's domain capabilities were not available.",
+      detail: err ? M('host.check.uefi.parseError', { error: err.error }) : M('host.check.uefi.unknown'),
     };
   }
   const firmware = dc.loaderPaths.filter((p) => /ovmf|edk2/i.test(p));
   if (dc.firmwareEfi || (dc.loaderSupported && firmware.length)) {
-    const where = firmware.length ? `: ${firmware.join(', ')}` : '';
-    return { ...base, status: 'ok', detail: `UEFI guests are supported${dc.secureBoot ? ', with Secure Boot' : ''}${where}.` };
+    const where = firmware.length ? M('host.check.uefi.where', { paths: firmware.join(', ') }) : '';
+    return { ...base, status: 'ok', detail: M('host.check.uefi.ok', { secureBoot: dc.secureBoot ? M('host.check.uefi.secureBoot') : '', where }) };
   }
-  return {
-    ...base,
-    status: 'warn',
-    detail: 'No UEFI firmware was found: guests can boot only with legacy BIOS. Windows 11 and some installers need UEFI.',
-    fix: 'Install OVMF: `sudo apt install ovmf`.',
-  };
+  return { ...base, status: 'warn', detail: M('host.check.uefi.none'), fix: M('host.fix.installOvmf') };
 }
 
-function lxcCheck(a: Analysis): HostCheck {
-  const base = { id: 'lxc', title: 'Containers (libvirt LXC)' };
+function lxcCheck(a: Analysis): CheckDraft {
+  const base = checkBase('lxc');
   const lv = a.facts.libvirt;
-  if (!lv?.reachable || lv.lxcAvailable === undefined) {
-    return { ...base, status: 'info', detail: 'Not checked: libvirt LXC was not probed.' };
-  }
-  if (lv.lxcAvailable) {
-    return { ...base, status: 'ok', detail: "libvirt's LXC driver is available: containers share this host's kernel and need no VT-x/AMD-V." };
-  }
+  if (!lv?.reachable || lv.lxcAvailable === undefined) return { ...base, status: 'info', detail: M('host.check.lxc.notProbed') };
+  if (lv.lxcAvailable) return { ...base, status: 'ok', detail: M('host.check.lxc.ok') };
   return {
     ...base,
     status: 'info',
-    detail: `libvirt's LXC driver is not available${lv.lxcError ? ` (${lv.lxcError})` : ''}; containers are optional.`,
-    fix: `Install the driver: \`sudo apt install libvirt-daemon-driver-lxc\`, then restart libvirt (${restartLibvirtCommand(usesSystemd(a))}).`,
+    detail: M('host.check.lxc.unavailable', { error: parenError(lv.lxcError) }),
+    fix: M('host.fix.installLxc', { restart: restartLibvirt(usesSystemd(a)) }),
   };
 }
 
 // ---- verdict wording ---------------------------------------------------------------------
 
 /** Why KVM is not usable, from the most fundamental failing fact. */
-function checkTitle(id: string): string {
-  return id === 'hypervisor-flag' ? TITLES.inVm : id === 'cpu-virt-flags' ? TITLES.flags
-    : id === 'kvm-module' ? 'KVM kernel module' : id === 'dev-kvm' ? '/dev/kvm device' : id;
-}
-
 function findBlocker(a: Analysis): Blocker | null {
   const { devKvm } = a.facts;
   if (a.cpu.flags && !a.hwVirt && !a.remote) {
     if (a.insideVm) {
       return {
         checkId: 'hypervisor-flag',
-        reason: 'this system is itself a virtual machine and its host does not pass Intel VT-x / AMD-V through to it (nested virtualization is off)' +
-          (a.pvmOnly ? '; the /dev/kvm it has comes from PVM, which boots only specially built guest kernels' : ''),
+        reason: M('host.reason.inVm', { pvm: a.pvmOnly ? M('host.reason.inVmPvm') : '' }),
         fix: nestedFix(a),
       };
     }
-    return {
-      checkId: 'cpu-virt-flags',
-      reason: 'the processor does not report Intel VT-x / AMD-V — on most PCs it is switched off in the BIOS/UEFI setup',
-      fix: firmwareFix(a.cpu.vendor),
-    };
+    return { checkId: 'cpu-virt-flags', reason: M('host.reason.noFlag'), fix: firmwareFix(a.cpu.vendor) };
   }
-  if (a.remote) {
-    return { checkId: 'domain-type', reason: 'the remote host does not offer KVM to libvirt', fix: 'Check virtualization on the remote host itself.' };
-  }
-  if (a.pvmOnly) {
-    return { checkId: 'kvm-module', reason: 'the kernel offers KVM only through PVM, which boots only specially built guest kernels', fix: moduleFix(a) };
-  }
+  if (a.remote) return { checkId: 'domain-type', reason: M('host.reason.remote'), fix: M('host.fix.remote') };
+  if (a.pvmOnly) return { checkId: 'kvm-module', reason: M('host.reason.pvm'), fix: moduleFix(a) };
   if (a.vendorModuleLoaded === false) {
-    return { checkId: 'kvm-module', reason: `the ${a.kvmModule} kernel module is not loaded`, fix: moduleFix(a) };
+    return { checkId: 'kvm-module', reason: M('host.reason.moduleNotLoaded', { module: kvmModuleName(a) }), fix: moduleFix(a) };
   }
-  if (!devKvm.exists) return { checkId: 'dev-kvm', reason: '/dev/kvm does not exist', fix: moduleFix(a) };
-  if (!devKvm.accessible && !a.libvirtUp) {
-    return { checkId: 'dev-kvm', reason: 'your user is not allowed to use /dev/kvm', fix: groupFix(a) };
-  }
+  if (!devKvm.exists) return { checkId: 'dev-kvm', reason: M('host.reason.noDevKvm'), fix: moduleFix(a) };
+  if (!devKvm.accessible && !a.libvirtUp) return { checkId: 'dev-kvm', reason: M('host.reason.devKvmDenied'), fix: groupFix(a) };
   if (a.libvirtUp && !a.domainTypes.has('kvm')) {
     return {
       checkId: 'domain-type',
-      reason: 'libvirt does not offer the kvm type although the kernel side looks fine',
-      fix: `Restart libvirt so it probes QEMU again: ${restartLibvirtCommand(usesSystemd(a))}.`,
+      reason: M('host.reason.noKvmType'),
+      fix: M('host.fix.restartLibvirt', { restart: restartLibvirt(usesSystemd(a)) }),
     };
   }
-  if (!a.cpu.flags) return { checkId: 'cpu-vendor', reason: 'the processor information could not be read', fix: moduleFix(a) };
+  if (!a.cpu.flags) return { checkId: 'cpu-vendor', reason: M('host.reason.noCpuInfo'), fix: moduleFix(a) };
   return null;
 }
 
-function headline(a: Analysis): string {
-  if (a.verdict === 'kvm') {
-    return a.libvirtUp ? 'KVM hardware acceleration is available' : 'KVM is available, but libvirt is not reachable';
-  }
-  if (a.verdict === 'emulation') return 'Software emulation only: VMs work, but slowly';
-  return "Virtual machines can't run on this host yet";
+function headline(a: Analysis): MessageRef {
+  if (a.verdict === 'kvm') return M(a.libvirtUp ? 'host.headline.kvm' : 'host.headline.kvmNoLibvirt');
+  return M(a.verdict === 'emulation' ? 'host.headline.emulation' : 'host.headline.none');
 }
 
-function explanation(a: Analysis, blocker: Blocker | null, checks: HostCheck[]): string {
-  const see = (id: string | undefined) => {
+function explanation(a: Analysis, blocker: Blocker | null, checks: HostCheck[]): MessageRef {
+  const see = (id: string | undefined): MessageParam => {
     const check = checks.find((c) => c.id === id);
-    return check ? ` The "${check.title}" check says how to fix it.` : '';
+    return check?.text ? M('host.explain.see', { title: check.text.title }) : '';
   };
-  const why = blocker ? `KVM isn't available because ${blocker.reason}.` : '';
+  const why = blocker ? M('host.explain.why', { reason: blocker.reason }) : null;
   if (a.verdict === 'kvm') {
-    const ext = a.hwVirt === 'vmx' ? "processor's Intel VT-x" : a.hwVirt === 'svm' ? "processor's AMD-V" : "processor's virtualization extensions";
-    return `Virtual machines run with hardware acceleration (KVM): the ${ext} lets guests execute directly on the CPU, ` +
-      'so they run at close to native speed.' +
-      (a.insideVm ? ' This system is itself a VM with nested virtualization, so expect some overhead compared to bare metal.' : '') +
-      (a.libvirtUp ? '' : ' Virtdesk still needs a running libvirt daemon to manage them.' + see('libvirt'));
+    const extension = M(a.hwVirt === 'vmx' ? 'host.explain.extVmx' : a.hwVirt === 'svm' ? 'host.explain.extSvm' : 'host.explain.extOther');
+    return M('host.explain.kvm', {
+      extension,
+      nested: a.insideVm ? M('host.explain.kvmNested') : '',
+      libvirt: a.libvirtUp ? '' : M('host.explain.kvmNoLibvirt', { see: see('libvirt') }),
+    });
   }
   if (a.verdict === 'emulation') {
-    return 'Virtual machines run in software emulation (QEMU TCG): they work, but much slower, typically 5–20× slower ' +
-      'than with KVM, because QEMU translates every guest instruction in software. That is fine for small Linux guests ' +
-      `and tests; desktop systems will feel sluggish. ${why}${see(blocker?.checkId)}`.trimEnd();
+    return M('host.explain.emulation', { why: why ? M('host.explain.emulationWhy', { why, see: see(blocker?.checkId) }) : '' });
   }
   if (a.libvirtUp) {
     const unreadable = a.domainTypes.size === 0 && (a.caps === null || 'error' in a.caps);
-    return unreadable
-      ? "Virtual machines can't be confirmed to run: libvirt is running, but its capabilities could not be read, so it is unclear whether QEMU is usable."
-      : "Virtual machines can't run yet: libvirt is running but offers no QEMU for x86_64 guests." + see('qemu-emulator');
+    return unreadable ? M('host.explain.capsUnreadable') : M('host.explain.noQemu', { see: see('qemu-emulator') });
   }
   const lv = a.facts.libvirt;
-  const noLibvirt = lv ? `libvirt is not reachable at ${lv.uri}` : 'no libvirt connection is available';
-  return `Virtual machines can't run yet: Virtdesk runs them through libvirt and QEMU, and ${noLibvirt}.` +
-    ` ${why || "KVM isn't usable either."} Install and start libvirt with QEMU first: VMs then work in software emulation even without KVM.` +
-    see('libvirt');
+  return M('host.explain.noLibvirt', {
+    libvirt: lv ? M('host.explain.libvirtUnreachable', { uri: lv.uri }) : M('host.explain.noConnection'),
+    why: why ?? M('host.explain.kvmUnusable'),
+    see: see('libvirt'),
+  });
 }

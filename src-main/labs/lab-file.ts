@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, type Alias, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { LAB_NAME_RE, LAB_NAME_RULE, MAX_LAB_TEXT_BYTES, labTextTooLarge, type LabFileIssue } from '../contract';
+import { englishText, labIssueText, message as M } from '../contract/messages';
 import { refuseInvisible } from '../contract/display-name';
 
 export const MACHINE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
@@ -34,20 +35,20 @@ const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** Messages name no field: the formatter prefixes the path ("machines[1].count: …"). */
-const expect = (what: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is missing' : `must be ${what}`) });
+const expect = (what: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? englishText(M('lab.issue.missing')) : `must be ${what}`) });
 
 const between = (min: number, max: number, unit = '') =>
   z
     .number(expect('a number'))
-    .int(`must be a whole number between ${min} and ${max}${unit}`)
-    .min(min, `must be between ${min} and ${max}${unit}`)
-    .max(max, `must be between ${min} and ${max}${unit}`);
+    .int(englishText(M('lab.issue.wholeBetween', { min, max, unit })))
+    .min(min, englishText(M('lab.issue.between', { min, max, unit })))
+    .max(max, englishText(M('lab.issue.between', { min, max, unit })));
 
 const absolutePath = z
   .string(expect('a path'))
   .min(1, 'is empty')
   .max(4096, 'is longer than 4096 characters')
-  .refine((s) => s.startsWith('/'), 'must be an absolute path (starting with /)')
+  .refine((s) => s.startsWith('/'), englishText(M('lab.issue.absolutePath')))
   .refine((s) => !CONTROL.test(s), 'contains a control character')
   .refine((s) => !s.split('/').includes('..'), "must not contain '..'");
 
@@ -82,7 +83,7 @@ const ipv4Net = z
 const machineSchema = z
   .object(
     {
-      name: z.string(expect('text')).superRefine(refuseInvisible('')).regex(MACHINE_NAME_RE, 'must be 1–32 letters, digits, - or _ (starting with a letter or digit)'),
+      name: z.string(expect('text')).superRefine(refuseInvisible('')).regex(MACHINE_NAME_RE, englishText(M('lab.issue.machineName'))),
       memoryMiB: between(64, 1024 * 1024, ' MiB'),
       vcpus: between(1, 64),
       count: between(1, MAX_COUNT).default(1),
@@ -164,7 +165,7 @@ export const labSchema = z
           list.forEach((m, i) => {
             const e = entries.get(m.name);
             if (e !== undefined) {
-              ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `machines[${e}] is already named '${m.name}' — use count for several machines of one kind` });
+              ctx.addIssue({ code: 'custom', path: [i, 'name'], message: englishText(M('lab.issue.duplicateEntry', { index: e, name: m.name })) });
               return;
             }
             entries.set(m.name, i);
@@ -175,13 +176,15 @@ export const labSchema = z
                 continue;
               }
               const other = list[j];
-              const expanded = other.count > 1 ? `: '${other.name}' with count ${other.count} makes ${instanceNames(other).join(', ')}` : '';
-              ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `'${inst}' is also a machine of machines[${j}]${expanded} — names must stay unique after count expands them` });
+              const text = other.count > 1
+                ? M('lab.issue.duplicateInstanceExpanded', { name: inst, index: j, other: other.name, count: other.count, names: instanceNames(other).join(', ') })
+                : M('lab.issue.duplicateInstance', { name: inst, index: j });
+              ctx.addIssue({ code: 'custom', path: [i, 'name'], message: englishText(text) });
               return;
             }
           });
           const total = list.reduce((n, m) => n + m.count, 0);
-          if (total > MAX_LAB_VMS) ctx.addIssue({ code: 'custom', message: `the machines add up to ${total} VMs; a lab has at most ${MAX_LAB_VMS}` });
+          if (total > MAX_LAB_VMS) ctx.addIssue({ code: 'custom', message: englishText(M('lab.issue.tooManyVms', { total, max: MAX_LAB_VMS })) });
         }),
       network: networkSchema.nullable().optional(),
       tags: z
@@ -191,7 +194,7 @@ export const labSchema = z
         .superRefine((list, ctx) => {
           const seen = new Set<string>();
           list.forEach((t, i) => {
-            if (seen.has(t)) ctx.addIssue({ code: 'custom', path: [i], message: `tag '${t}' is listed twice` });
+            if (seen.has(t)) ctx.addIssue({ code: 'custom', path: [i], message: englishText(M('lab.issue.duplicateTag', { tag: t })) });
             seen.add(t);
           });
         }),
@@ -305,8 +308,10 @@ class Problems {
   }
 }
 
+/** A problem; the common kinds also carry their message key (contract/messages.ts) for the UI's languages. */
 function issue(label: string, line: number | null, path: string, message: string): LabFileIssue {
-  return { line, path, message, text: issueText(label, line, path, message) };
+  const known = labIssueText(message);
+  return { line, path, message, text: issueText(label, line, path, message), ...(known ? { key: known.key, ...(known.params ? { params: known.params } : {}) } : {}) };
 }
 
 /** How many problems a list stands for (its last entry may be "and N more problems"). */
@@ -550,7 +555,7 @@ export function parseLabText(text: string, label = 'lab.yaml'): LabParse {
             break;
           }
           const k = zi.keys[i];
-          problems.add(() => keyLine(base, k), formatPath([...base, shortKey(k)]), 'unknown field');
+          problems.add(() => keyLine(base, k), formatPath([...base, shortKey(k)]), englishText(M('lab.issue.unknownField')));
         }
       } else {
         problems.add(() => nodeLine(base), formatPath(base), zi.message);

@@ -174,6 +174,24 @@ export class Domain extends Handle {
   setAutostart(on: boolean): void {
     check(lv.virDomainSetAutostart(this.ptr, on ? 1 : 0), this.op('set autostart of'));
   }
+  attachDevice(xml: string, flags: number): void {
+    check(lv.virDomainAttachDeviceFlags(this.ptr, xml, flags), this.op('attach a device to'));
+  }
+  detachDevice(xml: string, flags: number): void {
+    check(lv.virDomainDetachDeviceFlags(this.ptr, xml, flags), this.op('detach a device from'));
+  }
+  updateDevice(xml: string, flags: number): void {
+    check(lv.virDomainUpdateDeviceFlags(this.ptr, xml, flags), this.op('update a device of'));
+  }
+  setVcpus(count: number, flags: number): void {
+    check(lv.virDomainSetVcpusFlags(this.ptr, count, flags), this.op('set the vCPUs of'));
+  }
+  setMemory(kib: number, flags: number): void {
+    check(lv.virDomainSetMemoryFlags(this.ptr, kib, flags), this.op('set the memory of'));
+  }
+  rename(newName: string): void {
+    check(lv.virDomainRename(this.ptr, newName, 0), this.op('rename'));
+  }
   sendKey(codeset: number, holdtimeMs: number, keycodes: number[]): void {
     check(lv.virDomainSendKey(this.ptr, codeset, holdtimeMs, Uint32Array.from(keycodes), keycodes.length, 0), this.op('send keys to'));
   }
@@ -645,8 +663,9 @@ export class Connection extends Handle {
   poolByName(name: string): StoragePool {
     return new StoragePool(checkPtr(lv.virStoragePoolLookupByName(this.ptr, name), `find storage pool '${name}'`));
   }
-  definePool(xml: string): StoragePool {
-    return new StoragePool(checkPtr(lv.virStoragePoolDefineXML(this.ptr, xml, 0), 'define storage pool'));
+  /** flags: VIR_STORAGE_POOL_DEFINE_VALIDATE = 1 (check against the schema). */
+  definePool(xml: string, flags = 0): StoragePool {
+    return new StoragePool(checkPtr(lv.virStoragePoolDefineXML(this.ptr, xml, flags), 'define storage pool'));
   }
   volumeByPath(path: string): StorageVol {
     return new StorageVol(checkPtr(lv.virStorageVolLookupByPath(this.ptr, path), `find volume '${path}'`));
@@ -658,7 +677,9 @@ export class Connection extends Handle {
   networkByName(name: string): Network {
     return new Network(checkPtr(lv.virNetworkLookupByName(this.ptr, name), `find network '${name}'`));
   }
-  defineNetwork(xml: string): Network {
+  /** flags: VIR_NETWORK_DEFINE_VALIDATE = 1 (check against the schema; needs libvirt 7.7). */
+  defineNetwork(xml: string, flags = 0): Network {
+    if (flags) return new Network(checkPtr(lv.virNetworkDefineXMLFlags(this.ptr, xml, flags), 'define network'));
     return new Network(checkPtr(lv.virNetworkDefineXML(this.ptr, xml), 'define network'));
   }
 }

@@ -92,6 +92,8 @@ export const DomainLifecycleCallback = koffi.proto(
   'int virConnectDomainEventCallback(void *conn, void *dom, int event, int detail, void *opaque)',
 );
 export const DomainGenericCallback = koffi.proto('void virConnectDomainEventGenericCallback(void *conn, void *dom, void *opaque)');
+/** VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED: devAlias is libvirt's (borrowed) string. */
+export const DomainDeviceRemovedCallback = koffi.proto('void virConnectDomainEventDeviceRemovedCallback(void *conn, void *dom, const char *devAlias, void *opaque)');
 export const ConnectCloseCallback = koffi.proto('void virConnectCloseFunc(void *conn, int reason, void *opaque)');
 export const StreamEventCallback = koffi.proto('void virStreamEventCallback(void *stream, int events, void *opaque)');
 
@@ -160,6 +162,13 @@ export const lv = fns({
   virDomainIsPersistent: 'int virDomainIsPersistent(virDomainPtr dom)',
   virDomainGetAutostart: 'int virDomainGetAutostart(virDomainPtr dom, _Out_ int *autostart)',
   virDomainSetAutostart: 'int virDomainSetAutostart(virDomainPtr dom, int autostart)',
+  // editing (flags: VIR_DOMAIN_AFFECT_*; for vCPUs and memory also VIR_DOMAIN_VCPU/MEM_MAXIMUM = 4)
+  virDomainAttachDeviceFlags: 'int virDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)',
+  virDomainDetachDeviceFlags: 'int virDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)',
+  virDomainUpdateDeviceFlags: 'int virDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)',
+  virDomainSetVcpusFlags: 'int virDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags)',
+  virDomainSetMemoryFlags: 'int virDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags)',
+  virDomainRename: 'int virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)',
   virConnectGetAllDomainStats:
     'int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats, _Out_ void **retStats, unsigned int flags)',
   virDomainStatsRecordListFree: 'void virDomainStatsRecordListFree(void *stats)',
@@ -248,6 +257,7 @@ export const lv = fns({
   virNetworkSetAutostart: 'int virNetworkSetAutostart(virNetworkPtr net, int autostart)',
   virNetworkGetXMLDesc: 'char *! virNetworkGetXMLDesc(virNetworkPtr net, unsigned int flags)',
   virNetworkDefineXML: 'virNetworkPtr virNetworkDefineXML(virConnectPtr conn, const char *xml)',
+  virNetworkDefineXMLFlags: 'virNetworkPtr virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)',
   virNetworkCreate: 'int virNetworkCreate(virNetworkPtr net)',
   virNetworkDestroy: 'int virNetworkDestroy(virNetworkPtr net)',
   virNetworkUndefine: 'int virNetworkUndefine(virNetworkPtr net)',

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, ConnectCloseCallback, StreamEventCallback } from './ffi';
+import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, DomainDeviceRemovedCallback, ConnectCloseCallback, StreamEventCallback } from './ffi';
 import { Connection, Domain, STATS, Stream, closeAll, lastError, type DomainSnapshot } from './binding';
 import { registerEventLoop, stopEventLoop } from './event-loop';
 import { LibvirtError, testDriverFileMessage } from './errors';
@@ -26,6 +26,9 @@ const STREAM_HANGUP = 8;
 const CLOSE_REASONS = ['error', 'eof', 'keepalive', 'client'] as const;
 const METADATA_TYPE: Record<MetadataType, number> = { description: 0, title: 1, element: 2 };
 const AFFECT = { CURRENT: 0, LIVE: 1, CONFIG: 2 };
+/** VIR_DOMAIN_VCPU_MAXIMUM and VIR_DOMAIN_MEM_MAXIMUM (both 4). */
+const VCPU_MEM_MAXIMUM = 4;
+const VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15;
 const SNAPSHOT_CREATE = { DISK_ONLY: 16, ATOMIC: 128 };
 const SNAPSHOT_LIST_TOPOLOGICAL = 1 << 10; // parents before children (libvirt-domain-snapshot.h)
 const SNAPSHOT_REVERT = { RUNNING: 1, PAUSED: 2, FORCE: 4 };
@@ -51,7 +54,7 @@ interface ConsoleStream {
 
 /** Native callbacks are registered once per process and routed by the opaque id (rule: never unregister). */
 let activeService: HostService | null = null;
-let callbacks: { lifecycle: unknown; reboot: unknown; close: unknown; stream: unknown } | null = null;
+let callbacks: { lifecycle: unknown; reboot: unknown; close: unknown; stream: unknown; deviceRemoved: unknown } | null = null;
 function nativeCallbacks(): NonNullable<typeof callbacks> {
   callbacks ??= {
     lifecycle: koffi.register((_c: unknown, dom: bigint, event: number, detail: number) => {
@@ -62,6 +65,7 @@ function nativeCallbacks(): NonNullable<typeof callbacks> {
     close: koffi.register((_c: unknown, reason: number) => activeService?.onClose(reason), koffi.pointer(ConnectCloseCallback)),
     stream: koffi.register((_s: unknown, events: number, opaque: bigint | null) => activeService?.onStreamEvent(Number(opaque ?? 0), events),
       koffi.pointer(StreamEventCallback)),
+    deviceRemoved: koffi.register((_c: unknown, dom: bigint, alias: string) => activeService?.onDeviceRemoved(dom, alias), koffi.pointer(DomainDeviceRemovedCallback)),
   };
   return callbacks;
 }
@@ -88,6 +92,7 @@ export class HostService implements HostApi {
     if (lv.virConnectRegisterCloseCallback(conn.ptr, cb.close, null, null) < 0) lv.virResetLastError();
     if (lv.virConnectDomainEventRegisterAny(conn.ptr, null, 0, cb.lifecycle, null, null) < 0) throw lastError('subscribe to domain events');
     if (lv.virConnectDomainEventRegisterAny(conn.ptr, null, 1, cb.reboot, null, null) < 0) lv.virResetLastError();
+    if (lv.virConnectDomainEventRegisterAny(conn.ptr, null, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, cb.deviceRemoved, null, null) < 0) lv.virResetLastError();
     return svc;
   }
 
@@ -118,6 +123,10 @@ export class HostService implements HostApi {
   onReboot(dom: bigint): void {
     const id = this.domainIdentity(dom);
     setImmediate(() => this.emit({ type: 'domain-reboot', ...id, ...this.summaryAfterEvent(id.uuid, 'rebooted') }));
+  }
+  onDeviceRemoved(dom: bigint, alias: string): void {
+    const id = this.domainIdentity(dom);
+    setImmediate(() => this.emit({ type: 'domain-device-removed', ...id, alias }));
   }
   private summaryAfterEvent(uuid: string, event: string): { summary?: DomainSummary } {
     if (this.closed || event === 'undefined') return {};
@@ -325,6 +334,24 @@ export class HostService implements HostApi {
   setDomainAutostart(ref: DomainRef, on: boolean) {
     this.withDomain(ref, (d) => d.setAutostart(on));
   }
+  attachDevice(ref: DomainRef, xml: string, flags: number) {
+    this.withDomain(ref, (d) => d.attachDevice(xml, flags));
+  }
+  detachDevice(ref: DomainRef, xml: string, flags: number) {
+    this.withDomain(ref, (d) => d.detachDevice(xml, flags));
+  }
+  updateDevice(ref: DomainRef, xml: string, flags: number) {
+    this.withDomain(ref, (d) => d.updateDevice(xml, flags));
+  }
+  setDomainVcpus(ref: DomainRef, count: number, o: { flags: number; maximum?: boolean }) {
+    this.withDomain(ref, (d) => d.setVcpus(count, o.flags | (o.maximum ? VCPU_MEM_MAXIMUM : 0)));
+  }
+  setDomainMemory(ref: DomainRef, kib: number, o: { flags: number; maximum?: boolean }) {
+    this.withDomain(ref, (d) => d.setMemory(kib, o.flags | (o.maximum ? VCPU_MEM_MAXIMUM : 0)));
+  }
+  renameDomain(ref: DomainRef, newName: string) {
+    this.withDomain(ref, (d) => d.rename(newName));
+  }
   screenshot(ref: DomainRef, screen = 0) {
     return this.withDomain(ref, (d) => {
       const shot = this.conn.screenshot(d, screen);
@@ -405,8 +432,8 @@ export class HostService implements HostApi {
       closeAll(pools);
     }
   }
-  definePool(xml: string, o: { build?: boolean; start?: boolean; autostart?: boolean } = {}) {
-    const p = this.conn.definePool(xml);
+  definePool(xml: string, o: { build?: boolean; start?: boolean; autostart?: boolean; validate?: boolean } = {}) {
+    const p = this.conn.definePool(xml, o.validate ? 1 : 0);
     try {
       if (o.build) p.build();
       if (o.start) p.start();
@@ -431,8 +458,8 @@ export class HostService implements HostApi {
   setPoolAutostart(name: string, on: boolean) {
     this.withPool(name, (p) => p.setAutostart(on));
   }
-  poolXml(name: string) {
-    return this.withPool(name, (p) => p.xml());
+  poolXml(name: string, o: { inactive?: boolean } = {}) {
+    return this.withPool(name, (p) => p.xml(o.inactive ? 1 : 0));
   }
   listVolumes(pool: string) {
     return this.withPool(pool, (p) => {
@@ -587,8 +614,8 @@ export class HostService implements HostApi {
       closeAll(nets);
     }
   }
-  defineNetwork(xml: string) {
-    const n = this.conn.defineNetwork(xml);
+  defineNetwork(xml: string, o: { validate?: boolean } = {}) {
+    const n = this.conn.defineNetwork(xml, o.validate ? 1 : 0);
     try {
       return this.networkSummary(n);
     } finally {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { HostChannel, HostSpawner } from './host-channel';
 
 /**
- * Which host module to fork. From out/main (built app): the bundle beside us. From source
+ * Which host module to fork. From out/main (built app) and out/cli (the built CLI,
+ * scripts/build-cli.mjs): the bundle beside us, libvirt-host.js. From source
  * (CLI, browser mode, tests): the bundle `npm run build` left in out/main when it is newer
  * than every source file of this folder (it starts ~140 ms faster), else the TypeScript
  * source through tsx.

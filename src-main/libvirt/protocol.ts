@@ -106,6 +106,16 @@ export interface HostApi {
   managedSaveDomain(ref: DomainRef): void;
   managedSaveRemove(ref: DomainRef): void;
   setDomainAutostart(ref: DomainRef, on: boolean): void;
+  /** virDomain{Attach,Detach,Update}DeviceFlags with a device XML fragment; flags: VIR_DOMAIN_AFFECT_* (1 live, 2 config). */
+  attachDevice(ref: DomainRef, xml: string, flags: number): void;
+  detachDevice(ref: DomainRef, xml: string, flags: number): void;
+  updateDevice(ref: DomainRef, xml: string, flags: number): void;
+  /** virDomainSetVcpusFlags; `maximum` sets the vCPU maximum (config only). */
+  setDomainVcpus(ref: DomainRef, count: number, o: { flags: number; maximum?: boolean }): void;
+  /** virDomainSetMemoryFlags in KiB; `maximum` sets <memory> (config only). */
+  setDomainMemory(ref: DomainRef, kib: number, o: { flags: number; maximum?: boolean }): void;
+  /** virDomainRename (shut-off persistent domains only). */
+  renameDomain(ref: DomainRef, newName: string): void;
   screenshot(ref: DomainRef, screen?: number): { mime: string; data: Uint8Array };
   sendKey(ref: DomainRef, codeset: number, holdtimeMs: number, keycodes: number[]): void;
   /** Opens the serial console; data arrives as stream-data events for the returned id. */
@@ -119,13 +129,13 @@ export interface HostApi {
   openGraphics(ref: DomainRef, o?: { index?: number }): { path: string };
 
   listPools(): PoolSummary[];
-  definePool(xml: string, o?: { build?: boolean; start?: boolean; autostart?: boolean }): PoolSummary;
+  definePool(xml: string, o?: { build?: boolean; start?: boolean; autostart?: boolean; validate?: boolean }): PoolSummary;
   startPool(name: string): void;
   stopPool(name: string): void;
   undefinePool(name: string): void;
   refreshPool(name: string): void;
   setPoolAutostart(name: string, on: boolean): void;
-  poolXml(name: string): string;
+  poolXml(name: string, o?: { inactive?: boolean }): string;
   listVolumes(pool: string): VolumeSummary[];
   /**
    * Creates a volume from XML; with `from` the new volume is a copy of the volume at that path
@@ -168,7 +178,7 @@ export interface HostApi {
   deleteSnapshot(ref: DomainRef, name: string, o?: SnapshotDeleteOptions): void;
 
   listNetworks(): NetworkSummary[];
-  defineNetwork(xml: string): NetworkSummary;
+  defineNetwork(xml: string, o?: { validate?: boolean }): NetworkSummary;
   startNetwork(name: string): void;
   stopNetwork(name: string): void;
   undefineNetwork(name: string): void;
@@ -204,6 +214,12 @@ export const HOST_METHODS = [
   'managedSaveDomain',
   'managedSaveRemove',
   'setDomainAutostart',
+  'attachDevice',
+  'detachDevice',
+  'updateDevice',
+  'setDomainVcpus',
+  'setDomainMemory',
+  'renameDomain',
   'screenshot',
   'sendKey',
   'openConsole',
@@ -252,6 +268,8 @@ export type HostEvent =
   /** `summary`: the domain as it is when the event is delivered, read in the host process (absent when it is gone). */
   | { type: 'domain-lifecycle'; uuid: string; name: string; event: LifecycleEventName; detail: number; summary?: DomainSummary }
   | { type: 'domain-reboot'; uuid: string; name: string; summary?: DomainSummary }
+  /** A device left a running domain (a live detach the guest honoured); `alias` is libvirt's device alias. */
+  | { type: 'domain-device-removed'; uuid: string; name: string; alias: string }
   | { type: 'stream-data'; streamId: number; data: Uint8Array }
   | { type: 'stream-end'; streamId: number; error?: string }
   | { type: 'connection-closed'; reason: 'error' | 'eof' | 'keepalive' | 'client' };

@@ -9,6 +9,10 @@ export interface BridgeError {
   code: string;
   message: string;
   field?: string;
+  libvirtCode?: number;
+  /** The message as a key of contract/messages.ts with its parameters (the renderer translates it). */
+  key?: string;
+  params?: Record<string, unknown>;
 }
 
 /**

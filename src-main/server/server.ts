@@ -28,7 +28,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ApiError } from '../contract';
+import { ApiError, type MessageParam } from '../contract';
 import type { ApiDispatcher, ApiEvent } from '../api/dispatcher';
 import { CONTENT_SECURITY_POLICY } from '../shell/security';
 import { createStaticHandler } from './static-files';
@@ -174,8 +174,12 @@ export interface WireError {
   message: string;
   field?: string;
   libvirtCode?: number;
+  /** The message as a key of contract/messages.ts with its parameters (the renderer translates it). */
+  key?: string;
+  params?: Record<string, MessageParam>;
 }
 
+/** An ApiError as data, its message key and parameters included (see ApiError.toJSON). */
 export function toWireError(err: unknown): WireError {
   if (err instanceof ApiError) return err.toJSON();
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };

@@ -3,6 +3,7 @@
 // dialog (its request is validated here, in file-dialog.ts).
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, OpenDialogOptions, OpenDialogReturnValue } from 'electron';
 import type { ApiDispatcher } from '../api/dispatcher';
+import { ApiError } from '../contract';
 import { CALL_CHANNEL, EVENT_CHANNEL, PICK_FILE_CHANNEL, type BridgeError, type BridgeResponse, type PickFileResponse } from '../preload/bridge';
 import { dialogOptions, parsePickFileRequest } from './file-dialog';
 import { isAppUrl } from './security';
@@ -38,6 +39,12 @@ export function toBridgeError(err: unknown): BridgeError {
       message: typeof e.message === 'string' ? e.message : String(err),
     };
     if (typeof e.field === 'string') out.field = e.field;
+    if (err instanceof ApiError) {
+      const wire = err.toJSON();
+      if (wire.libvirtCode !== undefined) out.libvirtCode = wire.libvirtCode;
+      if (wire.key) out.key = wire.key;
+      if (wire.params) out.params = wire.params;
+    }
     return out;
   }
   return { code: IPC_ERROR.internal, message: String(err) };

@@ -5,7 +5,7 @@
 import type { Component } from 'svelte';
 import type { ConnectionStatus, HostStatsSample, Settings, SettingsState, TypedApiEvent, VmStatsSample, VmSummary } from '../../src-main/contract';
 import type { ApiClient } from './api-client';
-import { setLanguage } from '../i18n';
+import { setLanguage, tServer } from '../i18n';
 import { parseRoute, routeToHash, type Route } from './route';
 import { DEMO_URI, pickConnection, upsertConnection } from '../connections/connection-logic';
 import { appendBounded, applyVmSamples, historyCapacity, hostPoint, type HostStatPoint, type VmHistory } from './stats-history';
@@ -53,8 +53,9 @@ export interface ModalEntry {
   props: Record<string, unknown>;
 }
 
+/** An error's text for people: in the UI's language when the server sent a message key it knows. */
 export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message;
+  if (e instanceof Error) return tServer(e as { key?: unknown; params?: unknown }, e.message);
   return typeof e === 'string' ? e : String(e);
 }
 

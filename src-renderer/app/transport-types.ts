@@ -19,13 +19,18 @@ export class ApiCallError extends Error {
   readonly libvirtCode?: number;
   /** The method that failed. */
   readonly method?: string;
+  /** The message as a server message key with its parameters (errorMessage translates it). */
+  readonly key?: string;
+  readonly params?: Record<string, unknown>;
 
-  constructor(code: ApiCallErrorCode, message: string, extra: { field?: string; libvirtCode?: number; method?: string } = {}) {
+  constructor(code: ApiCallErrorCode, message: string, extra: { field?: string; libvirtCode?: number; method?: string; key?: string; params?: Record<string, unknown> } = {}) {
     super(message);
     this.code = code;
     if (extra.field !== undefined) this.field = extra.field;
     if (extra.libvirtCode !== undefined) this.libvirtCode = extra.libvirtCode;
     if (extra.method !== undefined) this.method = extra.method;
+    if (extra.key !== undefined) this.key = extra.key;
+    if (extra.params !== undefined) this.params = extra.params;
   }
 }
 
@@ -35,6 +40,8 @@ export interface WireErrorShape {
   message?: unknown;
   field?: unknown;
   libvirtCode?: unknown;
+  key?: unknown;
+  params?: unknown;
 }
 
 export function toApiCallError(error: WireErrorShape | null | undefined, method?: string): ApiCallError {
@@ -42,6 +49,8 @@ export function toApiCallError(error: WireErrorShape | null | undefined, method?
   return new ApiCallError(typeof e.code === 'string' && e.code !== '' ? e.code : 'INTERNAL', typeof e.message === 'string' ? e.message : 'unknown error', {
     ...(typeof e.field === 'string' ? { field: e.field } : {}),
     ...(typeof e.libvirtCode === 'number' ? { libvirtCode: e.libvirtCode } : {}),
+    ...(typeof e.key === 'string' ? { key: e.key } : {}),
+    ...(typeof e.params === 'object' && e.params !== null && !Array.isArray(e.params) ? { params: e.params as Record<string, unknown> } : {}),
     ...(method !== undefined ? { method } : {}),
   });
 }

@@ -2,7 +2,7 @@
 //
 // Wire protocol (JSON text frames):
 //   client → { id: number, method: string, input: unknown }
-//   server → { id, ok: true, result } | { id, ok: false, error: { code, message, field? } }
+//   server → { id, ok: true, result } | { id, ok: false, error: { code, message, field?, libvirtCode?, key?, params? } }
 //            (result is absent for methods that return nothing)
 //   server → { event: { type, ...payload } }
 // The access token travels as the subprotocol `virtdesk.<token>`. A refused token cannot be

@@ -87,7 +87,7 @@ describe('CLI on qemu:///system', () => {
 
   it('gives one clear line and a non-zero exit for errors', async () => {
     let r = await runCli(['start', 'vdtest-no-such-vm'], { env });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // not found
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain("find domain 'vdtest-no-such-vm'");
 

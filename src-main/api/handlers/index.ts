@@ -17,12 +17,14 @@ import { settingsHandlers } from './settings';
 import { snapshotHandlers } from './snapshots';
 import { storageHandlers } from './storage';
 import { vmCreateDeleteHandlers } from './vm-create-delete';
+import { vmEditHandlers } from './vm-edit';
 import { vmHandlers } from './vms';
 
 /** The handlers that need only a client per connection (the core adds connections, consoles, …). */
 export function libvirtHandlers(ctx: HandlerContext) {
   return {
     ...vmCreateDeleteHandlers(ctx),
+    ...vmEditHandlers(ctx),
     ...snapshotHandlers(ctx),
     ...cloneHandlers(ctx),
     ...storageHandlers(ctx),

@@ -7,6 +7,7 @@ import {
 import type { HandlerContext, HandlersFor, MethodsOf } from './context';
 import { invalid, notFound } from './helpers';
 import { networkDetails, networkUsers } from '../../networks/networks';
+import { checkRedefinition } from '../../xml/redefine-check';
 
 export function networkHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'network.'>> {
   return {
@@ -73,6 +74,24 @@ export function networkHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'net
       }
       if (n.active) await api.stopNetwork(i.name);
       if (n.persistent) await api.undefineNetwork(i.name);
+    });
+  },
+  'network.xml': async (i) => {
+    const { api } = await ctx.conn(i.connection);
+    return api.networkXml(i.name, { inactive: i.inactive });
+  },
+  'network.defineXml': async (i) => {
+    const { uri, api } = await ctx.conn(i.connection);
+    await ctx.locked(uri, async () => {
+      const n = (await api.listNetworks()).find((x) => x.name === i.name);
+      if (!n) throw notFound('name', `no virtual network named '${i.name}'`);
+      checkRedefinition(i.xml, { root: 'network', what: 'virtual network', name: n.name, uuid: n.uuid });
+      try {
+        await api.defineNetwork(i.xml, { validate: true });
+      } catch (e) {
+        const err = toApiError(e);
+        throw new ApiError(err.code, `libvirt refused the XML of virtual network '${i.name}' (nothing was changed): ${err.message}`, 'xml', err.libvirtCode);
+      }
     });
   },
   };

@@ -9,6 +9,7 @@ import { toApiError } from '../connection-manager';
 import type { HandlerContext, HandlersFor, MethodsOf } from './context';
 import { fmtGiB, gibToBytes, invalid, notFound } from './helpers';
 import { poolUsers, requirePool, volumeDetails } from '../../storage/pools';
+import { checkRedefinition } from '../../xml/redefine-check';
 
 export function storageHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'pool.'> | MethodsOf<'volume.'>> {
   const poolAction = (action: 'startPool' | 'stopPool' | 'refreshPool') => async (i: { connection?: string; pool: string }) => {
@@ -74,6 +75,24 @@ export function storageHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'poo
           if (e.code === 'ENOENT') return;
           throw invalid('removeFolder', `storage pool '${i.pool}' was deleted, but its folder ${folder} could not be removed (${e.code ?? e.message}); remove it by hand if you no longer need it`);
         });
+      }
+    });
+  },
+  'pool.xml': async (i) => {
+    const { api } = await ctx.conn(i.connection);
+    return api.poolXml(i.name, { inactive: i.inactive });
+  },
+  'pool.defineXml': async (i) => {
+    const { uri, api } = await ctx.conn(i.connection);
+    await ctx.locked(uri, async () => {
+      const p = (await api.listPools()).find((x) => x.name === i.name);
+      if (!p) throw notFound('name', `no storage pool named '${i.name}'`);
+      checkRedefinition(i.xml, { root: 'pool', what: 'storage pool', name: p.name, uuid: p.uuid });
+      try {
+        await api.definePool(i.xml, { validate: true });
+      } catch (e) {
+        const err = toApiError(e);
+        throw new ApiError(err.code, `libvirt refused the XML of storage pool '${i.name}' (nothing was changed): ${err.message}`, 'xml', err.libvirtCode);
       }
     });
   },

@@ -50,6 +50,23 @@ const BAD: Record<string, { input: unknown; field: string }> = {
   'lab.reset': { input: { file: '/a.lab.yaml', name: 'a' }, field: 'file' },
   'lab.down': { input: { name: '-lead' }, field: 'name' },
   'lab.list': { input: { connection: 'nope' }, field: 'connection' },
+  'network.xml': { input: { name: 'n', inactive: 'yes' }, field: 'inactive' },
+  'network.defineXml': { input: { name: 'n', xml: '' }, field: 'xml' },
+  'pool.xml': { input: { name: '' }, field: 'name' },
+  'pool.defineXml': { input: { name: 'p', xml: 'x'.repeat(1024 * 1024 + 1) }, field: 'xml' },
+  'vm.setMemory': { input: { vm: { name: 'a' }, memoryMiB: 0 }, field: 'memoryMiB' },
+  'vm.setVcpus': { input: { vm: { name: 'a' }, vcpus: 1.5 }, field: 'vcpus' },
+  'vm.setGeneral': { input: { vm: { name: 'a' }, title: 'two\nlines' }, field: 'title' },
+  'vm.rename': { input: { vm: { name: 'a' }, name: 'b<c' }, field: 'name' },
+  'vm.setTags': { input: { vm: { name: 'a' }, tags: ['ok', ' padded'] }, field: 'tags' },
+  'vm.attachDisk': { input: { vm: { name: 'a' }, source: { path: 'relative.img' } }, field: 'source' },
+  'vm.detachDisk': { input: { vm: { name: 'a' }, target: 'vda/../x' }, field: 'target' },
+  'vm.changeMedia': { input: { vm: { name: 'a' }, target: 'hdc', path: 'cd.iso' }, field: 'path' },
+  'vm.attachNic': { input: { vm: { name: 'a' }, source: { type: 'bridge', bridge: 'br0; rm' } }, field: 'source' },
+  'vm.detachNic': { input: { vm: { name: 'a' }, mac: '53:54:00:00:00:01' }, field: 'mac' },
+  'vm.setLinkState': { input: { vm: { name: 'a' }, mac: '52:54:00:00:00:01', up: 'yes' }, field: 'up' },
+  'vm.defineXml': { input: { vm: { name: 'a' }, xml: '' }, field: 'xml' },
+  'vm.restore': { input: { vm: { name: '' } }, field: 'vm' },
 };
 
 describe('contract input validation', () => {

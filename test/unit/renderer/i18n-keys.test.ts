@@ -1,9 +1,11 @@
 // The two translation files stay in step, and every message key is used somewhere in the UI:
 // the renderer's sources name it literally ('nav.vms'), or it is built from a template literal
-// (t(`state.${s}`)) and then listed in src-renderer/i18n/dynamic-keys.ts.
+// (t(`state.${s}`)) and then listed in src-renderer/i18n/dynamic-keys.ts. The server's message
+// keys (src-main/contract/messages.ts) are used by the server, and each has a Japanese text.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SERVER_MESSAGES } from '../../../src-main/contract/messages';
 import { DYNAMIC_KEYS } from '../../../src-renderer/i18n/dynamic-keys';
 import { en } from '../../../src-renderer/i18n/en';
 import { ja } from '../../../src-renderer/i18n/ja';
@@ -44,7 +46,7 @@ describe('translation files', () => {
   });
 
   it('every key is used in src-renderer (literally, or listed in i18n/dynamic-keys.ts)', () => {
-    const unused = Object.keys(en).filter((k) => !literallyUsed(k) && !dynamicKeys.includes(k));
+    const unused = Object.keys(en).filter((k) => !literallyUsed(k) && !dynamicKeys.includes(k) && !(k in SERVER_MESSAGES));
     expect(unused, 'keys no source file uses: remove them, or list keys built at run time in i18n/dynamic-keys.ts').toEqual([]);
   });
 
@@ -54,5 +56,28 @@ describe('translation files', () => {
     expect(builtKeyPatterns.length).toBeGreaterThan(0);
     const orphans = dynamicKeys.filter((k) => !builtKeyPatterns.some((re) => re.test(k)));
     expect(orphans, 'dynamic keys no template literal builds any more: remove them from the list').toEqual([]);
+  });
+});
+
+const placeholders = (text: string): string[] => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string))].sort();
+
+describe('server message keys (src-main/contract/messages.ts)', () => {
+  const serverKeys = Object.keys(SERVER_MESSAGES) as (keyof typeof SERVER_MESSAGES)[];
+
+  it('are in en.ts with the contract\'s English and have a Japanese text with the same placeholders', () => {
+    expect(serverKeys.length).toBeGreaterThan(100);
+    for (const key of serverKeys) {
+      expect(en[key], key).toBe(SERVER_MESSAGES[key]);
+      const jaText = (ja as Record<string, string | undefined>)[key];
+      expect(jaText?.trim(), `${key} has no Japanese text`).toBeTruthy();
+      expect(placeholders(jaText!), `${key}: placeholders`).toEqual(placeholders(SERVER_MESSAGES[key]));
+    }
+  });
+
+  it('are translated, not copied: a Japanese text differs from the English unless it is only a command, name or placeholder', () => {
+    // Texts the same in every language: commands (`…`), placeholders, and the firmware setup's own (English) menu names.
+    const copied = serverKeys.filter((k) => (ja as Record<string, string>)[k] === SERVER_MESSAGES[k]);
+    const wording = copied.filter((k) => /[A-Za-z]{3,}/.test(SERVER_MESSAGES[k].replace(/`[^`]*`|\{\w+\}/g, '')));
+    expect(wording, 'English wording copied into ja-server.ts').toEqual(['host.fix.firmwareIntel', 'host.fix.firmwareAmd']);
   });
 });

@@ -1,0 +1,178 @@
+// The CLI's commands in one table: `--help`, `<command> --help`, the man page (`--help-all`) and
+// shell completion are all generated from it, so they cannot drift apart. No imports: printing
+// help must not load the core.
+
+/** What a positional argument names, for completion: names come from the connection. */
+export type ArgKind = 'vm' | 'snapshot' | 'file' | 'lab-action' | 'snapshot-action' | 'shell' | 'text';
+
+export interface CommandSpec {
+  name: string;
+  /** Arguments and options after the command word. */
+  synopsis: string;
+  summary: string;
+  /** Positional arguments in order (completion). */
+  args: ArgKind[];
+  /** Options this command takes besides --connect, --json and --help. */
+  flags: string[];
+  examples: string[];
+  /** Not listed in help or the man page (the completion helper). */
+  hidden?: boolean;
+}
+
+const LIFECYCLE: [string, string][] = [
+  ['start', 'start a VM; --force starts a template that has linked clones (refused otherwise: running it would break them)'],
+  ['shutdown', 'ask the guest to shut down (ACPI)'],
+  ['reboot', 'ask the guest to reboot'],
+  ['destroy', 'force a VM off (like pulling the plug)'],
+  ['suspend', 'pause a running VM'],
+  ['resume', 'resume a paused VM'],
+  ['managedsave', 'save the VM\'s memory to disk and stop it (hibernate); the next start restores it'],
+  ['managedsave-remove', 'discard a VM\'s saved memory'],
+];
+
+export const COMMANDS: CommandSpec[] = [
+  { name: 'host-check', synopsis: '[--json]', summary: 'which virtualization this host gives (KVM / emulation / none), each check with its fix', args: [], flags: [], examples: ['virtdesk host-check', 'virtdesk host-check --json | jq .verdict'] },
+  { name: 'list', synopsis: '[--json]', summary: 'virtual machines with state, vCPUs, memory and OS', args: [], flags: [], examples: ['virtdesk list', 'virtdesk list --connect test:///default --json'] },
+  {
+    name: 'create',
+    synopsis:
+      'NAME --memory MIB|2G [--vcpus N] [--iso PATH | --import PATH | --kernel PATH [--initrd PATH] [--cmdline TEXT] | --location URL [--extra-args TEXT] | --cloud-image PATH --user NAME [--password-file FILE] [--ssh-key-file FILE] [--hostname NAME]] [--disk POOL:SIZE_GIB[:raw|qcow2] | --disk-volume POOL/VOLUME] [--network user|network:NAME|bridge:NAME|none] [--os ID] [--firmware bios|uefi] [--tpm] [--start] [--json]',
+    summary: 'a new VM from one source (none: network boot), like virt-install; progress on stderr',
+    args: ['text'],
+    flags: ['--memory', '--vcpus', '--iso', '--import', '--kernel', '--initrd', '--cmdline', '--location', '--extra-args', '--cloud-image', '--user', '--password-file', '--ssh-key-file', '--hostname', '--disk', '--disk-volume', '--network', '--os', '--firmware', '--tpm', '--start'],
+    examples: ['virtdesk create web --memory 2G --iso ~/debian.iso --disk default:20 --start', 'virtdesk create box --memory 1G --cloud-image ~/jammy.img --user me --ssh-key-file ~/.ssh/id_ed25519.pub --disk default:10 --start'],
+  },
+  {
+    name: 'delete',
+    synopsis: 'NAME [--disk PATH ...] [--all-disks] [--json]',
+    summary: 'delete a VM (forced off if running); keeps every disk unless named with --disk or --all-disks, and says which disks cannot be deleted and why',
+    args: ['vm'],
+    flags: ['--disk', '--all-disks'],
+    examples: ['virtdesk delete web', 'virtdesk delete web --all-disks'],
+  },
+  ...LIFECYCLE.map(([name, summary]): CommandSpec => ({
+    name,
+    synopsis: `NAME${name === 'start' ? ' [--force]' : ''} [--json]`,
+    summary,
+    args: ['vm'],
+    flags: name === 'start' ? ['--force'] : [],
+    examples: [`virtdesk ${name} web`],
+  })),
+  { name: 'dumpxml', synopsis: '[--inactive] NAME', summary: 'the domain XML (--inactive: the persistent definition)', args: ['vm'], flags: ['--inactive'], examples: ['virtdesk dumpxml web > web.xml'] },
+  { name: 'screenshot', synopsis: 'NAME FILE.png [--json]', summary: "save the guest's screen as PNG", args: ['vm', 'file'], flags: [], examples: ['virtdesk screenshot web screen.png'] },
+  { name: 'console', synopsis: 'NAME [--force]', summary: 'interactive serial console; Ctrl+] exits; --force takes it over from another client', args: ['vm'], flags: ['--force'], examples: ['virtdesk console web'] },
+  {
+    name: 'snapshot',
+    synopsis: 'list|create|revert|delete|capabilities NAME [SNAP] [--description TEXT] [--no-memory] [--external] [--json]',
+    summary: 'snapshot tree, take one (internal by default, with memory when running), revert, delete; which kinds the VM allows',
+    args: ['snapshot-action', 'vm', 'snapshot'],
+    flags: ['--description', '--no-memory', '--external'],
+    examples: ['virtdesk snapshot list web', 'virtdesk snapshot create web before-upgrade --description "before apt upgrade"', 'virtdesk snapshot revert web before-upgrade'],
+  },
+  { name: 'clone', synopsis: 'NAME NEWNAME [--linked] [--json]', summary: 'full copy (default) or linked clone (qcow2 overlays; the source becomes a template) of a shut-off VM', args: ['vm', 'text'], flags: ['--linked'], examples: ['virtdesk clone web web2', 'virtdesk clone base node1 --linked'] },
+  {
+    name: 'lab',
+    synopsis: 'up|start|stop|reset|down|status|validate FILE [--json] | lab list [--json]',
+    summary: 'a *.lab.yaml lab: create (idempotent), control, reset to its baseline, remove exactly what it created',
+    args: ['lab-action', 'file'],
+    flags: [],
+    examples: ['virtdesk lab validate net.lab.yaml', 'virtdesk lab up net.lab.yaml', 'virtdesk lab list'],
+  },
+  { name: 'completion', synopsis: 'bash|zsh|fish', summary: 'the shell completion script (commands, options, and VM, snapshot and lab names)', args: ['shell'], flags: [], examples: ['source <(virtdesk completion bash)', 'virtdesk completion fish > ~/.config/fish/completions/virtdesk.fish'] },
+  { name: '__complete', synopsis: 'vm|snapshot VM|pool|network', summary: 'prints names for shell completion, one a line', args: ['text'], flags: [], examples: [], hidden: true },
+];
+
+/** Options every command takes. */
+export const GLOBAL_FLAGS: { flag: string; text: string }[] = [
+  { flag: '--connect URI', text: 'libvirt URI (default: $VIRTDESK_DEFAULT_URI, else $LIBVIRT_DEFAULT_URI, else qemu:///system if reachable, else qemu:///session)' },
+  { flag: '--json', text: 'machine-readable output (stable: new fields may be added, existing ones keep their meaning)' },
+  { flag: '-h, --help', text: 'help for the command, with examples' },
+];
+
+export const EXIT_CODES: [number, string][] = [
+  [0, 'success'],
+  [1, 'the command failed'],
+  [2, 'bad usage (unknown command or option, missing argument)'],
+  [3, 'not found (no such VM, snapshot, lab, …)'],
+];
+
+export function findCommand(name: string | undefined): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+export const visibleCommands = (): CommandSpec[] => COMMANDS.filter((c) => !c.hidden);
+
+export function mainHelp(): string {
+  const width = Math.max(...visibleCommands().map((c) => c.name.length));
+  return [
+    'Usage: virtdesk <command> [options]     (from the source tree: npm run cli -- <command>)',
+    '',
+    'Commands:',
+    ...visibleCommands().map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    ...GLOBAL_FLAGS.map((f) => `  ${f.flag.padEnd(14)}  ${f.text}`),
+    '  --version       the version',
+    '  --help-all      the manual page (roff: virtdesk --help-all | man -l -)',
+    '',
+    `Exit codes: ${EXIT_CODES.map(([n, t]) => `${n} ${t}`).join('; ')}.`,
+    "'virtdesk <command> --help' shows a command's options and examples.",
+  ].join('\n');
+}
+
+export function commandHelp(c: CommandSpec): string {
+  return [
+    `Usage: virtdesk ${c.name} ${c.synopsis}`,
+    '',
+    c.summary,
+    '',
+    'Options:',
+    ...GLOBAL_FLAGS.map((f) => `  ${f.flag.padEnd(14)}  ${f.text}`),
+    ...(c.examples.length ? ['', 'Examples:', ...c.examples.map((e) => `  ${e}`)] : []),
+  ].join('\n');
+}
+
+/** roff text: backslashes and hyphens literal, non-ASCII as \[uXXXX], no line starting with a control character. */
+function roff(text: string): string {
+  return text
+    .replace(/\\/g, '\\e')
+    .replace(/-/g, '\\-')
+    .replace(/[^\x00-\x7f]/gu, (ch) => `\\[u${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`)
+    .replace(/^([.'])/gm, '\\&$1');
+}
+
+/** The man page, virtdesk(1), from the same table. */
+export function manPage(version: string): string {
+  const lines = [
+    `.TH VIRTDESK 1 "" "virtdesk ${roff(version)}" "User Commands"`,
+    '.SH NAME',
+    'virtdesk \\- manage libvirt virtual machines from the command line',
+    '.SH SYNOPSIS',
+    '.B virtdesk',
+    '.I command',
+    '[\\fIoptions\\fR]',
+    '.SH DESCRIPTION',
+    'The command line of Virtdesk: the same API as the desktop app and browser mode, in virsh\'s words.',
+    'Errors are one line on standard error.',
+    '.SH COMMANDS',
+  ];
+  for (const c of visibleCommands()) {
+    lines.push('.TP', `.B ${roff(c.name)} ${roff(c.synopsis)}`, roff(c.summary));
+    for (const e of c.examples) lines.push('.br', `Example: \\fB${roff(e)}\\fR`);
+  }
+  lines.push('.SH OPTIONS');
+  for (const f of GLOBAL_FLAGS) lines.push('.TP', `.B ${roff(f.flag)}`, roff(f.text));
+  lines.push(
+    '.SH ENVIRONMENT',
+    '.TP',
+    '.B VIRTDESK_DEFAULT_URI',
+    'the connection when no \\-\\-connect is given',
+    '.TP',
+    '.B LIBVIRT_DEFAULT_URI',
+    'used when VIRTDESK_DEFAULT_URI is not set (as virsh does)',
+    '.SH EXIT STATUS',
+  );
+  for (const [n, t] of EXIT_CODES) lines.push('.TP', `.B ${n}`, roff(t));
+  lines.push('.SH SEE ALSO', 'virsh(1), virt\\-install(1)');
+  return `${lines.join('\n')}\n`;
+}
