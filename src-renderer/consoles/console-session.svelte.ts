@@ -2,7 +2,7 @@
 // SerialConsole: the state as $state, the status line, following the guest's state and its
 // start/reboot events, and the overlay's Start button. Create it while the component
 // initialises (it sets up an $effect); start() once the component is mounted.
-import { untrack } from 'svelte';
+import { untrack, type Snippet } from 'svelte';
 import type { TypedApiEvent, VmSummary } from '../../src-main/contract';
 import { errorMessage, type AppStore } from '../app/stores.svelte';
 import { confirmTemplateChange } from '../clones/template-guard';
@@ -101,4 +101,12 @@ export class ConsoleSession {
       this.starting = false;
     }
   }
+}
+
+/** What both consoles (graphical and serial) take. */
+export interface ConsoleProps {
+  vm: VmSummary;
+  /** Extra controls at the start and the end of the toolbar (the console switch, Detach). */
+  lead?: Snippet;
+  trail?: Snippet;
 }

@@ -2,6 +2,7 @@
 // on a qcow2 base (lab up → dirty a disk → lab reset → clean again; base unchanged throughout),
 // lab down that spares a look-alike VM, invalid lab files that create nothing, an internal
 // snapshot with memory that reverts a disk change, and full / linked clones.
+import { virtioGuestFiles } from '../support/virtio-guest';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,34 +65,6 @@ function tinyLab(lab: string, over: { base?: string; count?: number; extra?: str
   ].join('\n');
 }
 
-/**
- * The tiny guest with a disk it can see. Its cloud kernel has virtio as modules (CONFIG_VIRTIO_PCI=m,
- * CONFIG_VIRTIO_BLK=m) and its initramfs loads only button/evdev, so `/dev/vda` does not exist
- * there and `echo x > /dev/vda` would write a file in RAM. This repacks the initramfs with the
- * virtio modules of the same kernel (its /init loads /lib/modules/*.ko* in name order).
- */
-function virtioGuestFiles(dir: string): { kernel: string; initrd: string } {
-  const f = tinyGuestFiles();
-  const vmlinuz = fs.readFileSync(f.kernel);
-  const at = vmlinuz.readUInt16LE(0x20e) + 0x200; // bzImage header: kernel_version string
-  const version = vmlinuz.subarray(at, at + 128).toString('latin1').split(/[\s\0]/)[0];
-  const work = fs.mkdtempSync(path.join(dir, 'guest-'));
-  fs.chmodSync(work, 0o755); // apt-get download runs as _apt where it can
-  execFileSync('apt-get', ['download', '-q', `linux-image-${version}`], { cwd: work, stdio: 'ignore' });
-  const deb = fs.readdirSync(work).find((n) => n.endsWith('.deb'))!;
-  execFileSync('dpkg', ['-x', path.join(work, deb), path.join(work, 'pkg')]);
-  const root = path.join(work, 'root');
-  fs.mkdirSync(root);
-  execFileSync('sh', ['-c', `gzip -dc "$1" | cpio -idm --quiet`, 'sh', f.initrd], { cwd: root });
-  const mods = path.join(work, 'pkg/lib/modules', version, 'kernel/drivers');
-  const order = ['virtio/virtio_ring', 'virtio/virtio', 'virtio/virtio_pci_legacy_dev', 'virtio/virtio_pci_modern_dev', 'virtio/virtio_pci', 'block/virtio_blk'];
-  order.forEach((m, i) => fs.copyFileSync(path.join(mods, `${m}.ko`), path.join(root, 'lib/modules', `0${i}-${path.basename(m)}.ko`)));
-  const initrd = path.join(dir, 'initrd-virtio.gz');
-  execFileSync('sh', ['-c', `find . | cpio -o -H newc --quiet | gzip -1 > "$1"`, 'sh', initrd], { cwd: root });
-  fs.chmodSync(initrd, 0o644);
-  fs.rmSync(work, { recursive: true, force: true });
-  return { kernel: f.kernel, initrd };
-}
 let guest: { kernel: string; initrd: string };
 
 /** Everything on the host a lab could have touched. */

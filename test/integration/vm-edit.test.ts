@@ -3,6 +3,7 @@
 // NIC it sees in /sys/class/net; libvirt's device-removed event is forwarded), refused input changes nothing, vCPUs and memory set for the
 // next boot show after a restart, managed save and restore, vm.defineXml, and title, autostart,
 // tags and rename as vm.list and virsh show them.
+import { virtioGuestFiles } from '../support/virtio-guest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +16,7 @@ import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { collectEvents, consoleText, waitFor } from '../support/host-events';
-import { SYSTEM_URI, tinyGuestFiles, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
 
 const ID = uniqueName('vdt-edit');
 const NAME = `${ID}-vm`;
@@ -41,31 +42,6 @@ const virsh = (...args: string[]) => execFileSync('virsh', ['-c', SYSTEM_URI, ..
  * The tiny guest's kernel with an initramfs that also loads virtio_blk and virtio_net (its /init
  * loads /lib/modules/*.ko in name order), so hot-added disks and NICs appear in the guest.
  */
-function virtioGuestFiles(dir: string): { kernel: string; initrd: string } {
-  const f = tinyGuestFiles();
-  const vmlinuz = fs.readFileSync(f.kernel);
-  const at = vmlinuz.readUInt16LE(0x20e) + 0x200; // bzImage header: kernel_version string
-  const version = vmlinuz.subarray(at, at + 128).toString('latin1').split(/[\s\0]/)[0];
-  const work = fs.mkdtempSync(path.join(dir, 'guest-'));
-  fs.chmodSync(work, 0o755);
-  execFileSync('apt-get', ['download', '-q', `linux-image-${version}`], { cwd: work, stdio: 'ignore' });
-  const deb = fs.readdirSync(work).find((n) => n.endsWith('.deb'))!;
-  execFileSync('dpkg', ['-x', path.join(work, deb), path.join(work, 'pkg')]);
-  const root = path.join(work, 'root');
-  fs.mkdirSync(root);
-  execFileSync('sh', ['-c', `gzip -dc "$1" | cpio -idm --quiet`, 'sh', f.initrd], { cwd: root });
-  const mods = path.join(work, 'pkg/lib/modules', version, 'kernel');
-  const order = [
-    'drivers/virtio/virtio_ring', 'drivers/virtio/virtio', 'drivers/virtio/virtio_pci_legacy_dev', 'drivers/virtio/virtio_pci_modern_dev', 'drivers/virtio/virtio_pci',
-    'drivers/block/virtio_blk', 'net/core/failover', 'drivers/net/net_failover', 'drivers/net/virtio_net',
-  ];
-  order.forEach((m, i) => fs.copyFileSync(path.join(mods, `${m}.ko`), path.join(root, 'lib/modules', `${String(i).padStart(2, '0')}-${path.basename(m)}.ko`)));
-  const initrd = path.join(dir, 'initrd-virtio.gz');
-  execFileSync('sh', ['-c', `find . | cpio -o -H newc --quiet | gzip -1 > "$1"`, 'sh', initrd], { cwd: root });
-  fs.chmodSync(initrd, 0o644);
-  fs.rmSync(work, { recursive: true, force: true });
-  return { kernel: f.kernel, initrd };
-}
 
 /** The guest's serial console as a shell: sends a command until a pattern shows after it. */
 class Shell {

@@ -220,10 +220,9 @@ describe('checks against the host', () => {
 });
 
 describe('every create method refuses bad input naming the field', () => {
-  it('has a case for every method', async () => {
+  it('names only real methods (test/unit/api/contract.test.ts checks that every method has a case)', async () => {
     const { methods } = await import('../../../src-main/contract');
-    const createMethodNames = Object.keys(methods).filter((m) => /^(vm\.(create|createPreview|deletePlan|delete)|os\.|pool\.|volume\.|network\.|fs\.|host\.createOptions)/.test(m));
-    expect(Object.keys(CREATE_BAD).sort()).toEqual(createMethodNames.sort());
+    for (const name of Object.keys(CREATE_BAD)) expect(Object.keys(methods)).toContain(name);
   });
   for (const [name, bad] of Object.entries(CREATE_BAD) as [MethodName, { input: unknown; field: string }][]) {
     it(`${name} → '${bad.field}'`, () => {
