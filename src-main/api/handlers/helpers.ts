@@ -36,23 +36,6 @@ export async function inPath(binary: string): Promise<boolean> {
   return false;
 }
 
-/** HEAD (then a ranged GET) within the timeout: does the URL answer at all? */
-export async function urlAnswers(url: string, timeoutMs: number): Promise<{ ok: boolean; status?: number; error?: string }> {
-  const attempt = async (method: 'HEAD' | 'GET'): Promise<number> => {
-    const res = await fetch(url, { method, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs), headers: method === 'GET' ? { Range: 'bytes=0-0' } : {} });
-    await res.body?.cancel().catch(() => undefined);
-    return res.status;
-  };
-  try {
-    let status = await attempt('HEAD');
-    if (status === 405 || status === 501) status = await attempt('GET');
-    return { ok: status < 400, status };
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    return { ok: false, error: err.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : err.cause?.code ?? err.cause?.message ?? err.message };
-  }
-}
-
 /** The install tree at a URL, or INVALID_INPUT on `field` saying why not. */
 export async function installTreeOrError(url: string, field: string, timeoutMs: number, policy?: UrlPolicy): Promise<DetectedTree> {
   try {
