@@ -20,6 +20,9 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ApiError } from '../contract';
 import type { DomainRef } from '../libvirt/protocol';
 import type { ConsoleTickets, TicketBinding } from './tickets';
+import { isLocalUri } from '../contract/connection-uri';
+
+export { isLocalUri };
 
 export const VNC_PATH = '/console/vnc';
 
@@ -52,12 +55,6 @@ export interface UpgradeContext {
    * ticket is the credential; this only stops another site's page from using a leaked one.
    */
   isOriginAllowed(origin: string | undefined): boolean;
-}
-
-/** True when the URI has no host part (qemu:///system, qemu:///session, qemu+unix:///…, test:///…). */
-export function isLocalUri(uri: string): boolean {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri);
-  return m !== null && m[1] === '';
 }
 
 /** The API error for a graphical console on a remote connection (see the header comment). */

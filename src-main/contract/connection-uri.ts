@@ -250,3 +250,14 @@ function encodeComponent(s: string): string {
 function encodePath(p: string): string {
   return p.split('/').map((seg) => encodeURIComponent(seg).replace(/%3A/g, ':').replace(/%40/g, '@')).join('/');
 }
+
+/** No host part (qemu:///system, qemu+unix:///…, test:///default): the daemon runs on this computer. */
+export function isLocalUri(uri: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri);
+  return m !== null && m[1] === '';
+}
+
+/** The disk images a connection's VMs name are files of this computer (the test driver's are not real). */
+export function imagesAreLocal(uri: string): boolean {
+  return isLocalUri(uri) && !/^test[+:]/i.test(uri);
+}

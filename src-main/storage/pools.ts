@@ -13,7 +13,8 @@ import {
   
   type PoolDetails,
   type VolumeDetails } from '../contract';
-import { invalid, isLocalConnection, notFound } from '../api/handlers/helpers';
+import { invalid, notFound } from '../api/handlers/helpers';
+import { imagesAreLocal } from '../contract/connection-uri';
 
 export function requirePool(pools: PoolDetails[], name: string, field: string, mustRun = true): PoolDetails {
   const p = pools.find((x) => x.name === name);
@@ -33,7 +34,7 @@ export async function volumeDetails(api: Api, pool: string, v: { name: string; k
 }
 
 export async function poolUsers(uri: string, api: Api, pool: string): Promise<string[]> {
-  const usage = await scanStorageUsage(api, { local: isLocalConnection(uri) && !uri.startsWith('test') });
+  const usage = await scanStorageUsage(api, { local: imagesAreLocal(uri) });
   const vols = await api.listVolumes(pool).catch(() => []);
   return [...new Set(vols.flatMap((v) => vmUsersOf(usage, v.path)))].sort();
 }

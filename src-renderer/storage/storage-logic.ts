@@ -3,12 +3,9 @@
 import { fromProblem, type FormProblem } from '../common/form-problem';
 import { parseDiskGiB } from '../common/sizes';
 import { checkObjectName } from '../wizard/wizard-logic';
+import { isLocalUri } from '../../src-main/contract/connection-uri';
 
-/** No host part (qemu:///system): the paths named are on this computer (the file browser's). */
-export function isLocalUri(uri: string): boolean {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri);
-  return m !== null && m[1] === '';
-}
+export { isLocalUri };
 
 /**
  * The delete dialog offers removing the pool's folder only for a folder pool on this computer

@@ -12,7 +12,7 @@ import type { UrlPolicy } from '../../install/url-target';
 import { scanStorageUsage, type StorageUsage } from '../../storage/usage-scan';
 import type { CreateHostFacts } from '../../xml/vm-plan';
 import { serialQueue } from '../serial-queue';
-import { isLocalConnection } from './helpers';
+import { imagesAreLocal } from '../../contract/connection-uri';
 
 export interface HandlerDeps {
   /** A connected client for a URI (or the default connection): ConnectionManager.client. */
@@ -66,7 +66,7 @@ export function handlerContext(deps: HandlerDeps): HandlerContext {
     },
     hostFacts: createFactsReader(deps),
     usageOf: (uri, api, pools) =>
-      scanStorageUsage(api, { local: isLocalConnection(uri) && !uri.startsWith('test'), ...(pools ? { pools } : {}), ...(peers ? { peers: () => peers(uri) } : {}) }),
+      scanStorageUsage(api, { local: imagesAreLocal(uri), ...(pools ? { pools } : {}), ...(peers ? { peers: () => peers(uri) } : {}) }),
   };
 }
 

@@ -5,18 +5,15 @@ import { TreeNotFoundError, detectTree, httpFetcher, type DetectedTree } from '.
 import { UrlTargetError, type UrlPolicy } from '../../install/url-target';
 import { ApiError } from '../../contract';
 
+/** No host part: the files named in a spec are on this computer. */
+export { isLocalUri as isLocalConnection } from '../../contract/connection-uri';
+
 export const GiB = 2 ** 30;
 export const MiB = 2 ** 20;
 export const fmtGiB = (bytes: number): string => `${Math.round((bytes / GiB) * 10) / 10} GiB`;
 export const invalid = (field: string, message: string): ApiError => new ApiError('INVALID_INPUT', message, field);
 export const notFound = (field: string, message: string): ApiError => new ApiError('NOT_FOUND', message, field);
 export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** No host part: the files named in a spec are on this computer. */
-export function isLocalConnection(uri: string): boolean {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri);
-  return m !== null && m[1] === '';
-}
 
 /** Size in GiB (MiB resolution) → bytes. */
 export function gibToBytes(sizeGiB: number): number {
