@@ -15,7 +15,10 @@ const ROOT = path.join(__dirname, '..');
 
 function settingsDirFor(defaultConnection: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdbench-ui-'));
-  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ defaultConnection, connections: [], statsIntervalMs: 60_000, theme: 'light', language: 'en' }));
+  // A test-driver file is opened only from a folder the user chose in Settings (the URI policy).
+  const file = defaultConnection.startsWith('test:///') && defaultConnection !== 'test:///default' ? defaultConnection.slice('test://'.length) : null;
+  const browseFolders = file ? [path.dirname(file)] : [];
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ defaultConnection, connections: [], statsIntervalMs: 60_000, theme: 'light', language: 'en', browseFolders }));
   return dir;
 }
 
