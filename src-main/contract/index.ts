@@ -20,6 +20,9 @@ import { snapshotMethods } from './snapshots';
 import { storageMethods } from './storage';
 import { vmMethods, type VmEventMap } from './vms';
 import { vmEditMethods } from './vm-edit';
+import { vmDeviceMethods, type VmDeviceEventMap } from './vm-devices';
+import { containerMethods, type ContainerEventMap } from './containers';
+import { migrationMethods, type MigrationEventMap } from './migration';
 
 export * from './clones';
 export * from './common';
@@ -43,6 +46,9 @@ export * from './storage';
 export * from './vm-spec';
 export * from './vms';
 export * from './vm-edit';
+export * from './vm-devices';
+export * from './containers';
+export * from './migration';
 
 // ---- events ----
 export type ApiEventMap = {
@@ -50,7 +56,10 @@ export type ApiEventMap = {
   'settings.changed': SettingsState;
 } & VmEventMap &
   ConsoleEventMap &
-  CloneEventMap;
+  CloneEventMap &
+  VmDeviceEventMap &
+  ContainerEventMap &
+  MigrationEventMap;
 export type ApiEventType = keyof ApiEventMap;
 export type TypedApiEvent = { [K in ApiEventType]: { type: K } & ApiEventMap[K] }[ApiEventType];
 
@@ -60,6 +69,9 @@ export const methods = {
   ...hostMethods,
   ...vmMethods,
   ...vmEditMethods,
+  ...vmDeviceMethods,
+  ...containerMethods,
+  ...migrationMethods,
   ...consoleMethods,
   ...snapshotMethods,
   ...cloneMethods,

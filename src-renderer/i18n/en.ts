@@ -2,9 +2,17 @@
 // (its type is Messages, so a missing or extra key there is a compile error). The texts the
 // server sends (host check, lab file problems, common errors) come from the contract.
 import { SERVER_MESSAGES } from '../../src-main/contract/messages';
+import { containersEn } from './parts/containers';
+import { hardwareEn } from './parts/hardware';
+import { hostsEn } from './parts/hosts';
+import { walkthroughEn } from './parts/walkthrough';
 
 export const en = {
   ...SERVER_MESSAGES,
+  ...hardwareEn,
+  ...containersEn,
+  ...hostsEn,
+  ...walkthroughEn,
   'app.name': 'Virtdesk',
   'app.skipToContent': 'Skip to main content',
   'app.showSidebar': 'Show the sidebar',

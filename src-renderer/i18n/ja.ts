@@ -1,9 +1,17 @@
 // Japanese UI strings: the same keys as en.ts (checked by the type) and the same placeholders.
 import type { Messages } from './en';
 import { jaServer } from './ja-server';
+import { containersJa } from './parts/containers';
+import { hardwareJa } from './parts/hardware';
+import { hostsJa } from './parts/hosts';
+import { walkthroughJa } from './parts/walkthrough';
 
 export const ja: Messages = {
   ...jaServer,
+  ...hardwareJa,
+  ...containersJa,
+  ...hostsJa,
+  ...walkthroughJa,
   'app.name': 'Virtdesk',
   'app.skipToContent': 'メインコンテンツへ移動',
   'app.showSidebar': 'サイドバーを表示',

@@ -18,6 +18,9 @@ import { snapshotHandlers } from './snapshots';
 import { storageHandlers } from './storage';
 import { vmCreateDeleteHandlers } from './vm-create-delete';
 import { vmEditHandlers } from './vm-edit';
+import { vmDeviceHandlers } from './vm-devices';
+import { containerHandlers } from './containers';
+import { migrationHandlers } from './migration';
 import { vmHandlers } from './vms';
 
 /** The handlers that need only a client per connection (the core adds connections, consoles, …). */
@@ -25,6 +28,9 @@ export function libvirtHandlers(ctx: HandlerContext) {
   return {
     ...vmCreateDeleteHandlers(ctx),
     ...vmEditHandlers(ctx),
+    ...vmDeviceHandlers(ctx),
+    ...containerHandlers(ctx),
+    ...migrationHandlers(ctx),
     ...snapshotHandlers(ctx),
     ...cloneHandlers(ctx),
     ...storageHandlers(ctx),
