@@ -91,6 +91,7 @@ export const HOST_MESSAGES = {
   'host.check.lxc.notProbed': 'Not checked: libvirt LXC was not probed.',
   'host.check.lxc.ok': "libvirt's LXC driver is available: containers share this host's kernel and need no VT-x/AMD-V.",
   'host.check.lxc.unavailable': "libvirt's LXC driver is not available{error}; containers are optional.",
+  'host.check.lxc.okPrivate': "Containers run through Virtdesk's private LXC daemon ({uri}): this host's cgroup layout keeps the system daemon from starting them. They share this host's kernel and need no VT-x/AMD-V.",
 
   // ---- fixes ----
   'host.fix.firmwareIntel': 'Intel Virtualization Technology (VT-x)',
@@ -129,6 +130,9 @@ export const HOST_MESSAGES = {
   'host.fix.seeCheck': 'See the "{title}" check.',
   'host.fix.installOvmf': 'Install OVMF: `sudo apt install ovmf`.',
   'host.fix.installLxc': 'Install the driver: `sudo apt install libvirt-daemon-driver-lxc`, then restart libvirt ({restart}).',
+  'host.fix.lxcMemoryCgroup': 'Enable the memory cgroup controller: add `cgroup_enable=memory` to the kernel command line, then reboot.',
+  'host.fix.lxcCgroupHybrid': 'This host mounts cgroup v1 controllers plus cgroup2 at /sys/fs/cgroup/unified, which libvirt LXC cannot use. Start Virtdesk\'s private LXC daemon (`sudo scripts/start-lxc-daemon.sh`), then add the connection lxc:///system?socket=/run/libvirt/virtdesk-lxc/libvirt-sock.',
+  'host.fix.lxcNotRoot': 'Containers are run by the system daemon as root: run Virtdesk as root or join the libvirt group (`sudo usermod -aG libvirt $USER`, then log out and back in).',
   'host.fix.remote': 'Check virtualization on the remote host itself.',
   'host.fix.restartLibvirt': 'Restart libvirt so it probes QEMU again: {restart}.',
 
@@ -198,6 +202,10 @@ export const LAB_MESSAGES = {
   'lab.issue.duplicateTag': "tag '{tag}' is listed twice",
   'lab.issue.tooManyVms': 'the machines add up to {total} VMs; a lab has at most {max}',
   'lab.issue.noVm': "no VM named '{name}' on {uri}",
+  'lab.issue.machineKind': "kind must be 'vm' (the default) or 'container'",
+  'lab.issue.containerNeeds': 'a container needs command (an application container: one program to run) or root (a system container: the folder it boots init from)',
+  'lab.issue.commandOrInit': 'give command (an application container) or init (a system container), not both',
+  'lab.issue.noLxc': "no LXC connection for the lab's containers: {reason}",
 } as const;
 
 /**
@@ -206,6 +214,7 @@ export const LAB_MESSAGES = {
  * changes loses only its translation, never its English.
  */
 export const ERROR_MESSAGES = {
+  'error.consoleBusy': "Another client is using the serial console of '{name}'. Take it over?",
   'error.noPool': "no storage pool named '{name}'",
   'error.noPoolList': "no storage pool named '{name}' (pools: {names})",
   'error.noActivePool': "no active storage pool named '{name}'",
@@ -221,6 +230,173 @@ export const ERROR_MESSAGES = {
   'error.outsideRoots': "'{path}' is outside the folders the file chooser may show: {roots}",
   'error.outsideRootsLink': "'{path}' (→ {real}) is outside the folders the file chooser may show: {roots}",
   'error.labNoVms': "lab '{name}' has no VMs on {uri} (run lab up first)",
+  // ---- VM lifecycle, create validation, storage and network refusals, file checks ----
+  'error.vmTemplateStart': "VM '{name}' is a template: linked clones sit on its disks ({clones}), and running it writes to them and breaks them. Start it anyway only if you mean to (confirm; CLI: --force)",
+  'error.notDiskOfVm': "'{path}' is not a disk of VM '{name}'; nothing was deleted",
+  'error.diskNotDeletable': "'{path}' cannot be deleted ({reason}); nothing was deleted",
+  'error.poolExists': "a storage pool named '{name}' already exists",
+  'error.poolFolderRefused': "{problem}: choose a folder of its own for the pool's images (e.g. under /var/lib/libvirt/images)",
+  'error.poolFolderTaken': "storage pool '{pool}' already uses the folder '{path}'",
+  'error.poolInUse': "storage pool '{pool}' has volumes in use by VM {names}; delete or change those VMs first, or use force",
+  'error.poolFolderNotRemoved': "storage pool '{pool}' was deleted, but its folder {path} could not be removed ({detail}); remove it by hand if you no longer need it",
+  'error.poolCreateFailed': "could not create storage pool '{name}': {detail}",
+  'error.poolVanished': "storage pool '{name}' vanished after it was defined",
+  'error.poolXmlRefused': "libvirt refused the XML of storage pool '{name}' (nothing was changed): {detail}",
+  'error.volumeExists': "a volume named '{name}' already exists in storage pool '{pool}'",
+  'error.volumeExistsChoose': "a volume named '{name}' already exists in storage pool '{pool}'; choose another name",
+  'error.sizeOverFree': "size {size} is more than the free space of storage pool '{pool}' ({free})",
+  'error.diskSizeOverFree': "disk size {size} is more than the free space of storage pool '{pool}' ({free})",
+  'error.volumeNotDeletable': "volume '{name}' cannot be deleted: {reason}; nothing was deleted",
+  'error.volumeGrowOnly': "{size} is not more than the current size of '{name}' ({current}); volumes can only grow",
+  'error.volumeInUseRunning': "volume '{name}' is in use by running VM {names}; shut it down first",
+  'error.removeFolderRemote': 'removeFolder works only for pools on this computer; delete the pool without it and remove its folder on the host by hand',
+  'error.removeFolderNotDir': "storage pool '{pool}' is not a folder pool (type {type}): there is no folder to remove; delete the pool without removeFolder",
+  'error.removeFolderRefused': "the folder of storage pool '{pool}' is not one Virtdesk removes ({problem}); delete the pool without removeFolder",
+  'error.removeFolderUnreadable': "cannot read the folder {path} of storage pool '{pool}' ({detail}); delete the pool without removeFolder",
+  'error.removeFolderNotEmpty': "the folder {path} of storage pool '{pool}' is not empty ({files}); move or delete its files first, or delete the pool without removeFolder (the folder then stays)",
+  'error.networkExists': "a virtual network named '{name}' already exists",
+  'error.subnetOverlap': "subnet {subnet} overlaps network '{name}' ({other})",
+  'error.networkInUseRunning': "virtual network '{name}' is in use by running VM {names}; stop them first, or use force",
+  'error.networkInUse': "virtual network '{name}' is used by VM {names}; change their network first, or use force",
+  'error.networkStartFailed': "could not start virtual network '{name}' (it was removed again): {detail}",
+  'error.networkVanished': "virtual network '{name}' vanished after it was defined",
+  'error.networkXmlRefused': "libvirt refused the XML of virtual network '{name}' (nothing was changed): {detail}",
+  'error.unknownOs': "unknown OS '{id}' (find ids with os.search)",
+  'error.vmNameTaken': "a VM named '{name}' already exists on {uri}",
+  'error.diskImageUsed': "disk image '{path}' is already used by VM {names}",
+  'error.volumeUsed': "volume '{name}' is already used by VM {names}",
+  'error.remoteFormatUnknown': "the format of '{path}' cannot be checked on a remote host unless it is a qcow2/raw volume of a storage pool there",
+  'error.cloudImageOverlay': "cloud image '{path}' is an overlay on '{base}'; use a standalone image",
+  'error.cloudImageRemote': "the cloud image '{path}' must be a volume of a storage pool on the remote host",
+  'error.diskSmallerThanImage': 'disk size {size} is smaller than the cloud image itself ({image}); choose at least {min} GiB',
+  'error.fileInPoolFolder': "a file named '{name}' already exists in the folder of storage pool '{pool}'",
+  'error.volumeFormat': "volume '{name}' has format '{format}'; supported: qcow2, raw",
+  'error.noBridge': "there is no bridge interface named '{name}' on this host",
+  'error.urlNeedsStart': 'a network install boots its installer once, right when the VM is created: create it with start',
+  'error.createCancelled': "creating VM '{name}' was cancelled before step '{step}'.{rollback}",
+  'error.createFailed': "creating VM '{name}' failed at step '{step}': {detail}.{rollback}",
+  'error.cloudNeedsNewDisk': "a VM from a cloud image needs a new disk (storage kind 'new'): it gets its own copy of the image there, grown to the size you choose; the image itself stays untouched",
+  'error.urlNeedsDisk': "a network install needs a disk to install onto: choose storage kind 'new' or 'existing'",
+  'error.memoryOverHost': "memoryMiB {memory} is more than the host's total memory ({total})",
+  'error.vcpusOverHost': "vcpus {vcpus} is more than the host's {cpus} CPUs",
+  'error.noKvm': 'KVM is not available on this host (libvirt lists no kvm domain type); use domainType qemu (software emulation) or auto',
+  'error.kvmUnusable': 'KVM is listed by libvirt but cannot run normal guests here{detail}; use domainType qemu or auto',
+  'error.domainTypeUnavailable': "domain type '{type}' is not available on this host (available: {types})",
+  'error.noQemuType': 'this connection cannot run QEMU guests (no qemu or kvm domain type)',
+  'error.noUefi': 'UEFI firmware is not available on this host (no OVMF firmware in the domain capabilities): install ovmf, or use firmware bios',
+  'error.osNeedsUefi': '{os} needs UEFI firmware, which is not available on this host (install ovmf)',
+  'error.noTpm': 'no TPM 2.0 emulator on this host (libvirt lists no emulator TPM backend): install swtpm, or turn the TPM off',
+  'error.noPasst': 'port forwarding with user networking needs passt on the host (apt install passt); remove the port forwards or use a virtual network',
+  // the files a VM spec names ({what}: one of error.what.*)
+  'error.fileMissing': "{what} '{path}' does not exist",
+  'error.fileUnreachable': "{what} '{path}' cannot be reached (permission denied)",
+  'error.fileUnreadableDetail': "{what} '{path}' cannot be read ({detail})",
+  'error.fileIsFolder': "{what} '{path}' is a folder, not a file",
+  'error.fileNotRegular': "{what} '{path}' is not a regular file",
+  'error.fileNotReadable': "{what} '{path}' is not readable (permission denied)",
+  'error.fileEmptyImage': "{what} '{path}' is not a disk image (it is empty)",
+  'error.fileNotSectors': "{what} '{path}' is not a disk image (qcow2 or raw): its size ({size} bytes) is not a whole number of 512-byte sectors",
+  'error.fileIsIso': "{what} '{path}' is an ISO image, not a disk image: use source kind 'iso'",
+  'error.fileFormat': "{what} '{path}' is not a disk image Virtdesk can import: qemu-img says '{format}' (supported: qcow2, raw)",
+  'error.noQemuImg': 'qemu-img is not installed (apt install qemu-utils); it is needed to check disk images',
+  'error.qemuImgCannotRead': "qemu-img cannot read '{path}': {detail}",
+  'error.qemuImgOutput': "qemu-img gave unreadable output for '{path}'",
+  // QEMU's access to a chosen file (fs.qemuAccess and its fixes)
+  'error.grantLocalOnly': 'letting QEMU read a file works only for qemu:///system on this computer (not {uri}): there QEMU runs as its own user',
+  'error.copyLocalOnly': 'copying a file into a storage pool works only for connections on this computer (not {uri}): the file is here',
+  'error.copyFailed': "could not copy '{path}' into storage pool '{pool}': {detail}",
+  'error.copyNoSpace': "storage pool '{pool}' has {free} free; the copy of '{path}' needs {size} — choose another pool or free some space",
+  'error.noGetfacl': 'getfacl is not installed: install the acl package (sudo apt install acl)',
+  'error.aclUnreadable': 'cannot read the permissions to change: {detail}',
+  'error.grantFailed': "could not let QEMU into '{path}': {detail}; nothing was changed — copy the file into a storage pool instead",
+  'error.qemuUserUnknown': "cannot tell which user QEMU runs as (libvirt's capabilities name none, and neither libvirt-qemu nor qemu exists)",
+  'error.grantPathsChanged': 'the paths to change are now {paths}, not the ones confirmed; check again and confirm those (nothing was changed)',
+  'error.noSetfacl': 'setfacl is not installed: install the acl package (sudo apt install acl)',
+  'error.aclNotOwner': "only root or the owner of '{path}' may change who can enter it; Virtdesk runs as {user}",
+  // editing a VM (handlers/vm-edit.ts, vm-devices.ts): {what}, {note}, {device} are the core's English phrases
+  'error.edit.liveNotRunning': "Cannot {what} live: VM '{name}' is not running. Leave out live (--live) to change its definition.",
+  'error.edit.liveUnsupported': "Cannot {what} live ({note}). Use config (--config) to change it for the next boot.",
+  'error.edit.transientConfig': "Cannot {what} in the definition: VM '{name}' is transient. Make it persistent first.",
+  'error.edit.nothingWhere': "live and config are both false: nothing would change. Give live, config, or neither.",
+  'error.edit.notReleasedPersistent': "the guest did not release the {what} within {seconds} s: it may lack ACPI hot-unplug support; the {again} is removed at next shutdown",
+  'error.edit.notReleasedTransient': "the guest did not release the {what} within {seconds} s: it may lack ACPI hot-unplug support; the {again} stays until the VM stops",
+  'error.edit.noDeviceRunning': "VM '{name}' has no {device} while running: nothing to remove there.",
+  'error.edit.noDeviceDefinitionLive': "VM '{name}' has no {device} in its definition, and it cannot be removed live ({note}): nothing to remove there.",
+  'error.edit.noDeviceDefinition': "VM '{name}' has no {device} in its definition: nothing to remove there.",
+  'error.edit.noFreeTarget': "no free {prefix}* disk name left",
+  'error.edit.memoryOverMax': "memoryMiB {memory} is more than the maximum memory of VM '{name}' ({max} MiB): raise maxMemoryMiB too. Nothing was changed.",
+  'error.edit.memoryOverRunningMax': "memoryMiB {memory} is more than the running VM's maximum ({max} MiB): set it for the next boot (config) instead.",
+  'error.edit.vcpusOverMax': "vcpus {vcpus} is more than the vCPU maximum of VM '{name}' ({max}): raise maxVcpus too. Nothing was changed.",
+  'error.edit.vcpusOverRunningMax': "vcpus {vcpus} is more than the running VM's vCPU maximum ({max}): set it for the next boot (config) instead.",
+  'error.edit.autostartTransient': "VM '{name}' is transient: only a defined VM can start with the host. Nothing was changed.",
+  'error.edit.renameRunning': "VM '{name}' is running: a VM can be renamed only while it is shut off. Shut it down first; nothing was changed.",
+  'error.edit.sameName': "VM '{name}' already has that name.",
+  'error.edit.nameTaken': "a VM named '{name}' already exists: choose another name.",
+  'error.edit.targetPrefixChanged': "a {bus} disk's target starts with '{prefix}' (e.g. {example}b), not '{target}'. Nothing was changed.",
+  'error.edit.targetPrefix': "a {bus} disk's target starts with '{prefix}' (e.g. {example}b), not '{target}'",
+  'error.edit.targetTakenNew': "VM '{name}' already has a disk {target}: choose another target or leave newTarget out. Nothing was changed.",
+  'error.edit.targetTaken': "VM '{name}' already has a disk {target}: choose another target or leave it out. Nothing was changed.",
+  'error.edit.poolUnreadable': "storage pool '{pool}': {detail}",
+  'error.edit.alreadyAttached': "{path} is already attached to VM '{name}' as {target}. Nothing was changed.",
+  'error.edit.newVolumeExists': "storage pool '{pool}' already has a volume '{volume}': attach it with {pool, volume} or choose another target.",
+  'error.edit.noDisk': "VM '{name}' has no disk {target}.",
+  'error.edit.lastBootDisk': "{target} is the last boot disk of running VM '{name}': it could not start again without it. Shut the VM down first, or give another disk a boot order. Nothing was changed.",
+  'error.edit.deleteNotPoolVolume': "{path} is not a volume of a storage pool: Virtdesk deletes only pool volumes. Nothing was changed.",
+  'error.edit.deleteReadonly': "{target} is a read-only disk or CD-ROM: its image is not deleted. Nothing was changed.",
+  'error.edit.cannotDelete': "{path} cannot be deleted: {reason}. Nothing was changed.",
+  'error.edit.noDrive': "VM '{name}' has no drive {target}.",
+  'error.edit.diskGoneAtBoot': "disk {target} of VM '{name}' is gone at next boot (removed from its definition): there is nothing to change. Nothing was changed.",
+  'error.edit.diskBusUnknown': "disk {target} is on the {bus} bus: give bus virtio, sata or scsi to rename it. Nothing was changed.",
+  'error.edit.shareableFormat': "disk {target} is a {format} image: only raw images can be shared between VMs (libvirt refuses other formats). Nothing was changed.",
+  'error.edit.shareableCache': "a shareable disk needs cache none (other VMs write to the same image; a host cache would hide their writes): set cache none too. Nothing was changed.",
+  'error.edit.macTakenChoose': "VM '{name}' already has a network interface with MAC {mac}: choose another MAC. Nothing was changed.",
+  'error.edit.macTaken': "VM '{name}' already has a network interface with MAC {mac}. Nothing was changed.",
+  'error.edit.noNic': "VM '{name}' has no network interface with MAC {mac}.",
+  'error.edit.nicOnlyLive': "VM '{name}' has network interface {mac} only while running (it is gone at next boot), and this change cannot be made there ({note}). Nothing was changed.",
+  'error.edit.nicOnlyConfig': "VM '{name}' has network interface {mac} only in its definition, and this change cannot be made there ({note}). Nothing was changed.",
+  'error.edit.xmlNotDomain': "The XML is not a domain definition: {detail} Fix it and try again; nothing was changed.",
+  'error.edit.xmlOtherName': "The XML names the VM '{other}', not '{name}': rename a VM with vm.rename. Nothing was changed.",
+  'error.edit.xmlOtherUuid': "The XML has the UUID {uuid}, not {vmUuid} of VM '{name}': keep the VM's UUID. Nothing was changed.",
+  'error.edit.xmlRefused': "libvirt refused the XML of VM '{name}' (nothing was changed): {detail}",
+  'error.edit.restoreRunning': "VM '{name}' is already running: there is nothing to restore.",
+  'error.edit.noSavedState': "VM '{name}' has no saved state to restore: start it instead (vm.start).",
+  'error.edit.cpuModelUnusable': "CPU model '{model}' is known to QEMU but not usable on this host (this host's CPU or the emulator lacks features it needs): choose a usable model. Nothing was changed.",
+  'error.edit.firmwareToBios': "VM '{name}' has UEFI firmware; switching it to BIOS is refused: an installed system boots the way it was installed (an EFI system partition and NVRAM boot entries), so it would no longer start. Create a new VM with BIOS firmware and install it there. Nothing was changed.",
+  'error.edit.firmwareToUefi': "VM '{name}' has BIOS firmware; switching it to UEFI is refused: an installed system boots the way it was installed (a boot loader in the MBR), so it would no longer start. Create a new VM with UEFI firmware and install it there. Nothing was changed.",
+  'error.edit.kernelNotFile': "{path} is not a file on this host: give the path of the kernel image. Nothing was changed.",
+  'error.edit.initrdNotFile': "{path} is not a file on this host: give the path of the initrd image. Nothing was changed.",
+  'error.edit.deviceDuplicate': "VM '{name}' already has {what} ({key}): change it with vm.updateDevice or remove it first. Nothing was changed.",
+  'error.edit.spiceAgentNoDisplay': "the SPICE agent channel needs a SPICE display: VM '{name}' has none. Add a graphics device of type spice first. Nothing was changed.",
+  'error.edit.noSwtpm': "this host cannot emulate a TPM (swtpm is not installed; Debian/Ubuntu: apt install swtpm swtpm-tools). Nothing was changed.",
+  'error.edit.itcoNeedsQ35': "the itco watchdog is part of the q35 chipset and VM '{name}' has machine {machine}: use i6300esb. Nothing was changed.",
+  'error.edit.mountTagTaken': "VM '{name}' already shares a folder with the tag '{tag}' ({key}): choose another target tag. Nothing was changed.",
+  'error.edit.notFolder': "{path} is not a folder on this host: give an existing folder to share. Nothing was changed.",
+  'error.edit.noVirtiofsd': "virtiofs needs the virtiofsd helper, which is not installed on this host (Debian/Ubuntu: apt install virtiofsd). Use driver 9p instead, which needs no helper. Nothing was changed.",
+  'error.edit.virtiofsLive': "Cannot add a virtiofs folder live: virtiofs needs shared guest memory, which only a restart gives. Leave out live to add it for the next boot.",
+  'error.edit.addNotLive': "Cannot add a {kind} live: {note}. Leave out live to add it for the next boot.",
+  'error.edit.noVirtioSerial': "VM '{name}' has no virtio-serial controller while running, which a {kind} needs: add it for the next boot (leave out live).",
+  'error.edit.addTransient': "VM '{name}' is transient: the {kind} cannot be added now. Nothing was changed.",
+  'error.edit.noDevice': "VM '{name}' has no device '{key}'.",
+  'error.edit.otherKind': "'{key}' is a {kind}, not a {wanted}: remove it and add a {other} instead. Nothing was changed.",
+  'error.edit.onlyLiveUnchangeable': "'{key}' exists only while VM '{name}' runs (it is gone at next boot) and libvirt cannot change it live. Nothing was changed.",
+  'error.edit.changeNotLive': "Cannot change a {kind} live ({note}). Leave out live to change it for the next boot.",
+  'error.edit.lastBootDevice': "{key} is the last boot device of running VM '{name}': it could not start again without it. Shut the VM down first, or give another device a boot order. Nothing was changed.",
+  'error.edit.removeNotLive': "Cannot remove the {kind} live ({note}). Leave out live to remove it at the next boot.",
+  'error.edit.onlyLiveUnremovable': "{key} exists only until VM '{name}' stops and libvirt cannot remove a {kind} live. Nothing was changed.",
+  'error.edit.libvirtRefusedChange': "libvirt refused the change to VM '{name}' ({what}; nothing was changed): {detail}",
+  'error.edit.growReadonly': "{target} is a read-only disk: only writable disks can grow. Nothing was changed.",
+  'error.edit.growRemovable': "{target} is a {device}: only writable disks can grow. Nothing was changed.",
+  'error.edit.shrink': "{target} has {size}; {newSize} would shrink it and destroy the data at its end. Disks only grow: give a size above {min}. Nothing was changed.",
+  'error.edit.sameSize': "{target} already has {size}: give a larger size. Nothing was changed.",
+  'error.edit.noSizeReported': "libvirt did not report the size of {target}: nothing was changed.",
+  'error.edit.growNotPoolVolume': "{path} is not a volume of a storage pool: Virtdesk grows a shut-off VM's disk through its pool. Start the VM to grow it live, or add its folder as a pool. Nothing was changed.",
+  'error.edit.growFailed': "libvirt could not grow {path}: {detail}",
+  // passing a host device through (host/node-devices.ts refusals; {label}: the core's English name of the device)
+  'error.hostdev.missing': "this host has no {label}: host.nodeDevices lists the devices it has. Nothing was changed.",
+  'error.hostdev.already': "VM '{name}' already has the {label}. Nothing was changed.",
+  'error.hostdev.taken': "the {label} is in use by running VM {names}: a device can be passed to one running VM at a time. Remove it there or shut that VM down first. Nothing was changed.",
+  'error.hostdev.bridge': "the {label} is a PCI bridge, part of the host: it cannot be passed through. Nothing was changed.",
+  'error.hostdev.hostNeeds': "the {label} is the host's {className} (driver {driver}): passing it through would take it away from the host. Bind it to vfio-pci first if you really mean to. Nothing was changed.",
   // libvirt's own words, quoted inside a translated sentence (by libvirt's error number)
   'error.libvirt.noDomain': '{detail}',
   'error.libvirt.noNetwork': '{detail}',
@@ -228,9 +404,70 @@ export const ERROR_MESSAGES = {
   'error.libvirt.noVolume': '{detail}',
   'error.libvirt.notRunning': '{detail}',
   'error.libvirt.connection': '{detail}',
+  'error.libvirt.alreadyRunning': '{detail}',
+  'error.libvirt.failed': '{detail}',
 } as const;
 
-export const SERVER_MESSAGES = { ...HOST_MESSAGES, ...LAB_MESSAGES, ...ERROR_MESSAGES } as const;
+/** The nouns a file check names its file by (the {what} of error.file*), as messages of their own. */
+export const FILE_NOUNS = {
+  'error.what.file': 'file',
+  'error.what.iso': 'ISO image',
+  'error.what.diskImage': 'disk image',
+  'error.what.cloudImage': 'cloud image',
+  'error.what.kernel': 'kernel',
+  'error.what.initrd': 'initrd',
+} as const;
+
+/** The notes on the host's passthrough devices (host.nodeDevices: warning, iommu.note; host/node-devices.ts). */
+export const HOSTDEV_MESSAGES = {
+  'hostdev.warn.bridge': "a PCI bridge is part of the host and cannot be passed through",
+  'hostdev.warn.iommuOff': "PCI passthrough needs the IOMMU, which is off on this host",
+  'hostdev.warn.hostUses': "the host uses this {className} (driver {driver}): passing it through would take it away from the host",
+  'hostdev.warn.group': "its IOMMU group {group} also holds {peers}: they go to the VM together",
+  'hostdev.warn.inUse': "in use by VM {names}",
+  'hostdev.iommuOffNote': "IOMMU is off on this host (no /sys/kernel/iommu_groups entries): PCI devices cannot be passed through. Turn on VT-d (Intel) or AMD-Vi in the firmware settings and boot Linux with intel_iommu=on or amd_iommu=on. USB devices do not need it.",
+  'hostdev.iommuOffRefusal': "{note} Nothing was changed.",
+} as const;
+
+/** One line per device of vm.hardware (domain/device-specs.ts describeDeviceText), and the nouns in it. */
+export const DEVICE_MESSAGES = {
+  'device.noun.disk': "disk",
+  'device.noun.cdrom': "CD-ROM",
+  'device.noun.floppy': "floppy",
+  'device.noun.serial': "serial",
+  'device.noun.console': "console",
+  'device.noun.parallel': "parallel",
+  'device.noun.tablet': "tablet",
+  'device.noun.mouse': "mouse",
+  'device.noun.keyboard': "keyboard",
+  'device.summary.disk': "{device} {target} ({bus}){source}",
+  'device.summary.nic': "network {details} ({source})",
+  'device.summary.nicBare': "network ({source})",
+  'device.summary.graphics': "{type} display on {listen}{port}",
+  'device.summary.defaultAddress': "default address",
+  'device.summary.port': " port {port}",
+  'device.summary.video': "video {model}{vram}{heads}",
+  'device.summary.vram': ", {mib} MiB",
+  'device.summary.heads': ", {heads} heads",
+  'device.summary.sound': "sound {model}",
+  'device.summary.input': "{type} ({bus})",
+  'device.summary.inputNoun': "input",
+  'device.summary.channel': "channel {name}",
+  'device.summary.char': "{kind} {type}{target}",
+  'device.summary.tpm': "TPM {details} ({backend})",
+  'device.summary.tpmBare': "TPM ({backend})",
+  'device.summary.rng': "{model} RNG ({source})",
+  'device.summary.rngBare': "RNG ({source})",
+  'device.summary.watchdog': "watchdog {model}, action {action}",
+  'device.summary.controller': "{type} controller {index}{model}",
+  'device.summary.filesystem': "shared folder {source} as '{target}' ({driver}{readonly})",
+  'device.summary.readOnly': ", read-only",
+  'device.summary.pci': "PCI {address}",
+  'device.summary.usb': "USB {ids}",
+  'device.summary.usbBus': "USB bus {bus} device {device}",
+} as const;
+
+export const SERVER_MESSAGES = { ...HOST_MESSAGES, ...LAB_MESSAGES, ...ERROR_MESSAGES, ...FILE_NOUNS, ...HOSTDEV_MESSAGES, ...DEVICE_MESSAGES } as const;
 
 export type ServerMessageKey = keyof typeof SERVER_MESSAGES;
 
@@ -298,6 +535,9 @@ export function matchMessage(text: string, keys: readonly ServerMessageKey[]): M
 const LAB_KEYS = Object.keys(LAB_MESSAGES) as (keyof typeof LAB_MESSAGES)[];
 const ERROR_TEXT_KEYS = (Object.keys(ERROR_MESSAGES) as (keyof typeof ERROR_MESSAGES)[]).filter((k) => !k.startsWith('error.libvirt.'));
 
+/** English noun → its key (FILE_NOUNS). */
+const WHAT_KEYS: Record<string, ServerMessageKey> = Object.fromEntries((Object.keys(FILE_NOUNS) as (keyof typeof FILE_NOUNS)[]).map((k) => [FILE_NOUNS[k], k]));
+
 /** The key of a lab file problem's message, when it is one of the common kinds. */
 export const labIssueText = (problem: string): MessageRef | undefined => matchMessage(problem, LAB_KEYS);
 
@@ -314,11 +554,15 @@ const LIBVIRT_ERROR_KEYS: Record<number, ServerMessageKey> = {
 /** The key of a core error's message: one of ERROR_MESSAGES' texts, or a libvirt error quoted. */
 export function errorText(code: string, text: string, libvirtCode?: number): MessageRef | undefined {
   const known = matchMessage(text, ERROR_TEXT_KEYS);
-  if (known) return known;
+  if (known) {
+    const what = known.params?.what;
+    if (typeof what === 'string' && WHAT_KEYS[what]) return message(known.key, { ...known.params, what: message(WHAT_KEYS[what]) });
+    return known;
+  }
   if (libvirtCode === undefined) return undefined;
-  const key = LIBVIRT_ERROR_KEYS[libvirtCode];
-  if (!key) return undefined;
-  if (key === 'error.libvirt.connection' && !(code === 'CONNECTION' || /connect/i.test(text))) return undefined;
-  if (key === 'error.libvirt.notRunning' && !/not running/i.test(text)) return undefined;
-  return message(key, { detail: text });
+  let key: ServerMessageKey | undefined = LIBVIRT_ERROR_KEYS[libvirtCode];
+  if (key === 'error.libvirt.connection' && !(code === 'CONNECTION' || /connect/i.test(text))) key = undefined;
+  if (key === 'error.libvirt.notRunning' && !/not running/i.test(text)) key = /already running|already active/i.test(text) ? 'error.libvirt.alreadyRunning' : undefined;
+  // Any other libvirt failure (a VM that would not start, …): libvirt's words inside a translated sentence.
+  return message(key ?? 'error.libvirt.failed', { detail: text });
 }

@@ -232,6 +232,8 @@ export interface DomainCapsQuery {
   virttype?: string;
 }
 
+const domainKey = (uri: string, q: DomainCapsQuery): string => `${uri}\n${q.emulator ?? ''}\n${q.arch ?? ''}\n${q.machine ?? ''}\n${q.virttype ?? ''}`;
+
 /**
  * Parsed capabilities per connection URI, kept for `ttlMs` (capabilities change only when the
  * host's QEMU or firmware packages do). Concurrent asks for the same entry share one load; a
@@ -246,12 +248,36 @@ export class CapabilitiesCache {
   ) {}
 
   host(uri: string, load: () => string | Promise<string>): Promise<HostCapabilities> {
-    return this.get(`${uri}\n`, async () => parseHostCapabilities(await load()));
+    return this.get(`${uri}\n`, async () => this.parsed(`${uri}\nxml`, await this.hostXml(uri, load), parseHostCapabilities));
   }
 
   domain(uri: string, query: DomainCapsQuery, load: (q: DomainCapsQuery) => string | Promise<string>): Promise<DomainCapabilities> {
-    const key = `${uri}\n${query.emulator ?? ''}\n${query.arch ?? ''}\n${query.machine ?? ''}\n${query.virttype ?? ''}`;
-    return this.get(key, async () => parseDomainCapabilities(await load(query)));
+    return this.get(domainKey(uri, query), async () => this.parsed(`${domainKey(uri, query)}\nxml`, await this.domainXml(uri, query, load), parseDomainCapabilities));
+  }
+
+  /** A value worked out from a connection's capabilities: kept, and forgotten, with them. */
+  derived<T>(uri: string, name: string, load: () => Promise<T>): Promise<T> {
+    return this.get(`${uri}\nderived\n${name}`, load);
+  }
+
+  /** A text that does not parse is not kept either. */
+  private parsed<T>(xmlKey: string, xml: string, parse: (xml: string) => T): T {
+    try {
+      return parse(xml);
+    } catch (e) {
+      this.entries.delete(xmlKey);
+      throw e;
+    }
+  }
+
+  /** The host capabilities as libvirt's text (for readers that take XML, e.g. the host check). */
+  hostXml(uri: string, load: () => string | Promise<string>): Promise<string> {
+    return this.get(`${uri}\nxml`, async () => load());
+  }
+
+  /** The domain capabilities as libvirt's text. */
+  domainXml(uri: string, query: DomainCapsQuery, load: (q: DomainCapsQuery) => string | Promise<string>): Promise<string> {
+    return this.get(`${domainKey(uri, query)}\nxml`, async () => load(query));
   }
 
   /** Forgets one connection's entries (after a reconnect or package change), or all. */

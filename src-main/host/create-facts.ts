@@ -1,18 +1,13 @@
 // What the New-VM flow needs to know about a connection's host (capabilities, the host check's
-// verdict, passt), read once per connection and reused for a while.
+// verdict, passt); capabilities through the per-connection CapabilitiesCache.
 import type { LibvirtHostClient } from '../libvirt/host-client';
 import { evaluateHost, type Verdict } from './virt-check';
-import { parseDomainCapabilities, readDomainCapabilities, type DomainCapabilities } from '../domain/capabilities';
+import { CapabilitiesCache, parseDomainCapabilities, readDomainCapabilities, type DomainCapabilities } from '../domain/capabilities';
 import { readHostFacts, type LibvirtProbe } from './read-host-facts';
-import { readDomainCaps, readHostCaps } from '../xml/create-caps';
+import { domainCapsForCreate, hostCapsForCreate } from '../xml/create-caps';
 import type { CreateHostFacts } from '../xml/vm-plan';
 import type { UefiLoader } from '../xml/build-domain';
 import { inPath, isLocalConnection, MiB } from '../api/handlers/helpers';
-
-interface StaticFacts {
-  at: number;
-  facts: Omit<CreateHostFacts, 'memoryFreeMiB'>;
-}
 
 export type HostVerdict = (uri: string, probe: LibvirtProbe) => Promise<{ verdict: Verdict; headline: string }>;
 
@@ -21,8 +16,10 @@ export interface CreateFactsOptions {
   hostVerdict?: HostVerdict;
   /** Whether passt (user-mode port forwarding) is installed; default: looks in PATH. */
   hasPasst?: () => Promise<boolean>;
-  /** How long static host facts (capabilities, verdict) are reused. Default 60 s. */
+  /** How long capabilities are reused (when no cache is given). Default 60 s. */
   factsTtlMs?: number;
+  /** The capabilities cache to read through (default: one of this reader's own). */
+  capabilities?: CapabilitiesCache;
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -75,55 +72,66 @@ export async function virtualizationFor(uri: string, client: LibvirtHostClient, 
   return chooseVirtualization(uri, { info, caps, kvm, qemu }, hostVerdict);
 }
 
+/**
+ * The host facts the New-VM flow needs, kept in the one per-connection CapabilitiesCache with the
+ * capabilities they come from (for factsTtlMs; forgotten with them); free memory is read each time.
+ */
 export function createFactsReader(deps: CreateFactsOptions): (uri: string, client: LibvirtHostClient) => Promise<CreateHostFacts> {
-  const ttl = deps.factsTtlMs ?? 60_000;
-  const staticFacts = new Map<string, StaticFacts>();
+  const caps = deps.capabilities ?? new CapabilitiesCache(deps.factsTtlMs ?? 60_000);
   const hasPasst = deps.hasPasst ?? (() => inPath('passt'));
   return async function hostFacts(uri: string, client: LibvirtHostClient): Promise<CreateHostFacts> {
-  const api = client.api;
-  let s = staticFacts.get(uri);
-  if (!s || Date.now() - s.at > ttl) {
-    const [info, node, caps, qemu, kvm, passt] = await Promise.all([
-      client.connect(),
-      api.nodeInfo(),
-      settle(api.capabilities()),
-      settle(api.domainCapabilities({ virttype: 'qemu', arch: 'x86_64' })),
-      settle(api.domainCapabilities({ virttype: 'kvm', arch: 'x86_64' })),
-      isLocalConnection(uri) ? hasPasst() : Promise.resolve(true),
-    ]);
-    const hostCaps = readHostCaps(caps.ok ? caps.v : null);
-    const qemuCaps = readDomainCaps(qemu.ok ? qemu.v : null);
-    const kvmCaps = readDomainCaps(kvm.ok ? kvm.v : null);
-    const { kvmListed, verdict, headline: verdictHeadline } = await chooseVirtualization(uri, { info, caps, kvm, qemu }, deps.hostVerdict);
-    const domainTypes: ('qemu' | 'kvm')[] = [];
-    const testDriver = info.hypervisorType.toLowerCase() === 'test';
-    if (qemuCaps.domainType === 'qemu' || hostCaps.domainTypes.includes('qemu') || testDriver) domainTypes.push('qemu');
-    if (verdict === 'kvm') domainTypes.push('kvm');
-    s = {
-      at: Date.now(),
-      facts: {
-        uri,
-        local: isLocalConnection(uri),
-        hypervisor: info.hypervisorType,
-        memoryTotalMiB: Math.floor(node.memoryKiB / 1024),
-        cpus: node.cpus,
-        kvmListed,
-        verdict,
-        verdictHeadline,
-        domainTypes,
-        ...uefiSupport((kvmListed && verdict === 'kvm' ? kvmCaps : qemuCaps).efi, kvmListed && verdict === 'kvm' ? (kvm.ok ? kvm.v : null) : qemu.ok ? qemu.v : null),
-        tpm: (kvmListed && verdict === 'kvm' ? kvmCaps : qemuCaps).tpmEmulator,
-        cpuModes: { qemu: qemuCaps.cpuModes, kvm: kvmCaps.cpuModes },
-        machines: hostCaps.machines,
-        // libvirt 9.0.0 refuses <backend type='passt'/> (libvirt issue #462); newer ones list it in domcaps.
-        portForwarding: passt && ((qemuCaps.netBackends.includes('passt') || (qemuCaps.netBackends.length === 0 && info.libVersion >= 9_001_000))),
-      },
-    };
-    staticFacts.set(uri, s);
-  }
-  const free = await api.nodeFreeMemory().catch(() => 0);
-  return { ...s.facts, memoryFreeMiB: Math.floor(free / MiB) };
+    const [facts, free] = await Promise.all([caps.derived(uri, 'create-facts', () => staticFacts(uri, client, caps, hasPasst, deps.hostVerdict)), client.api.nodeFreeMemory().catch(() => 0)]);
+    return { ...facts, memoryFreeMiB: Math.floor(free / MiB) };
+  };
 }
+
+/** Everything but free memory: capabilities (through `caps`), the host check's verdict, passt. */
+async function staticFacts(uri: string, client: LibvirtHostClient, caps: CapabilitiesCache, hasPasst: () => Promise<boolean>, hostVerdict?: HostVerdict): Promise<Omit<CreateHostFacts, 'memoryFreeMiB'>> {
+  const api = client.api;
+  const domcaps = (virttype: 'qemu' | 'kvm') => ({ virttype, arch: 'x86_64' });
+  const loadDomcaps = (q: { virttype?: string; arch?: string }) => api.domainCapabilities(q);
+  const [info, node, capsXml, qemu, kvm, passt] = await Promise.all([
+    client.connect(),
+    api.nodeInfo(),
+    settle(caps.hostXml(uri, () => api.capabilities())),
+    settle(caps.domainXml(uri, domcaps('qemu'), loadDomcaps)),
+    settle(caps.domainXml(uri, domcaps('kvm'), loadDomcaps)),
+    isLocalConnection(uri) ? hasPasst() : Promise.resolve(true),
+  ]);
+  // Parsed once per cache entry (a text that does not parse reads as "not available").
+  const parsed = <T>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
+  const [hostCapsParsed, qemuParsed, kvmParsed] = await Promise.all([
+    capsXml.ok ? parsed(caps.host(uri, () => capsXml.v)) : null,
+    qemu.ok ? parsed(caps.domain(uri, domcaps('qemu'), () => qemu.v)) : null,
+    kvm.ok ? parsed(caps.domain(uri, domcaps('kvm'), () => kvm.v)) : null,
+  ]);
+  const hostCaps = hostCapsForCreate(hostCapsParsed);
+  const qemuCaps = domainCapsForCreate(qemuParsed);
+  const kvmCaps = domainCapsForCreate(kvmParsed);
+  const { kvmListed, verdict, headline: verdictHeadline } = await chooseVirtualization(uri, { info, caps: capsXml, kvm, qemu }, hostVerdict);
+  const domainTypes: ('qemu' | 'kvm')[] = [];
+  const testDriver = info.hypervisorType.toLowerCase() === 'test';
+  if (qemuCaps.domainType === 'qemu' || hostCaps.domainTypes.includes('qemu') || testDriver) domainTypes.push('qemu');
+  if (verdict === 'kvm') domainTypes.push('kvm');
+  const useKvm = kvmListed && verdict === 'kvm';
+  const chosen = useKvm ? kvmCaps : qemuCaps;
+  return {
+    uri,
+    local: isLocalConnection(uri),
+    hypervisor: info.hypervisorType,
+    memoryTotalMiB: Math.floor(node.memoryKiB / 1024),
+    cpus: node.cpus,
+    kvmListed,
+    verdict,
+    verdictHeadline,
+    domainTypes,
+    ...uefiSupport(chosen.efi, useKvm ? kvmParsed : qemuParsed),
+    tpm: chosen.tpmEmulator,
+    cpuModes: { qemu: qemuCaps.cpuModes, kvm: kvmCaps.cpuModes },
+    machines: hostCaps.machines,
+    // libvirt 9.0.0 refuses <backend type='passt'/> (libvirt issue #462); newer ones list it in domcaps.
+    portForwarding: passt && (qemuCaps.netBackends.includes('passt') || (qemuCaps.netBackends.length === 0 && info.libVersion >= 9_001_000)),
+  };
 }
 
 /**
@@ -131,20 +139,20 @@ export function createFactsReader(deps: CreateFactsOptions): (uri: string, clien
  * firmware values; with older firmware descriptors they list only loader files, and the VM must
  * name one explicitly (a non-secure-boot OVMF_CODE and its VARS template).
  */
-export function uefiSupport(autoselect: boolean, domcapsXml: string | null): { uefi: boolean; uefiLoader: UefiLoader | null } {
+export function uefiSupport(autoselect: boolean, domcaps: string | DomainCapabilities | null): { uefi: boolean; uefiLoader: UefiLoader | null } {
   if (autoselect) return { uefi: true, uefiLoader: null };
-  const uefiLoader = explicitUefiLoader(domcapsXml);
+  const uefiLoader = explicitUefiLoader(domcaps);
   return { uefi: !!uefiLoader, uefiLoader };
 }
 
 const SECURE_BOOT_BUILD = /secboot|secure|\.ms\.|snakeoil|enrolled/i;
 
 /** The first non-secure-boot OVMF code image in <os><loader> (pflash) with the VARS file next to it. */
-export function explicitUefiLoader(domcapsXml: string | null): UefiLoader | null {
-  if (!domcapsXml) return null;
+export function explicitUefiLoader(domcaps: string | DomainCapabilities | null): UefiLoader | null {
+  if (!domcaps) return null;
   let caps: DomainCapabilities;
   try {
-    caps = parseDomainCapabilities(domcapsXml);
+    caps = typeof domcaps === 'string' ? parseDomainCapabilities(domcaps) : domcaps;
   } catch {
     return null;
   }

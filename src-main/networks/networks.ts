@@ -3,6 +3,8 @@ import type { LibvirtHostClient } from '../libvirt/host-client';
 
 type Api = LibvirtHostClient['api'];
 import type { DomainXmlRecord } from '../libvirt/protocol';
+import { LibvirtError } from '../libvirt/errors';
+import { VIR_ERR_NO_NETWORK } from '../libvirt/listing';
 import { readDomainXml, readNetworkXml } from '../xml/read-domain';
 import {
   
@@ -19,17 +21,19 @@ export function networkUsers(records: DomainXmlRecord[], network: string, onlyAc
   return [...names].sort();
 }
 
+/** Each network with its settings and users; a network undefined while it was listed is left out. */
 export async function networkDetails(api: Api, records?: DomainXmlRecord[]): Promise<NetworkDetails[]> {
   const [nets, recs] = await Promise.all([api.listNetworks(), records ? Promise.resolve(records) : api.allDomainXml()]);
-  return Promise.all(
-    nets.map(async (n) => {
+  const details = await Promise.all(
+    nets.map(async (n): Promise<NetworkDetails | null> => {
       let r: ReturnType<typeof readNetworkXml> = { forward: null };
       try {
         r = readNetworkXml(await api.networkXml(n.name));
-      } catch {
-        /* vanished */
+      } catch (e) {
+        if (e instanceof LibvirtError && e.code === VIR_ERR_NO_NETWORK) return null;
       }
       return { ...n, forward: r.forward, bridge: r.bridge ?? null, ipv4: r.ipv4 ?? null, usedBy: networkUsers(recs, n.name) };
     }),
   );
+  return details.filter((d): d is NetworkDetails => d !== null);
 }

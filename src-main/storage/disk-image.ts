@@ -3,8 +3,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { constants } from 'node:fs';
-import path from 'node:path';
 import { looksLikeOpticalImage } from '../osinfo/iso';
+import { accessPlan, dynamicOwnership, qemuIdentity } from './qemu-access-check';
+import { blockersAtStart } from './qemu-access';
+import type { QemuIdentity } from './qemu-access';
 
 export class FileCheckError extends Error {
   override readonly name = 'FileCheckError';
@@ -73,18 +75,23 @@ export async function probeDiskImage(file: string, what = 'source.path'): Promis
   throw new FileCheckError(`${what} '${file}' is not a disk image Virtdesk can import: qemu-img says '${format || 'unknown'}' (supported: qcow2, raw)`);
 }
 
+let localQemu: Promise<QemuIdentity | null> | null = null;
+
 /**
- * QEMU on qemu:///system runs as libvirt-qemu: a file it must open needs o+r and every parent
- * folder o+x (or libvirt's own folders). Returns a warning or null.
+ * QEMU on qemu:///system runs as its own user (libvirt-qemu on Debian): a file it must open
+ * needs every folder above it enterable by that user (mode bits or ACLs) and the file readable.
+ * Returns a warning or null. `who`: QEMU's user when known (default: qemu.conf / libvirt-qemu).
  */
-export async function qemuAccessWarning(file: string, what: string): Promise<string | null> {
+export async function qemuAccessWarning(file: string, what: string, who?: QemuIdentity | null): Promise<string | null> {
   try {
-    const st = await fs.stat(file);
-    if (!(st.mode & 0o004)) return `${what} '${file}' is not readable by other users; QEMU (user libvirt-qemu) may fail to open it — libvirt usually fixes file ownership itself, but folders it cannot enter stay a problem`;
-    for (let dir = path.dirname(file); dir !== '/' && dir !== '.'; dir = path.dirname(dir)) {
-      const d = await fs.stat(dir);
-      if (!(d.mode & 0o001)) return `${what} '${file}' is inside '${dir}', which other users cannot enter; QEMU (user libvirt-qemu) will fail with "Permission denied" — move it to /var/lib/libvirt/images or a storage pool folder`;
-    }
+    const identity = who !== undefined ? who : await (localQemu ??= qemuIdentity(null));
+    // Unknown user: what "other users" may do decides.
+    const id = identity ?? { name: 'libvirt-qemu', uid: -1, gids: [] };
+    if (id.uid === 0) return null;
+    const blockers = blockersAtStart((await accessPlan(file, id)).blockers, await dynamicOwnership());
+    const folder = blockers.find((b) => b.kind === 'folder');
+    if (folder) return `${what} '${file}' is inside '${folder.path}', which other users cannot enter; QEMU (user ${id.name}) will fail with "Permission denied" — let QEMU's user in, or move it to /var/lib/libvirt/images or a storage pool folder`;
+    if (blockers.length) return `${what} '${file}' is not readable by other users; QEMU (user ${id.name}) may fail to open it — libvirt usually fixes file ownership itself, but folders it cannot enter stay a problem`;
   } catch {
     /* checked elsewhere */
   }

@@ -15,6 +15,8 @@ import {
   type VolumeDetails } from '../contract';
 import { invalid, notFound } from '../api/handlers/helpers';
 import { imagesAreLocal } from '../contract/connection-uri';
+import { LibvirtError } from '../libvirt/errors';
+import { VIR_ERR_NO_STORAGE_POOL } from '../libvirt/listing';
 
 export function requirePool(pools: PoolDetails[], name: string, field: string, mustRun = true): PoolDetails {
   const p = pools.find((x) => x.name === name);
@@ -44,18 +46,21 @@ export interface PoolInfo extends PoolSummary {
   path: string | null;
 }
 
+/** Each pool with its type and folder; a pool undefined while it was listed is left out. */
 export async function poolInfos(api: Api): Promise<PoolInfo[]> {
   const pools = await api.listPools();
-  return Promise.all(
-    pools.map(async (p) => {
+  const infos = await Promise.all(
+    pools.map(async (p): Promise<PoolInfo | null> => {
       try {
         const r = readPoolXml(await api.poolXml(p.name));
         return { ...p, type: r.type ?? null, path: r.path ?? null };
-      } catch {
+      } catch (e) {
+        if (e instanceof LibvirtError && e.code === VIR_ERR_NO_STORAGE_POOL) return null;
         return { ...p, type: null, path: null };
       }
     }),
   );
+  return infos.filter((p): p is PoolInfo => p !== null);
 }
 
 export async function volumeIndex(api: Api, pools: PoolSummary[]): Promise<VolumeIndex> {

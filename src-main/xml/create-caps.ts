@@ -2,7 +2,7 @@
 // TPM emulator, CPU modes, machine types and guest domain types — views over the one
 // capabilities reader (src-main/domain/capabilities.ts). Never throws: unreadable XML gives
 // "not available".
-import { domainTypesFor, machinesFor, readDomainCapabilities, readHostCapabilities } from '../domain/capabilities';
+import { domainTypesFor, machinesFor, readDomainCapabilities, readHostCapabilities, type DomainCapabilities, type HostCapabilities } from '../domain/capabilities';
 
 export interface DomainCapsForCreate {
   domainType: string | null;
@@ -20,8 +20,12 @@ export interface DomainCapsForCreate {
 const NONE: DomainCapsForCreate = { domainType: null, efi: false, tpmEmulator: false, cpuModes: [], diskBuses: [], netBackends: [], machine: null };
 
 export function readDomainCaps(xml: string | null | undefined): DomainCapsForCreate {
-  const dc = readDomainCapabilities(xml);
-  if ('error' in dc) return NONE;
+  return domainCapsForCreate(readDomainCapabilities(xml));
+}
+
+/** The view of already parsed domain capabilities (null or an error: not available). */
+export function domainCapsForCreate(dc: DomainCapabilities | { error: string } | null): DomainCapsForCreate {
+  if (!dc || 'error' in dc) return NONE;
   return {
     domainType: dc.domain ?? null,
     efi: dc.efi,
@@ -41,7 +45,11 @@ export interface HostCapsForCreate {
 }
 
 export function readHostCaps(xml: string | null | undefined): HostCapsForCreate {
-  const caps = readHostCapabilities(xml);
-  if ('error' in caps) return { domainTypes: [], machines: [] };
+  return hostCapsForCreate(readHostCapabilities(xml));
+}
+
+/** The view of already parsed host capabilities (null or an error: not available). */
+export function hostCapsForCreate(caps: HostCapabilities | { error: string } | null): HostCapsForCreate {
+  if (!caps || 'error' in caps) return { domainTypes: [], machines: [] };
   return { domainTypes: domainTypesFor(caps, 'x86_64'), machines: machinesFor(caps, 'x86_64') };
 }

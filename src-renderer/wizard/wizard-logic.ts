@@ -2,7 +2,7 @@
 // (the same rules as the server's VmSpec schema and host checks, so Next can say why it is
 // disabled before anything is sent), the VmSpec built from the form, and where a server error
 // belongs. The server checks everything again on create.
-import type { CreateOptions, CreateStep, OsSummary, UrlTreeInfo, VmSpecInput, VolumeDetails } from '../../src-main/contract';
+import type { CreateOptions, CreateStep, OsSummary, QemuAccessReport, UrlTreeInfo, VmSpecInput, VolumeDetails } from '../../src-main/contract';
 import { firstInvisible } from '../../src-main/contract/display-name';
 import { hostnameFromName } from '../../src-main/contract/rules';
 import type { MessageKey, MessageParams } from '../i18n';
@@ -139,6 +139,8 @@ export interface WizardContext {
   urlProbe?: UrlProbe | null | undefined;
   /** The server's word on the source's files, by path (missing: not checked yet). */
   fileChecks?: Readonly<Record<string, FileCheck>> | undefined;
+  /** Whether QEMU's user can open them (fs.qemuAccess), by path. */
+  qemuAccess?: Readonly<Record<string, Pick<QemuAccessReport, 'applies' | 'readable' | 'blockers' | 'user'>>> | undefined;
 }
 
 /** What the server said about a file the source names (os.detect reads it; local connections). */
@@ -260,9 +262,25 @@ function checkSource(d: WizardData, ctx: WizardContext): StepCheck {
     const c = ctx.fileChecks?.[f.path];
     if (!c) continue;
     if (c.error !== null && problem === null) return { problem: invalid('check.fileUnusable', f.input, { error: c.error }), warnings };
-    for (const w of c.warnings) warnings.push(invalid('check.fileWarning', f.input, { warning: w }));
+    const access = qemuAccessWarning(ctx.qemuAccess?.[f.path], f.input);
+    // The access report says it in the UI's language (and offers the fixes): the server's English words on it step aside.
+    for (const w of c.warnings) if (!(access && isQemuAccessText(w))) warnings.push(invalid('check.fileWarning', f.input, { warning: w }));
+    if (access) warnings.push(access);
   }
   return { problem, warnings };
+}
+
+/** The server's English warning about QEMU's user and a file (os.detect, vm.createPreview). */
+export function isQemuAccessText(warning: string): boolean {
+  return /QEMU \(user [^)]*\)/.test(warning);
+}
+
+/** A warning when QEMU's user cannot open the file: folders keep it out, or only the file is unreadable. */
+export function qemuAccessWarning(report: Pick<QemuAccessReport, 'applies' | 'readable' | 'blockers' | 'user'> | undefined, input: Problem['input']): Problem | null {
+  if (!report || !report.applies || report.readable) return null;
+  const user = report.user?.name ?? 'QEMU';
+  const folders = report.blockers.filter((b) => b.kind === 'folder');
+  return folders.length ? invalid('wizard.qemu.blocked', input, { user, count: folders.length }) : invalid('wizard.qemu.fileOnly', input, { user });
 }
 
 function checkSourceFields(d: WizardData, ctx: WizardContext): Problem | null {

@@ -1,7 +1,7 @@
 // The New-VM wizard's state: the form (WizardData), the host's create options, OS detection and
 // presets, the XML preview and the create call. Validation and the spec are the pure functions
 // of wizard-logic.ts; this class only holds the reactive state and talks to the API.
-import type { CreateOptions, CreateStep, OsSummary, VmCreateResult, VolumeDetails } from '../../src-main/contract';
+import type { CreateOptions, CreateStep, OsSummary, QemuAccessReport, VmCreateResult, VolumeDetails } from '../../src-main/contract';
 import type { MessageKey } from '../i18n';
 import { errorCode, errorField, errorMessage, type AppStore } from '../app/stores.svelte';
 import {
@@ -89,6 +89,7 @@ export interface KeptWizard {
   detectError: string | null;
   urlProbe: UrlProbe | null;
   fileChecks: Record<string, FileCheck>;
+  qemuAccess: Record<string, QemuAccessReport>;
   serverError: ServerError | null;
 }
 
@@ -128,6 +129,11 @@ export class WizardModel {
   fileChecks = $state.raw<Record<string, FileCheck>>({});
   /** Paths being looked at now. */
   checkingFiles = $state.raw<string[]>([]);
+  /** fs.qemuAccess's word on the source's files, by path (local qemu:///system connections). */
+  qemuAccess = $state.raw<Record<string, QemuAccessReport>>({});
+  /** A fix of QEMU's access running: the ACL change, or the copy into a pool (with its progress). */
+  fixing = $state.raw<{ path: string; kind: 'grant' | 'copy'; done?: number; total?: number } | null>(null);
+  fixError = $state.raw<{ path: string; message: string } | null>(null);
 
   volumes = $state.raw<Record<string, VolumeDetails[]>>({});
   volumesError = $state<string | null>(null);
@@ -156,6 +162,7 @@ export class WizardModel {
       recommended: this.recommended,
       urlProbe: this.urlProbe,
       fileChecks: this.fileChecks,
+      qemuAccess: this.qemuAccess,
     }),
   );
   current = $derived(this.checks[this.step]);
@@ -164,7 +171,7 @@ export class WizardModel {
   /** The server error, while the form is as it was when it happened. */
   visibleServerError = $derived(this.serverError && this.serverError.snapshot === this.formJson ? this.serverError : null);
   /** Create stays off while a step cannot go on or the server refused the preview of this form. */
-  createBlocked = $derived(this.blocked !== null || this.visibleServerError?.origin === 'preview' || this.checkingFiles.length > 0);
+  createBlocked = $derived(this.blocked !== null || this.visibleServerError?.origin === 'preview' || this.checkingFiles.length > 0 || this.fixing !== null);
 
   private previewSeq = 0;
   private detectSeq = 0;
@@ -192,6 +199,7 @@ export class WizardModel {
       detectError: this.detectError,
       urlProbe: this.urlProbe,
       fileChecks: this.fileChecks,
+      qemuAccess: this.qemuAccess,
       serverError: this.serverError,
     };
   }
@@ -210,6 +218,7 @@ export class WizardModel {
     w.detectError = kept.detectError;
     w.urlProbe = kept.urlProbe;
     w.fileChecks = kept.fileChecks;
+    w.qemuAccess = kept.qemuAccess;
     w.serverError = kept.serverError;
     return w;
   }
@@ -388,12 +397,69 @@ export class WizardModel {
       // The core may add the QEMU-readability warning to os.detect's answer (optional field).
       const warnings = (result as { warnings?: unknown }).warnings;
       check = { error: null, warnings: Array.isArray(warnings) ? warnings.filter((x): x is string => typeof x === 'string') : [] };
-    } else if (isFileCheckError(errorMessage(error))) {
+    } else if (isFileCheckError(error instanceof Error ? error.message : String(error))) {
+      // Recognized by the server's English words; shown in the UI's language.
       check = { error: errorMessage(error), warnings: [] };
     }
     const rest = { ...this.fileChecks };
     delete rest[path];
     this.fileChecks = check ? { ...rest, [path]: check } : rest;
+    if (check && check.error === null) void this.checkQemuAccess(path);
+  }
+
+  /** Asks whether QEMU's user can open the file (local connections; the answer names what keeps it out). */
+  async checkQemuAccess(path: string): Promise<void> {
+    if (!this.options?.local) return;
+    try {
+      const r = await this.api['fs.qemuAccess']({ connection: this.connection, path });
+      this.qemuAccess = { ...this.qemuAccess, [path]: r };
+    } catch {
+      // No verdict (e.g. the file went away meanwhile): the file check says why.
+      const rest = { ...this.qemuAccess };
+      delete rest[path];
+      this.qemuAccess = rest;
+    }
+  }
+
+  /** "Let QEMU read it": the ACL changes the person saw, then the file is looked at again. */
+  async grantQemuAccess(path: string): Promise<void> {
+    const report = this.qemuAccess[path];
+    if (!report || this.fixing) return;
+    this.fixing = { path, kind: 'grant' };
+    this.fixError = null;
+    try {
+      const r = await this.api['fs.grantQemuAccess']({ connection: this.connection, path, paths: report.changes.map((c) => c.path) });
+      this.qemuAccess = { ...this.qemuAccess, [path]: r };
+      this.fixing = null;
+      this.recheckSourceFiles();
+    } catch (e) {
+      this.fixError = { path, message: errorMessage(e) };
+      this.fixing = null;
+    }
+  }
+
+  /** "Copy into a storage pool": the source then names the new volume, which is looked at again. */
+  async copyIntoPool(path: string, pool: string): Promise<void> {
+    if (this.fixing) return;
+    const progressId = newProgressId();
+    this.fixing = { path, kind: 'copy' };
+    this.fixError = null;
+    const off = this.app.client.onEvent((e) => {
+      if (e.type === 'fs.copyProgress' && e.progressId === progressId && this.fixing?.path === path) this.fixing = { path, kind: 'copy', done: e.done, total: e.total };
+    });
+    try {
+      const r = await this.api['fs.copyToPool']({ connection: this.connection, path, pool, progressId });
+      const f = sourceFiles(this.d).find((x) => x.path === path);
+      if (f) (this.d as unknown as Record<string, string>)[f.input] = r.path;
+      this.fixing = null;
+      void this.loadOptions();
+      void this.checkSourceFiles();
+    } catch (e) {
+      this.fixError = { path, message: errorMessage(e) };
+      this.fixing = null;
+    } finally {
+      off();
+    }
   }
 
   /**
@@ -430,6 +496,7 @@ export class WizardModel {
   recheckSourceFiles(): void {
     const paths = new Set(sourceFiles(this.d).map((f) => f.path));
     this.fileChecks = Object.fromEntries(Object.entries(this.fileChecks).filter(([p]) => !paths.has(p)));
+    this.qemuAccess = Object.fromEntries(Object.entries(this.qemuAccess).filter(([p]) => !paths.has(p)));
     if (this.detection && paths.has(this.detection.path)) this.detection = null;
     void this.checkSourceFiles();
   }

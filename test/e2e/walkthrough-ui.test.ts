@@ -200,7 +200,8 @@ describe('walkthrough fixes (browser mode, qemu:///system)', () => {
     await expect.poll(() => page.getByTestId('wizard-preview-warnings').textContent().catch(() => ''), { timeout: 30_000 }).toContain('QEMU');
     await page.getByTestId('wizard-nav-source').click();
     await page.getByTestId('wizard-step-source').waitFor();
-    await expect.poll(() => page.getByTestId('wizard-warning').textContent().catch(() => ''), { timeout: 10_000 }).toContain('other users cannot enter');
+    await expect.poll(() => page.getByTestId('wizard-warning').textContent().catch(() => ''), { timeout: 10_000 }).toContain('cannot open this file');
+    expect(await page.getByTestId('qemu-blockers').textContent()).toContain(PRIVATE_DIR);
     await saveScreenshot(page, 'walkthrough-wizard-qemu-warning');
     await page.getByTestId('wizard-cancel').click();
   });

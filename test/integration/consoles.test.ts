@@ -154,6 +154,8 @@ describe('embedded consoles on qemu:///system', () => {
       message: `Another client is using the serial console of '${name}'. Take it over?`,
       field: 'force',
       libvirtCode: 9, // VIR_ERR_OPERATION_FAILED "Active console session exists for this domain"
+      key: 'error.consoleBusy',
+      params: { name },
     });
     const second = await api.call<{ sessionId: string }>('console.open', { connection: SYSTEM_URI, vm, force: true });
     expect(second.sessionId).not.toBe(first.sessionId);

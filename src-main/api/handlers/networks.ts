@@ -54,7 +54,7 @@ export function networkHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'net
     const { api } = await ctx.conn(i.connection);
     if (!i.force) {
       const users = networkUsers(await api.allDomainXml(), i.name, true);
-      if (users.length) throw invalid('name', `running VM ${users.map((n) => `'${n}'`).join(', ')} ${users.length > 1 ? 'are' : 'is'} attached to '${i.name}'; stop ${users.length > 1 ? 'them' : 'it'} first, or use force`);
+      if (users.length) throw invalid('name', `virtual network '${i.name}' is in use by running VM ${users.map((n) => `'${n}'`).join(', ')}; stop them first, or use force`);
     }
     await api.stopNetwork(i.name);
   },
@@ -70,7 +70,7 @@ export function networkHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'net
       if (!n) throw notFound('name', `no virtual network named '${i.name}'`);
       if (!i.force) {
         const users = networkUsers(await api.allDomainXml(), i.name);
-        if (users.length) throw invalid('name', `VM ${users.map((u) => `'${u}'`).join(', ')} ${users.length > 1 ? 'use' : 'uses'} virtual network '${i.name}'; change ${users.length > 1 ? 'their' : 'its'} network first, or use force`);
+        if (users.length) throw invalid('name', `virtual network '${i.name}' is used by VM ${users.map((u) => `'${u}'`).join(', ')}; change their network first, or use force`);
       }
       if (n.active) await api.stopNetwork(i.name);
       if (n.persistent) await api.undefineNetwork(i.name);

@@ -10,12 +10,15 @@ import type { HandlerContext, HandlersFor, MethodsOf } from './context';
 import { fmtGiB, gibToBytes, invalid, notFound } from './helpers';
 import { poolUsers, requirePool, volumeDetails } from '../../storage/pools';
 import { checkRedefinition } from '../../xml/redefine-check';
+import { ListUsageCache, listUsageKey } from '../../storage/usage-cache';
 
 export function storageHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'pool.'> | MethodsOf<'volume.'>> {
   const poolAction = (action: 'startPool' | 'stopPool' | 'refreshPool') => async (i: { connection?: string; pool: string }) => {
     const { api } = await ctx.conn(i.connection);
     await api[action](i.pool);
   };
+  // The "in use by" column: one scan kept while nothing changed (delete paths always scan afresh).
+  const listUsage = new ListUsageCache();
   return {
   'pool.list': async (i) => {
     const { api } = await ctx.conn(i.connection);
@@ -97,10 +100,11 @@ export function storageHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'poo
     });
   },
   'volume.list': async (i) => {
-    const { uri, api } = await ctx.conn(i.connection);
+    const { uri, api, client } = await ctx.conn(i.connection);
     const pools = await api.listPools();
     requirePool(pools.map((p) => ({ ...p, type: null, path: null })), i.pool, 'pool');
-    const [usage, vols] = await Promise.all([ctx.usageOf(uri, api, pools), api.listVolumes(i.pool)]);
+    const vols = await api.listVolumes(i.pool);
+    const usage = await listUsage.usage(client, listUsageKey(pools, vols.map((v) => v.path)), () => ctx.usageOf(uri, api, pools));
     return Promise.all(vols.map((v) => volumeDetails(api, i.pool, v, usage)));
   },
   'volume.create': async (i) => {

@@ -43,7 +43,7 @@ export function vmHandlers(core: CoreServices): HandlersFor<'vm.list' | 'vm.get'
         if (info.linkedClones.length) {
           const name = 'name' in i.vm ? i.vm.name : (await client.api.lookupDomain(i.vm)).name;
           const clones = info.linkedClones.map((n) => `'${n}'`).join(', ');
-          throw new ApiError('INVALID_INPUT', `VM '${name}' is a template: the linked clone${info.linkedClones.length > 1 ? 's' : ''} ${clones} sit${info.linkedClones.length > 1 ? '' : 's'} on its disks, and running it writes to them and breaks ${info.linkedClones.length > 1 ? 'those clones' : 'that clone'}. Start it anyway only if you mean to (confirm; CLI: --force)`, 'confirmTemplate');
+          throw new ApiError('INVALID_INPUT', `VM '${name}' is a template: linked clones sit on its disks (${clones}), and running it writes to them and breaks them. Start it anyway only if you mean to (confirm; CLI: --force)`, 'confirmTemplate');
         }
       }
       await vmAction(core, 'vm.start')(i);

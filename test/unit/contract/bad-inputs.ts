@@ -30,4 +30,7 @@ export const CREATE_BAD: Partial<Record<MethodName, { input: unknown; field: str
   'network.setAutostart': { input: { name: 'n' }, field: 'autostart' },
   'network.delete': { input: {}, field: 'name' },
   'fs.browse': { input: { path: '/a/../etc' }, field: 'path' },
+  'fs.qemuAccess': { input: { path: 'rescue.iso' }, field: 'path' },
+  'fs.grantQemuAccess': { input: { path: '/root/a.iso', paths: [] }, field: 'paths' },
+  'fs.copyToPool': { input: { path: '/root/a.iso', pool: 'p', progressId: 'a b' }, field: 'progressId' },
 };

@@ -21,6 +21,7 @@ function fakeClient(fixture: string): LibvirtHostClient {
     listPools: async () => [],
     listNetworks: async () => [],
     allDomainXml: async () => [],
+    listDomains: async () => [],
   };
   return { connect: async () => ({ uri: 'qemu:///system', hostname: 'h', hypervisorType: 'QEMU', libVersion: 9_000_000, hypervisorVersion: 7_002_000 }), api } as unknown as LibvirtHostClient;
 }

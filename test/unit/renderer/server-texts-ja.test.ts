@@ -125,10 +125,19 @@ describe('Japanese core errors', () => {
     }
   });
 
-  it('an error with no key shows its English', () => {
+  it('any other libvirt error quotes libvirt inside a translated sentence; an error with no key shows its English', () => {
     const w = wire(new ApiError('LIBVIRT', 'internal error: something odd', undefined, 1));
-    expect(w.key).toBeUndefined();
-    expect(translateServerText('ja', w, w.message)).toBe('internal error: something odd');
+    expect(w.key).toBe('error.libvirt.failed');
+    expect(translateServerText('ja', w, w.message)).toBe('libvirt が操作を拒否しました:「internal error: something odd」');
+    const plain = wire(new ApiError('INTERNAL', 'something odd'));
+    expect(plain.key).toBeUndefined();
+    expect(translateServerText('ja', plain, plain.message)).toBe('something odd');
+  });
+
+  it('a file check names its file in Japanese too (the noun is a message of its own)', () => {
+    const w = wire(new ApiError('INVALID_INPUT', "ISO image '/root/a.iso' does not exist", 'spec.source.path'));
+    expect(w.key).toBe('error.fileMissing');
+    expect(translateServerText('ja', w, w.message)).toBe("「ISO」イメージ '/root/a.iso' がありません");
   });
 
   // The core throws these texts from several modules: each template's fixed start must still be in the sources.
