@@ -1,13 +1,19 @@
 // The CLI's words for editing an existing VM, like virsh's: edit, attach-disk, detach-disk,
-// change-media, attach-nic, detach-nic, rename, tag, edit-xml, save, restore. Each maps to one
-// or two vm.* methods of contract/vm-edit.ts; every check of the input is the API's.
+// change-media, attach-nic, detach-nic, attach-hostdev, detach-hostdev, rename, tag, edit-xml,
+// save, restore. Each maps to vm.* methods of contract/vm-edit.ts and contract/vm-devices.ts;
+// every check of the input is the API's. Device names a user types (vda, cdrom, net0, a USB id)
+// become the API's device keys through vm.hardware.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AttachDiskResult, AttachNicResult, EditResult } from '../contract';
+import type { AttachDiskResult, AttachNicResult, EditResult, VmHardware } from '../contract';
 import type { ApiDispatcher } from '../api/dispatcher';
 import { parseMemory, parseVcpus, UsageError } from './create-command';
 
 export const EDIT_USAGE = `  edit NAME [--memory SIZE] [--max-memory SIZE] [--vcpus N] [--max-vcpus N] [--title T] [--description T] [--autostart on|off]
+       [--cpu-mode host-model|host-passthrough|custom] [--cpu-model MODEL] [--topology SOCKETS,CORES,THREADS]
+       [--boot-order DEV,...] [--boot-menu on|off]     DEV: a disk target (vda, hdc), cdrom[N], net[N] or a MAC
+  attach-hostdev NAME (--usb VENDOR:PRODUCT | --pci ADDRESS)   pass a host USB or PCI device through (host.nodeDevices lists them)
+  detach-hostdev NAME (--usb VENDOR:PRODUCT | --pci ADDRESS)
   attach-disk NAME (--volume POOL/VOL | --path P | --new POOL:GIB[:qcow2|raw]) [--bus virtio|sata|scsi] [--target T] [--readonly] [--cache MODE]
   detach-disk NAME TARGET [--delete-volume]      the image is kept unless --delete-volume (safe-delete rules)
   change-media NAME TARGET (PATH | --eject)      insert or eject a CD-ROM medium
@@ -18,9 +24,9 @@ export const EDIT_USAGE = `  edit NAME [--memory SIZE] [--max-memory SIZE] [--vc
                                       each with --live / --config as in virsh (neither: live and config
                                       where libvirt can while running, else the next boot), and --json`;
 
-export const EDIT_COMMANDS: ReadonlySet<string> = new Set(['edit', 'attach-disk', 'detach-disk', 'change-media', 'attach-nic', 'detach-nic', 'set-link', 'rename', 'tag', 'edit-xml', 'save', 'restore']);
+export const EDIT_COMMANDS: ReadonlySet<string> = new Set(['edit', 'attach-disk', 'detach-disk', 'change-media', 'attach-nic', 'detach-nic', 'set-link', 'rename', 'tag', 'edit-xml', 'save', 'restore', 'attach-hostdev', 'detach-hostdev']);
 
-const OPTIONS = {
+export const OPTIONS = {
   connect: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -47,6 +53,13 @@ const OPTIONS = {
   user: { type: 'boolean', default: false },
   model: { type: 'string' },
   mac: { type: 'string' },
+  'cpu-mode': { type: 'string' },
+  'cpu-model': { type: 'string' },
+  topology: { type: 'string' },
+  'boot-order': { type: 'string' },
+  'boot-menu': { type: 'string' },
+  usb: { type: 'string' },
+  pci: { type: 'string' },
 } as const;
 
 type Core = Pick<ApiDispatcher, 'call'>;
@@ -69,11 +82,53 @@ export function parseNewVolume(text: string): { pool: string; sizeGiB: number; f
   return { pool, sizeGiB: Number(size), format };
 }
 
-function onOff(text: string | undefined): boolean | undefined {
+function onOff(text: string | undefined, option = '--autostart'): boolean | undefined {
   if (text === undefined) return undefined;
   if (text === 'on' || text === 'yes') return true;
   if (text === 'off' || text === 'no') return false;
-  throw new UsageError(`--autostart must be on or off (got '${text}')`);
+  throw new UsageError(`${option} must be on or off (got '${text}')`);
+}
+
+/** --topology S,C,T */
+export function parseTopology(text: string): { sockets: number; cores: number; threads: number } {
+  const m = /^(\d+),(\d+),(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--topology must be SOCKETS,CORES,THREADS such as 1,4,2 (got '${text}')`);
+  return { sockets: Number(m[1]), cores: Number(m[2]), threads: Number(m[3]) };
+}
+
+/** --usb VENDOR:PRODUCT / --pci ADDRESS → the hostdev source of contract/vm-devices.ts. */
+function hostdevSource(v: Values, command: string): Record<string, unknown> {
+  if ((v.usb === undefined) === (v.pci === undefined)) throw new UsageError(`'${command}' needs exactly one of --usb VENDOR:PRODUCT (e.g. 046d:c52b) or --pci ADDRESS (e.g. 0000:00:1f.3)`);
+  if (v.pci !== undefined) return { type: 'pci', address: v.pci };
+  const m = /^(?:0x)?([0-9a-f]{4}):(?:0x)?([0-9a-f]{4})$/i.exec(v.usb!);
+  if (!m) throw new UsageError(`--usb must be VENDOR:PRODUCT in hex as lsusb shows it, e.g. 046d:c52b (got '${v.usb}')`);
+  return { type: 'usb', vendor: m[1].toLowerCase(), product: m[2].toLowerCase() };
+}
+
+/**
+ * A device name as a user types it → the device key of vm.hardware: a disk target (vda),
+ * cdrom / cdromN (the Nth CD-ROM, from 0), net / netN (the Nth network interface) or a MAC.
+ */
+export function bootDeviceKey(name: string, hw: Pick<VmHardware, 'boot'>): string {
+  const keys = hw.boot.bootable.map((b) => b.key);
+  const nth = (re: RegExp, pick: (k: string, s: string) => boolean) => {
+    const m = re.exec(name);
+    if (!m) return undefined;
+    const all = hw.boot.bootable.filter((b) => pick(b.key, b.summary)).map((b) => b.key);
+    return all[Number(m[1] || 0)] ?? null;
+  };
+  const key = keys.includes(`disk:${name}`) ? `disk:${name}`
+    : keys.includes(`interface:${name.toLowerCase()}`) ? `interface:${name.toLowerCase()}`
+    : nth(/^cdrom(\d*)$/, (k, s) => k.startsWith('disk:') && s.startsWith('CD-ROM')) ?? nth(/^net(\d*)$/, (k) => k.startsWith('interface:'));
+  if (!key) throw new UsageError(`the VM has no boot device '${name}': give a disk target (${keys.filter((k) => k.startsWith('disk:')).map((k) => k.slice(5)).join(', ') || 'none'}), cdrom[N], net[N] or a MAC`);
+  return key;
+}
+
+/** The key of the VM's hostdev with this source (detach-hostdev). */
+export function hostdevKey(source: Record<string, unknown>, hw: Pick<VmHardware, 'devices'>): string {
+  const found = hw.devices.find((d) => d.spec?.kind === 'hostdev' && JSON.stringify(d.spec.source) === JSON.stringify(source) && d.pending !== 'removed-at-next-boot');
+  if (!found) throw new UsageError(`the VM has no host device ${source.type === 'pci' ? `PCI ${String(source.address)}` : `USB ${String(source.vendor)}:${String(source.product)}`}`);
+  return found.key;
 }
 
 function need(positionals: string[], n: number, usage: string): string[] {
@@ -100,7 +155,17 @@ export function editCalls(command: string, positionals: string[], v: Values): [s
       if (v.title !== undefined || v.description !== undefined || autostart !== undefined) {
         calls.push(['vm.setGeneral', { ...base(name), ...(v.title !== undefined ? { title: v.title } : {}), ...(v.description !== undefined ? { description: v.description } : {}), ...(autostart !== undefined ? { autostart } : {}) }]);
       }
-      if (!calls.length) throw new UsageError("'edit' needs something to change: --memory, --max-memory, --vcpus, --max-vcpus, --title, --description or --autostart");
+      const mode = v['cpu-mode'] ?? (v['cpu-model'] !== undefined ? 'custom' : undefined);
+      if (mode !== undefined || v.topology !== undefined) {
+        calls.push(['vm.setCpu', { ...base(name), ...(mode !== undefined ? { mode } : {}), ...(v['cpu-model'] !== undefined ? { model: v['cpu-model'] } : {}), ...(v.topology !== undefined ? { topology: parseTopology(v.topology) } : {}) }]);
+      }
+      const menu = onOff(v['boot-menu'], '--boot-menu');
+      if (v['boot-order'] !== undefined || menu !== undefined) {
+        // Names (vda, cdrom, net0) become device keys in runEditCommand, which can ask the VM.
+        const order = v['boot-order'] !== undefined ? { order: v['boot-order'].split(',').map((s) => s.trim()).filter(Boolean) } : {};
+        calls.push(['vm.setBoot', { ...base(name), ...order, ...(menu !== undefined ? { menu } : {}) }]);
+      }
+      if (!calls.length) throw new UsageError("'edit' needs something to change: --memory, --max-memory, --vcpus, --max-vcpus, --title, --description, --autostart, --cpu-mode, --cpu-model, --topology, --boot-order or --boot-menu");
       return calls;
     }
     case 'attach-disk': {
@@ -160,6 +225,15 @@ export function editCalls(command: string, positionals: string[], v: Values): [s
       }
       return [['vm.defineXml', { ...base(name), xml }]];
     }
+    case 'attach-hostdev': {
+      const [name] = need(positionals, 1, 'attach-hostdev NAME (--usb VENDOR:PRODUCT | --pci ADDRESS)');
+      return [['vm.addDevice', { ...base(name), device: { kind: 'hostdev', source: hostdevSource(v, command) }, ...flags }]];
+    }
+    case 'detach-hostdev': {
+      const [name] = need(positionals, 1, 'detach-hostdev NAME (--usb VENDOR:PRODUCT | --pci ADDRESS)');
+      // The key is looked up in runEditCommand (vm.hardware); `source` says which device.
+      return [['vm.removeDevice', { ...base(name), source: hostdevSource(v, command), ...flags }]];
+    }
     case 'save':
     case 'restore': {
       const [name] = need(positionals, 1, `${command} NAME`);
@@ -177,12 +251,26 @@ function describe(command: string, name: string, results: unknown[]): string {
     case 'restore': return `VM '${name}' restored from its saved state.`;
     case 'attach-disk': return `Attached ${r!.path} to '${name}' as ${r!.target} ${where(r!)}.`;
     case 'attach-nic': return `Attached a network interface (MAC ${r!.mac}) to '${name}' ${where(r!)}.`;
+    case 'attach-hostdev': return `Passed the host device through to '${name}' ${where(r!)}.`;
+    case 'detach-hostdev': return `Removed the host device from '${name}' ${where(r!)}.`;
     default: {
       const merged = results as EditResult[];
       const pending = merged.some((x) => x.pendingUntilShutdown);
       return `Changed '${name}' ${where({ applied: merged.some((x) => x.applied !== 'config') ? 'both' : 'config', pendingUntilShutdown: pending })}.`;
     }
   }
+}
+
+/** Turns the names editCalls left in a call (boot order names, a hostdev source) into device keys. */
+async function withDeviceKeys(c: Core, method: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const order = method === 'vm.setBoot' ? (input.order as string[] | undefined) : undefined;
+  const source = method === 'vm.removeDevice' ? (input.source as Record<string, unknown> | undefined) : undefined;
+  if (!order?.length && !source) return input;
+  const hw = (await c.call('vm.hardware' as never, { ...(input.connection ? { connection: input.connection } : {}), vm: input.vm } as never)) as VmHardware;
+  if (order) return { ...input, order: order.map((n) => bootDeviceKey(n, hw)) };
+  const { source: _s, ...rest } = input;
+  void _s;
+  return { ...rest, key: hostdevKey(source!, hw) };
 }
 
 export async function runEditCommand(command: string, argv: string[], core: () => Core): Promise<number> {
@@ -194,7 +282,7 @@ export async function runEditCommand(command: string, argv: string[], core: () =
   const calls = editCalls(command, positionals, values);
   const c = core();
   const results: unknown[] = [];
-  for (const [method, input] of calls) results.push(await c.call(method as never, input as never));
+  for (const [method, input] of calls) results.push(await c.call(method as never, (await withDeviceKeys(c, method, input)) as never));
   if (values.json) console.log(JSON.stringify(results.length === 1 ? (results[0] ?? { ok: true }) : results, null, 2));
   else console.log(describe(command, positionals[1], results));
   return 0;

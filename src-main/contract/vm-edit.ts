@@ -45,10 +45,11 @@ function freeText(what: string, max: number, lineBreaks: boolean) {
 
 /** A disk target such as vdb, sdc, hdc. */
 export const diskTarget = z.string({ error: 'target must be text' }).regex(/^(vd|sd|hd|xvd)[a-z]{1,3}$/, 'target must be a disk name such as vdb, sdb or hdc');
-export const macAddress = z
-  .string({ error: 'mac must be text' })
-  .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i, 'mac must be a MAC address such as 52:54:00:12:34:56')
-  .refine((m) => (parseInt(m.slice(0, 2), 16) & 1) === 0, 'mac must be a unicast address (the first byte must be even), e.g. 52:54:00:12:34:56');
+export const macAddressField = (what: string) => z
+  .string({ error: `${what} must be text` })
+  .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i, `${what} must be a MAC address such as 52:54:00:12:34:56`)
+  .refine((m) => (parseInt(m.slice(0, 2), 16) & 1) === 0, `${what} must be a unicast address (the first byte must be even), e.g. 52:54:00:12:34:56`);
+export const macAddress = macAddressField('mac');
 const tag = z
   .string({ error: 'a tag must be text' })
   .min(1, 'a tag is empty')
@@ -61,11 +62,17 @@ const diskSource = z.union([
   z.object({ newVolume: z.object({ pool: objectName('pool'), sizeGiB: sizeGiB('sizeGiB'), format: z.enum(['qcow2', 'raw'], { error: 'format must be qcow2 or raw' }).default('qcow2') }).strict() }).strict(),
 ], { error: 'source must be {pool, volume}, {path} or {newVolume: {pool, sizeGiB, format}}' });
 
-const nicSource = z.discriminatedUnion('type', [
+export const nicSource = z.discriminatedUnion('type', [
   z.object({ type: z.literal('network'), network: objectName('network') }).strict(),
   z.object({ type: z.literal('bridge'), bridge: z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'bridge must be a host bridge name such as br0') }).strict(),
   z.object({ type: z.literal('user') }).strict(),
 ], { error: "source must be {type: 'network', network}, {type: 'bridge', bridge} or {type: 'user'}" });
+
+export const diskBus = z.enum(['virtio', 'sata', 'scsi'], { error: 'bus must be virtio, sata or scsi' });
+export const diskCache = z.enum(['default', 'none', 'writethrough', 'writeback', 'directsync', 'unsafe'], { error: 'cache must be default, none, writethrough, writeback, directsync or unsafe' });
+/** The serial number the guest sees (/dev/disk/by-id). */
+export const diskSerial = z.string({ error: 'serial must be text' }).regex(/^[A-Za-z0-9_.+-]{1,20}$/, 'serial must be 1–20 letters, digits, _ . + -');
+export const nicModel = z.enum(['virtio', 'e1000e', 'e1000', 'rtl8139'], { error: 'model must be virtio, e1000e, e1000 or rtl8139' });
 
 export const vmEditMethods = {
   'vm.setMemory': method(
@@ -89,10 +96,15 @@ export const vmEditMethods = {
     z.object({
       ...onVm,
       source: diskSource,
-      bus: z.enum(['virtio', 'sata', 'scsi'], { error: 'bus must be virtio, sata or scsi' }).default('virtio'),
+      bus: diskBus.default('virtio'),
       target: diskTarget.optional(),
       readonly: z.boolean().optional(),
-      cache: z.enum(['default', 'none', 'writethrough', 'writeback', 'directsync', 'unsafe'], { error: 'cache must be default, none, writethrough, writeback, directsync or unsafe' }).optional(),
+      cache: diskCache.optional(),
+      /** unmap: the guest's TRIM frees space in the image; ignore: it does not. */
+      discard: z.enum(['unmap', 'ignore'], { error: 'discard must be unmap or ignore' }).optional(),
+      /** Several VMs may use the image at once (needs a cluster file system in the guests; cache none). */
+      shareable: z.boolean().optional(),
+      serial: diskSerial.optional(),
       ...where,
     }).strict(),
     undefined as unknown as AttachDiskResult,
@@ -100,7 +112,7 @@ export const vmEditMethods = {
   'vm.detachDisk': method(z.object({ ...onVm, target: diskTarget, deleteVolume: z.boolean().default(false), ...where }).strict(), undefined as unknown as DetachDiskResult),
   'vm.changeMedia': method(z.object({ ...onVm, target: diskTarget, path: filePath('path').nullable() }).strict(), undefined as unknown as EditResult),
   'vm.attachNic': method(
-    z.object({ ...onVm, source: nicSource, model: z.enum(['virtio', 'e1000e', 'e1000', 'rtl8139'], { error: 'model must be virtio, e1000e, e1000 or rtl8139' }).default('virtio'), mac: macAddress.optional(), ...where }).strict(),
+    z.object({ ...onVm, source: nicSource, model: nicModel.default('virtio'), mac: macAddress.optional(), ...where }).strict(),
     undefined as unknown as AttachNicResult,
   ),
   'vm.detachNic': method(z.object({ ...onVm, mac: macAddress, ...where }).strict(), undefined as unknown as EditResult),

@@ -2,7 +2,7 @@
 // <devices>. Typed accessors cover the common properties; anything else stays reachable
 // through `el` and is written back unchanged. Unknown device elements become GenericDevice.
 import { XmlView } from './view';
-import { elementChildren, type Element } from './xml';
+import { DomainXmlError, elementChildren, type Element } from './xml';
 
 export const DEVICE_KINDS = [
   'disk', 'controller', 'lease', 'filesystem', 'interface', 'smartcard', 'serial', 'parallel', 'console', 'channel',
@@ -195,6 +195,15 @@ export class GraphicsDevice extends Device {
   get listen(): string | undefined {
     return this.attr('', 'listen') ?? this.findAll('listen').find((l) => l.getAttribute('address'))?.getAttribute('address') ?? undefined;
   }
+  /** Sets the listen address as libvirt writes it: the attribute and <listen type='address'>; undefined removes both. */
+  set listen(v: string | undefined) {
+    this.setAttr('', 'listen', v);
+    this.drop('listen');
+    if (v !== undefined) {
+      this.setAttr('listen', 'type', 'address');
+      this.setAttr('listen', 'address', v);
+    }
+  }
   get listenType(): string | undefined { return this.attr('listen', 'type'); }
   get socket(): string | undefined { return this.attr('', 'socket') ?? this.attr('listen', 'socket'); }
   get password(): string | undefined { return this.attr('', 'passwd'); }
@@ -252,8 +261,34 @@ export class HostdevDevice extends Device {
     const h = (name: string, width: number): string => (parseInt(a.getAttribute(name) ?? '0', 16) || 0).toString(16).padStart(width, '0');
     return `${h('domain', 4)}:${h('bus', 2)}:${h('slot', 2)}.${h('function', 1)}`;
   }
+  set pciAddress(v: string | undefined) {
+    this.drop('source');
+    const m = v === undefined ? null : /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i.exec(v);
+    if (v !== undefined && !m) throw new DomainXmlError(`'${v}' is not a PCI address such as 0000:00:1f.3.`);
+    if (!m) return;
+    const names = ['domain', 'bus', 'slot', 'function'];
+    names.forEach((n, i) => this.setAttr('source/address', n, `0x${m[i + 1].toLowerCase()}`));
+  }
   get usbVendor(): string | undefined { return this.attr('source/vendor', 'id'); }
   get usbProduct(): string | undefined { return this.attr('source/product', 'id'); }
+  /** A USB device by vendor and product id (hex, e.g. 046d / c52b): <source><vendor id='0x046d'/>…. */
+  setUsbIds(vendor: string, product: string): void {
+    if (!/^[0-9a-f]{4}$/i.test(vendor) || !/^[0-9a-f]{4}$/i.test(product)) throw new DomainXmlError(`USB ids '${vendor}:${product}' are not two 4-digit hex numbers such as 046d:c52b.`);
+    this.drop('source');
+    this.setAttr('source/vendor', 'id', `0x${vendor.toLowerCase()}`);
+    this.setAttr('source/product', 'id', `0x${product.toLowerCase()}`);
+  }
+  /** USB bus and device number (as lsusb shows them). */
+  get usbBusDevice(): { bus: number; device: number } | undefined {
+    const bus = this.intAttr('source/address', 'bus');
+    const device = this.intAttr('source/address', 'device');
+    return this.type === 'usb' && bus !== undefined && device !== undefined ? { bus, device } : undefined;
+  }
+  setUsbBusDevice(bus: number, device: number): void {
+    this.drop('source');
+    this.setAttr('source/address', 'bus', bus);
+    this.setAttr('source/address', 'device', device);
+  }
   get mdevUuid(): string | undefined { return this.attr('source/address', 'uuid'); }
 }
 

@@ -96,6 +96,8 @@ export class CpuView extends XmlView {
   get check(): string | undefined { return this.attr('cpu', 'check'); }
   set check(v: string | undefined) { this.setAttr('cpu', 'check', v); }
   get migratable(): boolean | undefined { return this.yesNo('cpu', 'migratable', 'on'); }
+  /** Only host-passthrough and maximum take it (libvirt refuses it on other modes). */
+  set migratable(v: boolean | undefined) { this.setAttr('cpu', 'migratable', v === undefined ? undefined : v ? 'on' : 'off'); }
   get model(): string | undefined { return this.text('cpu/model')?.trim() || undefined; }
   set model(v: string | undefined) { this.setText('cpu/model', v); }
   get modelFallback(): string | undefined { return this.attr('cpu/model', 'fallback'); }
@@ -243,6 +245,12 @@ export class Domain extends XmlView {
   get maxMemoryKiB(): number | undefined { return this.memAt('maxMemory'); }
   set maxMemoryKiB(v: number | undefined) { this.setMemAt('maxMemory', v); }
   get maxMemorySlots(): number | undefined { return this.intAttr('maxMemory', 'slots'); }
+  /** <memoryBacking><source type='memfd|file|anonymous'/>: where guest RAM comes from. */
+  get memorySource(): string | undefined { return this.attr('memoryBacking/source', 'type'); }
+  set memorySource(v: string | undefined) { this.setAttr('memoryBacking/source', 'type', v); }
+  /** <memoryBacking><access mode='shared|private'/>: shared lets vhost-user helpers (virtiofsd) map guest RAM. */
+  get memoryAccess(): string | undefined { return this.attr('memoryBacking/access', 'mode'); }
+  set memoryAccess(v: string | undefined) { this.setAttr('memoryBacking/access', 'mode', v); }
   set maxMemorySlots(v: number | undefined) { this.setAttr('maxMemory', 'slots', v); }
 
   /** <vcpu>N</vcpu>: the most vCPUs the VM can have. */

@@ -86,7 +86,8 @@ export const DEVICE_CHANGE_TABLE: DeviceRule[] = [
 
 export type DomainChange =
   | 'memory-current' | 'memory-max' | 'memory-hotplug-max' | 'vcpu-current' | 'vcpu-max' | 'cpu' | 'machine' | 'firmware'
-  | 'boot-order' | 'direct-kernel' | 'features' | 'clock' | 'title' | 'description' | 'metadata' | 'lifecycle-action' | 'name';
+  | 'boot-order' | 'direct-kernel' | 'features' | 'clock' | 'title' | 'description' | 'metadata' | 'lifecycle-action' | 'name'
+  | 'memory-backing';
 
 export interface Support {
   live: boolean;
@@ -114,6 +115,7 @@ export const DOMAIN_CHANGE_TABLE: Record<DomainChange, Support> = {
   metadata: { live: true, config: true, via: 'setMetadata', note: 'virDomainSetMetadata(VIR_DOMAIN_METADATA_ELEMENT)' },
   'lifecycle-action': { live: true, config: true, via: 'setLifecycleAction', note: 'virDomainSetLifecycleAction' },
   name: { live: false, config: true, via: 'rename', note: 'virDomainRename works only while the VM is shut off' },
+  'memory-backing': { live: false, config: true, via: 'define', note: 'memory backing (shared memory for virtiofs) changes at next boot' },
 };
 
 export interface ChangePlan extends Support {

@@ -7,3 +7,5 @@ export * from './domain';
 export * from './metadata';
 export * from './hotplug';
 export * from './capabilities';
+export * from './device-specs';
+export * from './cpu-boot';

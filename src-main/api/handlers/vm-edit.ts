@@ -16,13 +16,13 @@ import { toApiError } from '../connection-manager';
 import type { HandlerContext, HandlersFor } from './context';
 import { errText, gibToBytes, invalid, notFound } from './helpers';
 
-type Api = Awaited<ReturnType<HandlerContext['conn']>>['api'];
-type Where = { live?: boolean; config?: boolean };
+export type Api = Awaited<ReturnType<HandlerContext['conn']>>['api'];
+export type Where = { live?: boolean; config?: boolean };
 
 /** How long a live detach may take before the guest is said not to release the device. */
 export const DETACH_WAIT_MS = 10_000;
 
-interface VmNow {
+export interface VmNow {
   ref: { uuid: string };
   summary: DomainSummary;
   name: string;
@@ -34,7 +34,7 @@ interface VmNow {
   config: Domain;
 }
 
-async function vmNow(api: Api, vm: DomainRef): Promise<VmNow> {
+export async function vmNow(api: Api, vm: DomainRef): Promise<VmNow> {
   const summary = await api.lookupDomain(vm);
   const ref = { uuid: summary.uuid };
   const running = summary.id !== -1;
@@ -44,7 +44,7 @@ async function vmNow(api: Api, vm: DomainRef): Promise<VmNow> {
 }
 
 /** virsh's --live/--config over the model's answer; neither given: affectFlags (live and config where libvirt can). */
-function flagsFor(plan: Support & { what: string }, s: VmNow, want: Where): number {
+export function flagsFor(plan: Support & { what: string }, s: VmNow, want: Where): number {
   if (want.live === undefined && want.config === undefined) return affectFlags(plan, s);
   let flags = 0;
   if (want.live) {
@@ -60,7 +60,7 @@ function flagsFor(plan: Support & { what: string }, s: VmNow, want: Where): numb
   return flags;
 }
 
-function resultOf(flags: number, s: VmNow): EditResult {
+export function resultOf(flags: number, s: VmNow): EditResult {
   return { applied: (flags & LIVE) && (flags & CONFIG) ? 'both' : flags & LIVE ? 'live' : 'config', pendingUntilShutdown: s.running && !(flags & LIVE) && (flags & CONFIG) !== 0 };
 }
 
@@ -82,23 +82,26 @@ async function modelErrors<T>(field: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Waits until the device is gone from the live XML; else says the guest kept it. */
-async function awaitRelease(api: Api, s: VmNow, key: string, what: string): Promise<void> {
+export async function awaitRelease(api: Api, s: VmNow, key: string, what: string): Promise<void> {
   const until = Date.now() + DETACH_WAIT_MS;
   for (;;) {
     if (!parseDomain(await api.domainXml(s.ref)).device(key)) return;
     if (Date.now() > until) {
-      const later = s.persistent ? `the ${what} is removed at next shutdown` : `the ${what} stays until the VM stops`;
-      throw new ApiError('LIBVIRT', `the guest did not release the ${what} within ${DETACH_WAIT_MS / 1000} s: it may lack ACPI hot-unplug support; ${later}`);
+      const seconds = DETACH_WAIT_MS / 1000;
+      throw new ApiError('LIBVIRT', s.persistent
+        ? `the guest did not release the ${what} within ${seconds} s: it may lack ACPI hot-unplug support; the ${what} is removed at next shutdown`
+        : `the guest did not release the ${what} within ${seconds} s: it may lack ACPI hot-unplug support; the ${what} stays until the VM stops`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 /** Detach flags: the model's (or the user's) flags, limited to the sides that have the device. */
-function detachFlags(plan: ChangePlan, s: VmNow, key: string, want: Where): number {
+export function detachFlags(plan: ChangePlan, s: VmNow, key: string, want: Where): number {
   const has = (s.running && s.live.device(key) ? LIVE : 0) | (s.persistent && s.config.device(key) ? CONFIG : 0);
   const flags = flagsFor(plan, s, want) & has;
-  if (!flags) throw invalid(want.live ? 'live' : 'config', `VM '${s.name}' has no ${key.replace(':', ' ')} ${want.live ? 'while running' : 'in its definition'}: nothing to remove there.`);
+  const device = key.replace(':', ' ');
+  if (!flags) throw invalid(want.live ? 'live' : 'config', want.live ? `VM '${s.name}' has no ${device} while running: nothing to remove there.` : `VM '${s.name}' has no ${device} in its definition: nothing to remove there.`);
   return flags;
 }
 
@@ -112,14 +115,14 @@ function bootDisks(d: Domain): DiskDevice[] {
   return disks.filter((x) => kinds.includes(byKind[x.device] ?? ''));
 }
 
-const TARGET_PREFIX: Record<string, string> = { virtio: 'vd', sata: 'sd', scsi: 'sd' };
+export const TARGET_PREFIX: Record<string, string> = { virtio: 'vd', sata: 'sd', scsi: 'sd' };
 
-function targetsOf(s: VmNow): Set<string> {
+export function targetsOf(s: VmNow): Set<string> {
   const all = [...s.live.devicesOf('disk'), ...s.config.devicesOf('disk')];
   return new Set(all.map((d) => (d as DiskDevice).targetDev).filter((t): t is string => !!t));
 }
 
-function nextTarget(prefix: string, taken: Set<string>): string {
+export function nextTarget(prefix: string, taken: Set<string>): string {
   for (let n = 0; n < 26 * 27; n++) {
     const name = n < 26 ? String.fromCharCode(97 + n) : String.fromCharCode(96 + Math.floor(n / 26)) + String.fromCharCode(97 + (n % 26));
     if (!taken.has(prefix + name)) return prefix + name;
@@ -135,12 +138,12 @@ function randomMac(taken: Set<string>): string {
   }
 }
 
-function macsOf(s: VmNow): Set<string> {
+export function macsOf(s: VmNow): Set<string> {
   return new Set([...s.live.devicesOf('interface'), ...s.config.devicesOf('interface')].map((n) => (n as InterfaceDevice).mac?.toLowerCase()).filter((m): m is string => !!m));
 }
 
 /** The pool volume at a path (safe delete needs its pool and name), or null. */
-async function volumeAt(api: Api, path: string): Promise<{ pool: string; name: string; path: string } | null> {
+export async function volumeAt(api: Api, path: string): Promise<{ pool: string; name: string; path: string } | null> {
   for (const p of await api.listPools()) {
     if (!p.active) continue;
     const v = (await api.listVolumes(p.name).catch(() => [])).find((x) => x.path === path);
@@ -149,10 +152,10 @@ async function volumeAt(api: Api, path: string): Promise<{ pool: string; name: s
   return null;
 }
 
-type Edit = <T>(i: { connection?: string; vm: DomainRef }, field: string, fn: (api: Api, s: VmNow) => Promise<T>) => Promise<T>;
+export type Edit = <T>(i: { connection?: string; vm: DomainRef }, field: string, fn: (api: Api, s: VmNow) => Promise<T>) => Promise<T>;
 
 /** Runs an edit in the connection's queue with the VM as it is now. */
-function editor(ctx: HandlerContext): Edit {
+export function editor(ctx: HandlerContext): Edit {
   return async (i, field, fn) => {
     const { uri, api } = await ctx.conn(i.connection);
     return ctx.locked(uri, () => modelErrors(field, async () => fn(api, await vmNow(api, i.vm))));
@@ -286,6 +289,9 @@ function diskHandlers(ctx: HandlerContext, edit: Edit): HandlersFor<'vm.attachDi
         disk.targetDev = target;
         disk.bus = i.bus;
         if (i.readonly) disk.readonly = true;
+        if (i.discard) disk.discard = i.discard;
+        if (i.shareable) disk.shareable = true;
+        if (i.serial) disk.serial = i.serial;
         return planAttach(dom, disk);
       };
       const flags = flagsFor(build('/placeholder'), s, i);
