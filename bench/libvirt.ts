@@ -1,7 +1,7 @@
 // Benchmark groups for the libvirt layer, all on libvirt's test driver (no daemon needed):
 // in-process calls through binding.ts, round trips through a forked host process, virsh per
 // call, and listing 1,000 domains cold (fresh host process) and warm.
-import { fork, spawnSync } from 'node:child_process';
+import { execFileSync, fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -199,15 +199,35 @@ function forkProbe(file: string, execArgv: string[], env: Record<string, string>
 
 export async function list1000Group(o: { domains?: number; coldRuns?: number; refreshRuns?: number; profile?: boolean } = {}): Promise<GroupResult> {
   const n = o.domains ?? 1000;
-  const coldRuns = o.coldRuns ?? 5;
+  const coldRuns = o.coldRuns ?? 10;
   const refreshRuns = o.refreshRuns ?? 20;
   const node = writeTestNode(n);
   const rows: Row[] = [];
   try {
-    // Cold: a new client, so a new host process, each time.
+    // Cold: a new client, so a new host process, each time; alternating with virsh listing the
+    // same file (which parses it as the host process does), so both see the same machine load.
+    requireVirsh();
+    // Host processes start as they would from a user's shell (see bench/cli.ts on NODE_EXTRA_CA_CERTS).
+    const caCerts = process.env.NODE_EXTRA_CA_CERTS;
+    delete process.env.NODE_EXTRA_CA_CERTS;
+    const spawner = builtHostSpawner();
     const cold: ColdRun[] = [];
-    for (let i = 0; i < coldRuns; i++) cold.push(await coldList(node.uri, nodeHostSpawner, n));
+    const virsh: number[] = [];
+    const virshList = (): number => {
+      const t0 = now();
+      const r = spawnSync('virsh', ['-c', node.uri, 'list', '--all'], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`virsh -c ${node.uri} list --all failed: ${r.stderr.trim()}`);
+      return now() - t0;
+    };
+    virshList(); // page cache
+    for (let i = 0; i < coldRuns; i++) {
+      cold.push(await coldList(node.uri, spawner, n));
+      virsh.push(virshList());
+    }
+    if (caCerts !== undefined) process.env.NODE_EXTRA_CA_CERTS = caCerts;
     const list1000ColdMs = median(cold.map((c) => c.totalMs));
+    const virshList1000Ms = median(virsh);
+    const cliMs = cliList1000Ms(node.uri, coldRuns);
 
     // Warm: the same two calls again on one warm client.
     const client = new LibvirtHostClient(node.uri, nodeHostSpawner);
@@ -237,7 +257,9 @@ export async function list1000Group(o: { domains?: number; coldRuns?: number; re
     const list1000RefreshMs = median(refresh);
 
     rows.push(
-      { what: `list+stats ${n} domains, cold`, value: fmtMs(list1000ColdMs), note: `median of ${coldRuns} fresh host processes (${node.counts.running} running, ${node.counts.shutoff} off, ${node.counts.paused} paused)` },
+      { what: `list+stats ${n} domains, cold`, value: fmtMs(list1000ColdMs), note: `median of ${coldRuns} fresh host processes (out/cli/libvirt-host.js; ${node.counts.running} running, ${node.counts.shutoff} off, ${node.counts.paused} paused)` },
+      { what: `virsh -c test:///<same file> list --all`, value: fmtMs(virshList1000Ms), note: `median of ${coldRuns}, alternating; ratio ${round(list1000ColdMs / virshList1000Ms, 2)}` },
+      ...(cliMs === null ? [] : [{ what: `virtdesk list --connect test:///<same file>, whole process`, value: fmtMs(cliMs), note: `median of ${coldRuns}; with the OS column (each domain's XML read)` }]),
       { what: '  cold: spawn + connect (ready)', value: fmtMs(median(cold.map((c) => c.readyMs))) },
       { what: '  cold: then listDomains', value: fmtMs(median(cold.map((c) => c.listMs))) },
       { what: '  cold: then domainStats', value: fmtMs(median(cold.map((c) => c.statsMs))) },
@@ -247,10 +269,55 @@ export async function list1000Group(o: { domains?: number; coldRuns?: number; re
     );
 
     if (o.profile ?? true) rows.push(...(await profileStartup(node.uri, n)));
-    return { metrics: { list1000ColdMs: round(list1000ColdMs, 2), list1000RefreshMs: round(list1000RefreshMs, 2) }, rows };
+    return {
+      metrics: {
+        list1000ColdMs: round(list1000ColdMs, 2),
+        virshList1000Ms: round(virshList1000Ms, 2),
+        list1000ColdVsVirsh: round(list1000ColdMs / virshList1000Ms, 2),
+        ...(cliMs === null ? {} : { cliList1000Ms: round(cliMs, 1) }),
+        list1000RefreshMs: round(list1000RefreshMs, 2),
+      },
+      rows,
+    };
   } finally {
     node.remove();
   }
+}
+
+/**
+ * Host processes from the bundle users run (out/cli/libvirt-host.js, scripts/build-cli.mjs; the
+ * app's out/main bundle is the same code), never the TypeScript sources through tsx, which
+ * nodeHostSpawner falls back to when out/main is older than the sources.
+ */
+function builtHostSpawner(): HostSpawner {
+  execFileSync(process.execPath, [path.join(__dirname, '../scripts/build-cli.mjs')], { stdio: 'inherit' });
+  const file = path.join(__dirname, '../out/cli/libvirt-host.js');
+  return (env) => {
+    const child = fork(file, [], { env: { ...process.env, ...env }, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('error', () => undefined);
+    return {
+      send: (m) => child.send(m as never),
+      onMessage: (l) => child.on('message', l),
+      onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
+      kill: () => child.kill('SIGKILL'),
+    };
+  };
+}
+
+/** The built CLI listing the file, whole process (null when out/cli is not built). */
+function cliList1000Ms(uri: string, runs: number): number | null {
+  const bin = path.join(__dirname, '../out/cli/virtdesk.js');
+  if (!fs.existsSync(bin)) return null;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS; // see bench/cli.ts
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = now();
+    const r = spawnSync(process.execPath, [bin, 'list', '--connect', uri], { encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`virtdesk list --connect ${uri} failed: ${r.stderr.trim()}`);
+    xs.push(now() - t0);
+  }
+  return median(xs);
 }
 
 /** Where a cold start goes: node, tsx, module load, connect, list, stats, serialization. */

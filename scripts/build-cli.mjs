@@ -1,8 +1,13 @@
 // npm run build:cli: the CLI as plain JavaScript, out/cli/virtdesk.js (+ out/cli/libvirt-host.js,
 // the libvirt host process it forks: node-host-spawner.ts looks for it beside the bundle).
 // esbuild comes with vite. koffi stays external (native .node files); everything else is bundled
-// so a one-shot command reads a few files instead of hundreds from node_modules. Modules the CLI loads with
-// `await import()` are split into out/cli/chunks/ and read only by the commands that use them.
+// so a one-shot command reads a few files instead of hundreds from node_modules.
+//
+// Two builds. out/cli/virtdesk.js is CommonJS: the entry (cli-entry.ts) and `list`'s in-process
+// path, whole — Node starts a CommonJS script without its ES module loader, which costs more than
+// libvirt takes to answer a `list`. Everything else is ES modules in out/cli/chunks/ (main.ts, the
+// core, the host process, the full XML reader), split so a command loads only what it uses and
+// imported by the entry with `await import()` when the in-process path does not answer.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +36,7 @@ const common = {
 const esm = {
   format: 'esm',
   splitting: true,
+  entryNames: 'chunks/[name]',
   chunkNames: 'chunks/[name]-[hash]',
   banner: {
     js: [
@@ -42,11 +48,37 @@ const esm = {
     ].join(' '),
   },
 };
-await build({ ...common, ...esm, entryPoints: { virtdesk: path.join(root, 'src-main/cli/main.ts'), 'libvirt-host': path.join(root, 'src-main/libvirt/host-process.ts') }, outdir });
-// out/cli holds ES modules (the desktop build's out/main stays CommonJS).
-fs.writeFileSync(path.join(outdir, 'package.json'), '{ "type": "module" }\n');
-const cli = path.join(outdir, 'virtdesk.js');
-fs.writeFileSync(cli, `#!/usr/bin/env node\n${fs.readFileSync(cli, 'utf8')}`);
-fs.chmodSync(cli, 0o755);
+await build({
+  ...common,
+  ...esm,
+  entryPoints: {
+    main: path.join(root, 'src-main/cli/main.ts'),
+    'libvirt-host': path.join(root, 'src-main/libvirt/host-process.ts'),
+    'domain-summary': path.join(root, 'src-main/xml/domain-summary.ts'),
+  },
+  outdir,
+});
+fs.writeFileSync(path.join(outdir, 'chunks/package.json'), '{ "type": "module" }\n');
+// The modules the CommonJS entry imports from the ES build, by the name they have there.
+const fromEsm = { './main': './chunks/main.js', '../xml/domain-summary': './chunks/domain-summary.js' };
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: { virtdesk: path.join(root, 'src-main/cli/cli-entry.ts') },
+  outdir,
+  banner: { js: '#!/usr/bin/env node' },
+  plugins: [
+    {
+      name: 'es-build-imports',
+      setup(b) {
+        b.onResolve({ filter: /^\.\.?\/(main|xml\/domain-summary)$/ }, (a) => (fromEsm[a.path] ? { path: fromEsm[a.path], external: true } : undefined));
+      },
+    },
+  ],
+});
+fs.writeFileSync(path.join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+// node-host-spawner.ts forks out/cli/libvirt-host.js: CommonJS here, it loads the ES module.
+fs.writeFileSync(path.join(outdir, 'libvirt-host.js'), "import('./chunks/libvirt-host.js');\n");
+fs.chmodSync(path.join(outdir, 'virtdesk.js'), 0o755);
 fs.rmSync(finalDir, { recursive: true, force: true });
 fs.renameSync(outdir, finalDir);

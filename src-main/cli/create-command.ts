@@ -8,6 +8,8 @@ import type { CreateEventMap, DeletePlan, DeletePlanDisk, VmCreateResult, VmNetw
 import type { ApiDispatcher } from '../api/dispatcher';
 import { commandHelp, findCommand } from './command-table';
 import { typedApi } from './typed-api';
+import { cancelOnInterrupt, newProgressId } from './cancel-on-interrupt';
+import { bytesText, stderrProgress } from './progress';
 
 /** Bad usage of the command line: exit code 2. */
 export class UsageError extends Error {}
@@ -291,21 +293,8 @@ const STEP_TEXT: Record<Progress['step'], string> = {
 
 /** One progress line: the step, its detail, and for byte steps the percentage and MiB. */
 export function progressLine(e: Pick<Progress, 'step' | 'detail' | 'done' | 'total'>): string {
-  const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
-  let bytes = '';
-  if (e.done !== undefined) bytes = e.total ? ` ${Math.floor((e.done * 100) / e.total)}% (${mib(e.done)}/${mib(e.total)} MiB)` : ` ${mib(e.done)} MiB`;
+  const bytes = e.done !== undefined ? ` ${bytesText({ done: e.done, ...(e.total !== undefined ? { total: e.total } : {}) })}` : '';
   return `${STEP_TEXT[e.step] ?? e.step}${e.detail ? ` ${e.detail}` : ''}${bytes}`;
-}
-
-/**
- * Whether a progress event is worth a line after `prev` (the last one printed): a new step, the
- * end of a byte step, each further 10 % (or 64 MiB when the total is unknown).
- */
-export function worthPrinting(prev: Pick<Progress, 'step' | 'done' | 'total'> | undefined, e: Pick<Progress, 'step' | 'done' | 'total'>): boolean {
-  if (!prev || prev.step !== e.step || e.done === undefined || prev.done === undefined) return true;
-  if (e.total && e.done >= e.total) return prev.done < e.total;
-  if (e.total) return Math.floor((e.done * 10) / e.total) > Math.floor((prev.done * 10) / e.total);
-  return Math.floor(e.done / 2 ** 26) > Math.floor(prev.done / 2 ** 26);
 }
 
 // ---- running ----
@@ -321,22 +310,23 @@ async function runCreate(argv: string[], core: () => Pick<ApiDispatcher, 'call' 
     return 0;
   }
   const c = core();
-  const progressId = `cli-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  let prev: Progress | undefined;
-  const off = a.json
-    ? () => undefined
-    : c.onEvent((e) => {
-        if (e.type !== 'vm.createProgress' || e.progressId !== progressId) return;
-        const p = e as unknown as Progress;
-        if (!worthPrinting(prev, p)) return;
-        prev = p;
-        process.stderr.write(`${progressLine(p)}\n`);
-      });
+  const api = typedApi(c);
+  const progressId = newProgressId();
+  const progress = a.json ? null : await stderrProgress();
+  let step: Progress['step'] | undefined;
+  const off = c.onEvent((e) => {
+    if (!progress || e.type !== 'vm.createProgress' || e.progressId !== progressId) return;
+    const p = e as unknown as Progress;
+    if (p.done === undefined || p.step !== step) progress.step(progressLine({ step: p.step, detail: p.detail }));
+    step = p.step;
+    if (p.done !== undefined) progress.bytes(STEP_TEXT[p.step] ?? p.step, { done: p.done, ...(p.total !== undefined ? { total: p.total } : {}) });
+  });
   let r: VmCreateResult;
   try {
-    r = await typedApi(c)['vm.create']({ connection: a.connection, spec: a.spec, start: a.start, progressId });
+    r = await cancelOnInterrupt(api, progressId, () => api['vm.create']({ connection: a.connection, spec: a.spec, start: a.start, progressId }));
   } finally {
     off();
+    progress?.stop();
   }
   if (a.json) {
     console.log(JSON.stringify(r, null, 2));

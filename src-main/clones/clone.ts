@@ -11,6 +11,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../contract';
+import { throwIfCancelled } from '../api/cancellation';
 import type { CloneResult, TemplateInfo } from '../contract';
 import type { DomainRef, DomainXmlRecord } from '../libvirt/protocol';
 import { LibvirtError } from '../libvirt/errors';
@@ -48,6 +49,7 @@ export async function undefineWithEverything(api: Api, ref: DomainRef): Promise<
     { nvram: true, managedSave: true, snapshotsMetadata: true, checkpointsMetadata: true, tpm: true },
     { nvram: true, managedSave: true, snapshotsMetadata: true },
     { managedSave: true, snapshotsMetadata: true },
+    {}, // LXC accepts no undefine flags
   ];
   for (let i = 0; ; i++) {
     try {
@@ -128,6 +130,8 @@ export interface CloneOptions {
   name: string;
   mode: 'full' | 'linked';
   onProgress?: (p: { done: number; total: number }) => void;
+  /** vm.cancel: checked before each step; a cancelled clone is rolled back. */
+  signal?: AbortSignal;
 }
 
 export async function cloneVm(o: CloneOptions): Promise<CloneResult> {
@@ -208,6 +212,7 @@ export async function cloneVm(o: CloneOptions): Promise<CloneResult> {
     const total = plans.reduce((n, p) => n + p.bytes, 0);
     let doneBefore = 0;
     for (const p of plans) {
+      throwIfCancelled(o.signal);
       step = mode === 'full' ? `copy disk ${p.disk.target} to '${p.volume}'` : `create the overlay '${p.volume}' for disk ${p.disk.target}`;
       let timer: NodeJS.Timeout | undefined;
       if (mode === 'full' && o.onProgress && o.local && p.poolPath) {
@@ -231,6 +236,7 @@ export async function cloneVm(o: CloneOptions): Promise<CloneResult> {
       if (mode === 'full') o.onProgress?.({ done: doneBefore, total });
     }
 
+    throwIfCancelled(o.signal);
     step = 'define the clone';
     const cloneDisks = new Map<string, CloneDisk>(out.map((d) => [d.target, { path: d.path, format: 'qcow2' }]));
     const meta: VirtdeskMeta | null =
@@ -265,6 +271,7 @@ export async function cloneVm(o: CloneOptions): Promise<CloneResult> {
     for (const v of created.reverse()) await api.deleteVolume(v.pool, v.name).catch((u) => problems.push(`volume '${v.name}' could not be deleted: ${errText(u)}`));
     const err = e instanceof ApiError ? e : new ApiError(e instanceof LibvirtError ? 'LIBVIRT' : 'INTERNAL', errText(e), undefined, e instanceof LibvirtError ? e.code : undefined);
     const rolled = created.length || defined ? ` Rolled back${problems.length ? ` except: ${problems.join('; ')}` : ': removed what was created'}.` : '';
+    if (err.code === 'CANCELLED') throw new ApiError('CANCELLED', `cloning '${src.name}' to '${name}' was cancelled after step '${step}'.${rolled || ' Nothing had been created.'}`);
     throw new ApiError(err.code, `cloning '${src.name}' to '${name}' failed at step '${step}': ${err.message}.${rolled}`, err.field, err.libvirtCode);
   }
 }

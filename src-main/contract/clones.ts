@@ -26,7 +26,7 @@ export interface TemplateInfo {
 
 export type CloneEventMap = {
   /** A full clone's copy progress in bytes (local connections; polled every 250 ms). */
-  'vm.cloneProgress': { connection: string; vm: string; name: string; done: number; total: number };
+  'vm.cloneProgress': { connection: string; vm: string; name: string; done: number; total: number; progressId?: string };
 };
 
 export const cloneMethods = {
@@ -36,7 +36,13 @@ export const cloneMethods = {
    * source becomes a template). Both: new name, new UUID, new MAC addresses, fresh UEFI NVRAM.
    */
   'vm.clone': method(
-    z.object({ ...onVm, name: objectName('name'), mode: z.enum(['full', 'linked'], { error: "mode must be 'full' or 'linked'" }) }).strict(),
+    z.object({
+      ...onVm,
+      name: objectName('name'),
+      mode: z.enum(['full', 'linked'], { error: "mode must be 'full' or 'linked'" }),
+      /** Chosen by the caller: vm.cloneProgress events carry it, and vm.cancel cancels the clone. */
+      progressId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'progressId must be 1–64 letters, digits, _ or -').optional(),
+    }).strict(),
     {} as CloneResult,
   ),
   /** Names of the VMs whose disks are overlays on this VM's disks. */

@@ -171,6 +171,12 @@ export const vmMethods = {
     }).strict(),
     {} as VmCreateResult,
   ),
+  /**
+   * Cancels the vm.create or vm.clone running with this progressId: it stops before its next
+   * step (a disk copy under way finishes first; libvirt cannot interrupt it), removes what it
+   * created and fails with code CANCELLED. cancelled: false when no such operation runs.
+   */
+  'vm.cancel': method(z.object({ progressId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'progressId must be 1–64 letters, digits, _ or -') }).strict(), {} as { cancelled: boolean }),
   /** The domain XML vm.create would define (same checks; nothing is created). */
   'vm.createPreview': method(z.object({ ...onConnection, spec: vmSpecSchema }).strict(), {} as { xml: string; warnings: string[] }),
   /** The VM's disks and whether each may be deleted with it. */

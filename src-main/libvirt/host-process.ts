@@ -67,6 +67,10 @@ function main(): void {
     process.exit(0);
   };
   process.on('SIGTERM', stop);
+  // Ctrl+C in a terminal reaches the whole process group, this process too. The parent decides
+  // (a CLI cancels its operation and waits for the rollback, which runs here); without a parent
+  // 'disconnect' stops this process.
+  process.on('SIGINT', () => undefined);
   process.on('disconnect', stop);
   post({ kind: 'ready', info: service.connectionInfo() });
 }

@@ -13,6 +13,7 @@ import { EMPTY_META } from '../xml/virtdesk-meta';
 import { checkSpecAgainstHost, planDomain, type PlanDisks } from '../xml/vm-plan';
 import { FileCheckError, checkReadableFile, probeDiskImage, qemuAccessWarning } from '../storage/disk-image';
 import { vmUsersOf, type StorageUsage } from '../storage/usage-scan';
+import { VolumeIndex } from '../storage/usage';
 import type { DetectedTree } from '../install/url-tree';
 import { copyImageToVolume, downloadAsVolume, seedVolume, type CreatedVolume } from '../install/stage';
 import { hashPassword, hostnameFromName, seedContent } from '../cloudinit/seed';
@@ -22,6 +23,7 @@ import { ApiError } from '../contract';
 import { removeDomain } from '../clones/clone';
 import { poolInfos } from '../storage/pools';
 import { toApiError } from '../api/connection-manager';
+import { throwIfCancelled } from '../api/cancellation';
 import {
   
   type MethodResult,
@@ -231,6 +233,9 @@ async function checkNetwork(env: PrepareEnv, spec: VmSpec, forStart: boolean): P
 
 }
 
+/** What prepare's disk checks read, for a VM without disks (they never run). */
+const NO_DISK_USAGE = (): StorageUsage => ({ records: [], index: new VolumeIndex([]), backingOf: new Map(), users: new Map() });
+
 export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtHostClient, spec: VmSpec, forStart: boolean): Promise<Prepared> {
   const api = client.api;
   const facts = await ctx.hostFacts(uri, client);
@@ -238,9 +243,14 @@ export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtH
   const detectedNote: string[] = [];
   const os = await resolveOs(ctx, spec, tree, detectedNote);
   const pools = await poolInfos(api);
-  const usage = await ctx.usageOf(uri, api, pools);
+  // The storage-usage scan (every volume's header, qemu-img for disk files outside pools) answers
+  // "does another VM use this image" and volume-name clashes: only a VM that gets a disk or
+  // imports an image needs it; for the others the VM names are enough.
+  const needsUsage = spec.storage.kind !== 'none' || spec.source.kind === 'import';
+  const usage = needsUsage ? await ctx.usageOf(uri, api, pools) : NO_DISK_USAGE();
   const index = usage.index;
-  const check = checkSpecAgainstHost(spec, facts, os, new Set(usage.records.map((r) => r.name)));
+  const vmNames = needsUsage ? usage.records.map((r) => r.name) : (await api.listDomains()).map((d) => d.name);
+  const check = checkSpecAgainstHost(spec, facts, os, new Set(vmNames));
   if (check.problems.length) throw invalid(check.problems[0].field, check.problems[0].message);
   const warnings = [...detectedNote, ...check.warnings];
   const systemQemu = facts.local && /^qemu:\/\/\/system/.test(uri);
@@ -290,9 +300,11 @@ export async function prepare(ctx: HandlerContext, uri: string, client: LibvirtH
   return { plan, xml: buildDomainXml(plan), warnings, ...(newVolume ? { newVolume } : {}), ...(install ? { install } : {}), ...(cloud ? { cloud } : {}) };
 }
 
-export async function createVm(ctx: HandlerContext, uri: string, client: LibvirtHostClient, spec: VmSpec, start: boolean, progressId?: string): Promise<MethodResult<'vm.create'>> {
+export async function createVm(ctx: HandlerContext, uri: string, client: LibvirtHostClient, spec: VmSpec, start: boolean, progressId?: string, signal?: AbortSignal): Promise<MethodResult<'vm.create'>> {
   const api = client.api;
   const progress = (step: CreateStep, extra: { detail?: string; done?: number; total?: number } = {}) => {
+    // A new step begins: the place to stop when vm.cancel was called (byte progress is not).
+    if (extra.done === undefined) throwIfCancelled(signal);
     if (progressId) ctx.deps.emit?.({ type: 'vm.createProgress', connection: uri, progressId, name: spec.name, step, ...extra });
   };
   progress('check');
@@ -407,6 +419,7 @@ export async function createVm(ctx: HandlerContext, uri: string, client: Libvirt
       }
     }
     const rolled = done.length || problems.length ? ` Rolled back: ${[...done, ...problems].join('; ')}.` : ' Nothing had been created.';
+    if (failed.code === 'CANCELLED') throw new ApiError('CANCELLED', `creating VM '${spec.name}' was cancelled before step '${step}'.${rolled}`);
     throw new ApiError(failed.code === 'NOT_FOUND' ? 'LIBVIRT' : failed.code, `creating VM '${spec.name}' failed at step '${step}': ${failed.message}.${rolled}`, failed.field, failed.libvirtCode);
   }
   return { vm: { uuid: uuid!, name: spec.name, connection: uri }, warnings: prepared.warnings, ...(volume ? { createdVolume: volume } : {}), started };

@@ -1,15 +1,11 @@
 // Reads what the UI shows about a VM from its domain XML (a view over the domain model).
 import type { VmDetails, VmDisk, VmNic } from '../contract';
 import { parseDomain, type Domain } from '../domain';
+import { shortOsId } from './short-os-id';
 
 export type DomainXmlSummary = Omit<VmDetails, 'connection' | 'uuid' | 'name' | 'id' | 'state' | 'persistent' | 'autostart' | 'hasManagedSave' | 'vcpus' | 'memoryKiB' | 'maxMemoryKiB'>;
 
-/** "http://debian.org/debian/12" → "debian12"; "http://microsoft.com/win/11" → "win11". */
-export function shortOsId(id: string): string {
-  const parts = id.replace(/^[a-z]+:\/\/[^/]+\//i, '').split('/').filter(Boolean);
-  if (parts.length >= 2) return `${parts[parts.length - 2]}${parts[parts.length - 1]}`;
-  return parts[0] ?? id;
-}
+export { shortOsId };
 
 /**
  * Lab and tags of the domains summarized so far, by UUID: the core's vm.list path keeps only
@@ -80,7 +76,8 @@ export function summarizeDomainXml(xml: string): DomainXmlSummary {
     disks,
     nics,
     graphics,
-    serialConsoles: d.devicesOf('serial').length,
+    // LXC containers have a <console> and no <serial>.
+    serialConsoles: d.devicesOf('serial').length || d.devicesOf('console').length,
     os: osId ? shortOsId(osId) : undefined,
   };
 }

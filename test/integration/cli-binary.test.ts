@@ -134,10 +134,11 @@ describe('virtdesk completion', () => {
 
   /** Calls the bash completion function as bash does at <TAB>, with the words typed so far. */
   function complete(words: string[]): string[] {
+    const line = words.join(' ');
     const script = [
       `source <(virtdesk completion bash)`,
-      `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})`,
-      `COMP_CWORD=${words.length - 1}`,
+      `COMP_LINE='${line}'`,
+      `COMP_POINT=${line.length}`,
       '_virtdesk',
       `printf '%s\\n' "\${COMPREPLY[@]}"`,
     ].join('\n');

@@ -4,13 +4,21 @@ import type { HandlerContext, HandlersFor } from './context';
 import { createVm, prepare } from '../../vms/create';
 import { deletePlan } from '../../vms/delete';
 import { invalid, errText } from './helpers';
+import { cancellable, cancelOperation } from '../cancellation';
 
-export function vmCreateDeleteHandlers(ctx: HandlerContext): HandlersFor<'vm.create' | 'vm.createPreview' | 'vm.deletePlan' | 'vm.delete'> {
+export function vmCreateDeleteHandlers(ctx: HandlerContext): HandlersFor<'vm.create' | 'vm.cancel' | 'vm.createPreview' | 'vm.deletePlan' | 'vm.delete'> {
   return {
   'vm.create': async (i) => {
     const { uri, client } = await ctx.conn(i.connection);
-    return ctx.locked(uri, () => createVm(ctx, uri, client, i.spec, i.start, i.progressId));
+    const op = cancellable(i.progressId);
+    try {
+      return await ctx.locked(uri, () => createVm(ctx, uri, client, i.spec, i.start, i.progressId, op.signal));
+    } finally {
+      op.end();
+    }
   },
+  // Not queued behind the connection's lock: the operation it cancels holds it.
+  'vm.cancel': async (i) => ({ cancelled: cancelOperation(i.progressId) }),
   'vm.createPreview': async (i) => {
     const { uri, client } = await ctx.conn(i.connection);
     const p = await prepare(ctx, uri, client, i.spec, false);

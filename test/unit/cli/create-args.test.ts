@@ -13,7 +13,6 @@ import {
   peekCommand,
   progressLine,
   UsageError,
-  worthPrinting,
 } from '../../../src-main/cli/create-command';
 
 const FILES: Record<string, string> = {
@@ -199,18 +198,5 @@ describe('progress lines', () => {
     expect(progressLine({ step: 'volume', detail: 'web.qcow2' })).toBe('creating the disk volume web.qcow2');
     expect(progressLine({ step: 'download-kernel', detail: 'http://m/linux', done: 3 * 2 ** 20, total: 12 * 2 ** 20 })).toBe('downloading the installer kernel http://m/linux 25% (3.0/12.0 MiB)');
     expect(progressLine({ step: 'copy-image', done: 5 * 2 ** 19 })).toBe('copying the cloud image 2.5 MiB');
-  });
-
-  it('prints each step, then byte progress every 10 % and at the end', () => {
-    const M = 2 ** 20;
-    const ev = (done: number) => ({ step: 'copy-image' as const, done, total: 100 * M });
-    expect(worthPrinting(undefined, { step: 'check' })).toBe(true);
-    expect(worthPrinting({ step: 'check' }, { step: 'define' })).toBe(true);
-    expect(worthPrinting(ev(0), ev(5 * M))).toBe(false);
-    expect(worthPrinting(ev(5 * M), ev(10 * M))).toBe(true);
-    expect(worthPrinting(ev(95 * M), ev(100 * M))).toBe(true);
-    expect(worthPrinting(ev(100 * M), ev(100 * M))).toBe(false);
-    expect(worthPrinting({ step: 'download-kernel', done: 0 }, { step: 'download-kernel', done: 63 * M })).toBe(false);
-    expect(worthPrinting({ step: 'download-kernel', done: 63 * M }, { step: 'download-kernel', done: 65 * M })).toBe(true);
   });
 });
