@@ -17,6 +17,8 @@ import { labTagsOf } from '../xml/domain-summary';
 import { checkConnectionUri, testDriverFile, testDriverFileRefusal, uriRefusalMessage } from '../contract/connection-uri';
 import { hostHasSystemd } from '../host/read-host-facts';
 import { startLibvirtCommand } from '../host/virt-check';
+import type { HostKeyInfo } from '../contract';
+import type { RemoteConnections } from '../remote/remote-connections';
 
 export const SYSTEM_URI = 'qemu:///system';
 export const SESSION_URI = 'qemu:///session';
@@ -41,6 +43,8 @@ export interface ConnectionManagerOptions {
   maxHosts?: number;
   /** Host processes of connections nobody wants stop after this long without use (default 10 min). */
   idleMs?: number;
+  /** SSH and credentials for remote connections (ssh wrapper, askpass, host keys); absent: plain libvirt. */
+  remote?: RemoteConnections;
 }
 
 interface Managed {
@@ -53,6 +57,8 @@ interface Managed {
   retryTimer?: NodeJS.Timeout;
   connecting?: Promise<void>;
   lastUsed: number;
+  /** The SSH host key that stopped the last attempt (shown to accept or refuse). */
+  hostKey?: HostKeyInfo;
 }
 
 export function toVmSummary(connection: string, d: DomainSummary, os?: string): VmSummary {
@@ -97,6 +103,8 @@ export class ConnectionManager {
   private readonly maxHosts: number;
   private readonly idleMs: number;
   private readonly idleTimer: NodeJS.Timeout;
+  /** SSH support and the credential broker (null without remote support). */
+  readonly remote: RemoteConnections | null;
 
   constructor(
     private readonly spawnHost: HostSpawner,
@@ -109,6 +117,7 @@ export class ConnectionManager {
     this.namedUri = named?.ok ? named.uri : null;
     this.maxHosts = options.maxHosts ?? 16;
     this.idleMs = options.idleMs ?? 10 * 60_000;
+    this.remote = options.remote ?? null;
     this.idleTimer = setInterval(() => void this.stopIdle(), Math.max(50, Math.min(60_000, this.idleMs / 2)));
     this.idleTimer.unref();
   }
@@ -124,8 +133,11 @@ export class ConnectionManager {
     return {
       uri: m.uri,
       ...(saved?.label ? { label: saved.label } : {}),
+      ...(saved?.keyFile ? { keyFile: saved.keyFile } : {}),
+      ...(saved && saved.connectAtStart !== undefined ? { connectAtStart: saved.connectAtStart } : {}),
       state: m.state,
       ...(m.error ? { error: m.error } : {}),
+      ...(m.hostKey ? { hostKey: m.hostKey } : {}),
       ...(m.info ? { info: m.info } : {}),
       isDefault: m.uri === this.defaultUri,
       isDemo: m.uri === DEMO_URI,
@@ -177,7 +189,7 @@ export class ConnectionManager {
   async start(): Promise<void> {
     await this.resolveDefault().catch(() => undefined);
     await Promise.all(
-      this.settings.settings.connections.map(async (c) => {
+      this.settings.settings.connections.filter((c) => c.connectAtStart !== false).map(async (c) => {
         try {
           this.assertFileAllowed(c.uri);
           await this.connect(this.managed(c.uri));
@@ -319,7 +331,8 @@ export class ConnectionManager {
     if (this.conns.size >= this.maxHosts) {
       throw new ApiError('CONNECTION', `too many connections are open (${this.maxHosts}, each one a libvirt host process): remove a connection you do not use, then try again`);
     }
-    const client = new LibvirtHostClient(uri, this.spawnHost);
+    const remote = this.remote;
+    const client = new LibvirtHostClient(uri, remote ? (env) => this.spawnHost({ ...remote.envFor(uri), ...env }) : this.spawnHost);
     m = { uri, client, state: 'connecting', attempts: 0, lastUsed: Date.now() };
     this.conns.set(uri, m);
     const self = m;
@@ -346,11 +359,31 @@ export class ConnectionManager {
     m.connecting ??= (async () => {
       if (m.state !== 'reconnecting') this.setState(m, 'connecting');
       try {
+        // An SSH host key the user has not accepted stops the attempt before ssh runs: ssh would
+        // refuse it anyway (StrictHostKeyChecking=yes), and the user needs its fingerprint.
+        m.hostKey = (await this.remote?.hostKeyProblem(m.uri)) ?? undefined;
+        if (m.hostKey) {
+          const { message } = await this.remote!.explainFailure(m.uri, 'Host key verification failed.');
+          this.setState(m, 'failed', message);
+          return;
+        }
+        await this.remote?.beforeConnect(m.uri);
         m.info = await m.client.connect();
+        const tooOld = this.remote?.tooOld(m.uri, m.info);
+        if (tooOld) {
+          this.setState(m, 'failed', tooOld);
+          m.client.killHost();
+          return;
+        }
         m.attempts = 0;
         this.setState(m, 'connected');
       } catch (e) {
-        const msg = connectionOpenErrorMessage(m.uri, e instanceof Error ? e.message : String(e));
+        let msg = connectionOpenErrorMessage(m.uri, e instanceof Error ? e.message : String(e));
+        if (this.remote) {
+          const report = await this.remote.explainFailure(m.uri, msg);
+          msg = report.message;
+          m.hostKey = report.hostKey;
+        }
         if (m.state === 'reconnecting') this.scheduleReconnect(m, msg);
         else this.setState(m, 'failed', msg);
       }

@@ -11,6 +11,8 @@ import { ConnectionManager, toApiError } from './connection-manager';
 import { ConsoleSessions } from './console-sessions';
 import { apiHandlers, handlerContext } from './handlers';
 import { InstallWatcher } from '../install/install-watch';
+import { RemoteConnections } from '../remote/remote-connections';
+import { openRemoteDisplay } from '../remote/remote-display';
 
 import type { ApiDispatcher, ApiEvent } from './dispatcher';
 import { SettingsStore } from './settings-store';
@@ -46,6 +48,12 @@ export interface CoreOptions {
   namedFiles?: string[];
   /** Host process cap and idle stop (ConnectionManagerOptions); tests shorten them. */
   connectionLimits?: { maxHosts?: number; idleMs?: number };
+  /**
+   * Remote connections run ssh the app's way (its known_hosts, saved key files, prompts in a
+   * dialog: docs/remote-hosts.md). Default true; the CLI says false: it runs ssh like virsh does
+   * (the user's known_hosts and config, prompts on the terminal).
+   */
+  appSsh?: boolean;
 }
 
 export interface Core extends ApiDispatcher {
@@ -69,6 +77,9 @@ export function createCore(options: CoreOptions): Core {
     }
   };
   const settings = new SettingsStore(options.settingsDir);
+  // Secrets are asked only when a UI listens for them; the CLI relies on ssh-agent or unprotected keys.
+  const remote =
+    options.appSsh === false ? null : RemoteConnections.inSettingsDir(options.settingsDir, (e) => emit(e), (uri) => settings.settings.connections.find((c) => c.uri === uri)?.keyFile, () => listeners.size > 0);
   const osCache = new Map<string, string | null>();
   const osOf = async (uri: string, uuid: string): Promise<string | undefined> => {
     const key = `${uri} ${uuid}`;
@@ -86,7 +97,7 @@ export function createCore(options: CoreOptions): Core {
     },
     settings,
     osOf,
-    { ...options.connectionLimits, ...(options.namedConnection ? { namedUri: options.namedConnection } : {}) },
+    { ...options.connectionLimits, ...(options.namedConnection ? { namedUri: options.namedConnection } : {}), ...(remote ? { remote } : {}) },
   );
   const installs = new InstallWatcher(async (uri) => (await conns.client(uri)).client);
   conns.onClientEvent((uri, e) => {
@@ -95,7 +106,11 @@ export function createCore(options: CoreOptions): Core {
   });
   const consoles = new ConsoleSessions(conns, emit);
   const tickets = options.tickets ?? new ConsoleTickets();
-  const vncProxy = new VncProxy({ tickets, clientFor: async (uri) => (await conns.client(uri)).client });
+  const vncProxy = new VncProxy({
+    tickets,
+    clientFor: async (uri) => (await conns.client(uri)).client,
+    ...(remote ? { remoteDisplay: async (uri: string, uuid: string, index: number) => openRemoteDisplay(remote.ssh, uri, (await conns.client(uri)).client, uuid, index) } : {}),
+  });
   const lastCounters = new Map<string, Map<string, VmCounters>>();
   const lastHostCpu = new Map<string, Record<string, number>>();
 
@@ -143,6 +158,7 @@ export function createCore(options: CoreOptions): Core {
       vncProxy.close();
       tickets.clear();
       await conns.close();
+      remote?.close();
     },
   };
 }

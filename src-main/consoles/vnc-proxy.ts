@@ -6,12 +6,11 @@
 // reached through libvirt, and the WebSocket endpoint lives on a loopback-only server
 // (browser mode: the API server; desktop app: a console-only server on 127.0.0.1).
 //
-// Remote connections (a URI with a host part, e.g. qemu+ssh://user@host/system): refused.
-// virDomainOpenGraphicsFD passes a file descriptor, which only works when libvirt's transport
-// is a local Unix socket; and the graphics listen address in a remote domain's XML is (and
-// should stay) loopback on *that* host, unreachable from here. Reaching it needs an SSH tunnel
-// (ssh -L to the remote VNC port, or `nc` over the existing SSH transport), which Virtdesk does
-// not implement yet — so the API says so instead of trying a port it must not open.
+// Remote connections (a URI with a host part): virDomainOpenGraphicsFD passes a file descriptor,
+// which only works over a local Unix socket, and the display listens on the loopback of *that*
+// host. Over SSH (qemu+ssh://) the display is reached through a forward on the connection's own
+// SSH master (`remoteDisplay`, src-main/remote/ssh-tunnel.ts); TCP/TLS connections are refused
+// instead of trying a port this app must not open.
 import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import { STATUS_CODES } from 'node:http';
@@ -36,6 +35,12 @@ const MAX_CLIENT_FRAME_BYTES = 16 * 1024 * 1024;
 /** Waiting for libvirt + the one-shot socket; beyond this the upgrade is answered 504. */
 const OPEN_TIMEOUT_MS = 15_000;
 
+/** A display reached through an SSH tunnel (remote connections): connect to `path` once, then close. */
+export interface RemoteDisplay {
+  path: string;
+  close(): Promise<void>;
+}
+
 /** What the proxy needs of a libvirt host client. */
 export interface GraphicsOpener {
   api: { openGraphics(ref: DomainRef, o?: { index?: number }): Promise<{ path: string }> };
@@ -45,6 +50,8 @@ export interface VncProxyOptions {
   tickets: ConsoleTickets;
   /** A connected host client for a connection URI (ConnectionManager.client). */
   clientFor(uri: string): Promise<GraphicsOpener>;
+  /** Opens the display of a VM on a remote connection (over its SSH connection); absent: remote displays are refused. */
+  remoteDisplay?(uri: string, uuid: string, graphicsIndex: number): Promise<RemoteDisplay>;
   /** Diagnostics (one line each); default: nothing. */
   log?: (line: string) => void;
 }
@@ -61,8 +68,8 @@ export interface UpgradeContext {
 export function remoteGraphicsError(uri: string): ApiError {
   return new ApiError(
     'LIBVIRT',
-    `Graphical consoles of VMs on remote hosts (${uri}) need an SSH tunnel to the host's VNC server, which Virtdesk does not support yet. ` +
-      `Use the serial console, or virt-viewer (\`virt-viewer --connect ${uri} <vm>\`), which tunnels over SSH itself.`,
+    `Graphical consoles of VMs on remote hosts (${uri}) travel through the connection's SSH tunnel, and this connection is not over SSH. ` +
+      `Connect with qemu+ssh://…, or use the serial console.`,
     'connection',
     84, // VIR_ERR_OPERATION_UNSUPPORTED
   );
@@ -192,16 +199,22 @@ export class VncProxy {
   }
 
   private async open(req: IncomingMessage, socket: Duplex, head: Buffer, b: TicketBinding): Promise<void> {
-    if (!isLocalUri(b.connection)) {
+    const remote = !isLocalUri(b.connection);
+    if (remote && !this.opts.remoteDisplay) {
       rejectUpgrade(socket, 501, remoteGraphicsError(b.connection).message);
       return;
     }
     this.opening.add(socket);
     let vnc: net.Socket;
     try {
-      const client = await withTimeout(this.opts.clientFor(b.connection), OPEN_TIMEOUT_MS, `connecting to ${b.connection}`);
-      const { path } = await withTimeout(client.api.openGraphics({ uuid: b.vm.uuid }, { index: b.graphicsIndex ?? 0 }), OPEN_TIMEOUT_MS, 'opening the display');
-      vnc = await connectUnix(path, OPEN_TIMEOUT_MS);
+      if (remote) {
+        const display = await withTimeout(this.opts.remoteDisplay!(b.connection, b.vm.uuid, b.graphicsIndex ?? 0), OPEN_TIMEOUT_MS, 'opening the display over SSH');
+        vnc = await connectUnix(display.path, OPEN_TIMEOUT_MS).finally(() => void display.close());
+      } else {
+        const client = await withTimeout(this.opts.clientFor(b.connection), OPEN_TIMEOUT_MS, `connecting to ${b.connection}`);
+        const { path } = await withTimeout(client.api.openGraphics({ uuid: b.vm.uuid }, { index: b.graphicsIndex ?? 0 }), OPEN_TIMEOUT_MS, 'opening the display');
+        vnc = await connectUnix(path, OPEN_TIMEOUT_MS);
+      }
     } catch (e) {
       this.opening.delete(socket);
       const msg = e instanceof Error ? e.message : String(e);

@@ -1,6 +1,7 @@
 // libvirt connections the app keeps (one host process each).
 import { z } from 'zod';
 import { connectionUri, method, savedConnectionUri } from './common';
+import { filePath } from './fields';
 import type { ConnectionInfo } from './libvirt-types';
 
 export type ConnectionStateName = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -15,14 +16,77 @@ export interface ConnectionStatus {
   isDefault: boolean;
   /** The demo connection (test:///default) offered when no libvirt is reachable. */
   isDemo: boolean;
+  /** SSH connections: the key file Virtdesk gives ssh (saved with the connection, never in the URI). */
+  keyFile?: string;
+  /** Opened when the app starts (saved connections; default true). */
+  connectAtStart?: boolean;
+  /** Set when an SSH connection failed on the host's key: what to show before the user accepts it. */
+  hostKey?: HostKeyInfo;
 }
+
+/** An SSH host key that is not (or no longer) in Virtdesk's known_hosts file. */
+export interface HostKeyInfo {
+  host: string;
+  port: number;
+  /** 'unknown': never accepted (accept or refuse); 'changed': differs from the accepted one (refused: possible attack). */
+  status: 'unknown' | 'changed';
+  /** What the host offers now, e.g. { type: 'ED25519', fingerprint: 'SHA256:…' }. */
+  keys: { type: string; fingerprint: string }[];
+}
+
+/**
+ * ssh (or libvirt) needs a secret to open a connection: a key passphrase or a password. The UI
+ * asks the user and answers with connections.answerCredential; nothing is stored.
+ */
+export interface CredentialRequest {
+  id: string;
+  uri: string;
+  /** The prompt as ssh or libvirt wrote it ("Enter passphrase for key '/home/u/.ssh/id_ed25519': "). */
+  prompt: string;
+  kind: 'passphrase' | 'password' | 'text';
+  /** Hide what is typed. */
+  secret: boolean;
+}
+
+export type ConnectionEventMap = {
+  'connection.credentialRequest': CredentialRequest;
+  /** The request was answered, cancelled or timed out: close its dialog. */
+  'connection.credentialDone': { id: string };
+};
 
 const empty = z.object({}).strict();
 
 export const connectionMethods = {
   'connections.list': method(empty, [] as ConnectionStatus[]),
-  'connections.add': method(z.object({ uri: connectionUri, label: z.string().trim().max(100).optional() }).strict(), {} as ConnectionStatus),
+  /** keyFile: for SSH URIs, the private key ssh uses (IdentitiesOnly); without it, ssh's own keys and agent. */
+  'connections.add': method(
+    z.object({
+      uri: connectionUri,
+      label: z.string().trim().max(100).optional(),
+      keyFile: filePath('keyFile').optional(),
+      connectAtStart: z.boolean({ error: 'connectAtStart must be true or false' }).optional(),
+    }).strict(),
+    {} as ConnectionStatus,
+  ),
   /** Also takes a saved URI the policy refuses (listed as 'failed', "refused: …"), so it can be forgotten. */
   'connections.remove': method(z.object({ uri: savedConnectionUri }).strict(), undefined as void),
   'connections.reconnect': method(z.object({ uri: connectionUri }).strict(), {} as ConnectionStatus),
+  /** Answers a connection.credentialRequest: `value` (never stored), or `cancel`. */
+  'connections.answerCredential': method(
+    z.object({
+      id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id must be the id of a credential request'),
+      value: z.string().max(4096, 'the answer is longer than 4096 characters').optional(),
+      cancel: z.boolean().optional(),
+    }).strict().refine((i) => (i.value !== undefined) !== !!i.cancel, 'give either value or cancel: true'),
+    undefined as void,
+  ),
+  /**
+   * Accepts the SSH host key the user was shown (ConnectionStatus.hostKey, status 'unknown'):
+   * the host is scanned again and its key is added to Virtdesk's known_hosts file only when its
+   * fingerprint is the one shown; then the connection is opened. A changed key is refused.
+   */
+  'connections.acceptHostKey': method(
+    z.object({ uri: connectionUri, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint must be a SHA256:… fingerprint as shown') }).strict(),
+    {} as ConnectionStatus,
+  ),
 } as const;

@@ -1,7 +1,7 @@
 // App settings.
 import { z } from 'zod';
 import { connectionUri, method } from './common';
-import { absolutePath } from './fields';
+import { absolutePath, filePath } from './fields';
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export const languageSchema = z.enum(['en', 'ja']);
@@ -11,7 +11,7 @@ export const settingsSchema = z.object({
   defaultConnection: connectionUri.nullable(),
   /** Canonical URIs (connection-uri.ts); each once. */
   connections: z
-    .array(z.object({ uri: connectionUri, label: z.string().max(100).optional() }).strict())
+    .array(z.object({ uri: connectionUri, label: z.string().max(100).optional(), keyFile: filePath('keyFile').optional(), connectAtStart: z.boolean().optional() }).strict())
     .max(50)
     .refine((l) => new Set(l.map((c) => c.uri)).size === l.length, 'a connection is listed twice (URIs are compared in their canonical spelling)'),
   statsIntervalMs: z.number().int().min(500, 'stats interval must be at least 500 ms').max(60_000, 'stats interval must be at most 60 s'),

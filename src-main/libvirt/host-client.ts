@@ -11,7 +11,7 @@ type Result<M extends HostMethod> = ReturnType<HostApi[M]>;
 const SLOW_METHODS: ReadonlySet<HostMethod> = new Set<HostMethod>([
   'startDomain', 'createDomain', 'uploadVolume', 'managedSaveDomain', 'shutdownDomain', 'destroyDomain', 'createVolume', 'deleteVolume', 'resizeVolume',
   'screenshot', 'definePool', 'startPool', 'refreshPool', 'startNetwork', 'undefineDomain',
-  'createSnapshot', 'revertSnapshot', 'deleteSnapshot',
+  'createSnapshot', 'revertSnapshot', 'deleteSnapshot', 'migrateDomain',
 ]);
 
 export interface HostClientOptions {
@@ -45,6 +45,9 @@ export class LibvirtHostClient {
   private readonly listeners = new Set<(e: HostClientEvent) => void>();
   private nextId = 1;
   private closed = false;
+  /** Clients of sibling() (closed with this one), and the set this one is in when it is a sibling. */
+  private readonly siblings = new Set<LibvirtHostClient>();
+  private siblingOf: Set<LibvirtHostClient> | null = null;
   private readonly opts: Required<HostClientOptions>;
   /** Typed shorthand: `client.api.listDomains()`. */
   readonly api: { [M in HostMethod]: (...args: Parameters<HostApi[M]>) => Promise<Result<M>> };
@@ -94,9 +97,24 @@ export class LibvirtHostClient {
     });
   }
 
+  /**
+   * A client of its own host process for the same URI, for one call that blocks its process
+   * for long (a migration): the connection's shared process stays free meanwhile. The caller
+   * closes it.
+   */
+  sibling(opts: HostClientOptions = {}): LibvirtHostClient {
+    const s = new LibvirtHostClient(this.uri, this.spawn, { ...this.opts, ...opts });
+    // Closed with this client at the latest (a closing app leaves no host process behind).
+    s.siblingOf = this.siblings;
+    this.siblings.add(s);
+    return s;
+  }
+
   /** Stops the host process; later calls fail. */
   async close(): Promise<void> {
     this.closed = true;
+    this.siblingOf?.delete(this);
+    await Promise.all([...this.siblings].map((s) => s.close()));
     if (this.running && !this.running.exited) {
       const run = this.running;
       const gone = new Promise<void>((r) => run.channel.onExit(() => r()));
@@ -164,6 +182,8 @@ export class LibvirtHostClient {
           break;
         case 'open-failed':
           clearTimeout(startTimer);
+          // The process exits by itself; a retry meanwhile must start a new one, not reuse this failure.
+          if (this.running === run) this.running = null;
           settle.reject(toError(m.error));
           break;
         case 'result':
@@ -189,6 +209,8 @@ export class LibvirtHostClient {
       const reason = lostReason ?? (signal ? `the libvirt host process for ${this.uri} was killed (${signal})` : `the libvirt host process for ${this.uri} exited (code ${code})`);
       const kind = lostReason ? 'connection-lost' : 'crashed';
       settle.reject(new HostProcessError(kind, this.uri, reason));
+      // A process whose open failed may exit after a retry started its successor: the calls and state are the successor's.
+      if (this.running !== null) return;
       this.rejectAll(new HostProcessError(kind, this.uri, `${reason}; try again, it restarts by itself`));
       this.emit({ type: 'host-exit', uri: this.uri, reason });
     });

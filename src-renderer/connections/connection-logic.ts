@@ -31,3 +31,13 @@ export function pickConnection(list: readonly ConnectionStatus[], current: strin
     null
   );
 }
+
+/**
+ * Hosts a lab (or anything placed on one host) may go on: the connected connections, with
+ * `current` first even when it is not connected right now (the page it was chosen on).
+ */
+export function placementHosts(list: readonly ConnectionStatus[], current: string): ConnectionStatus[] {
+  const connected = list.filter((c) => c.state === 'connected' && c.uri !== current);
+  const here = list.find((c) => c.uri === current);
+  return here ? [here, ...connected] : connected;
+}

@@ -4,6 +4,7 @@ import { KEYCODE_SET_LINUX, linuxKeycodes } from '../../contract/keys';
 import { consoleBusyError, isConsoleBusy } from '../../consoles/serial';
 import { isLocalUri, remoteGraphicsError, vncPathFor } from '../../consoles/vnc-proxy';
 import { summarizeDomainXml } from '../../xml/domain-summary';
+import { graphicsReachable } from '../../remote/remote-display';
 import type { HandlersFor, MethodsOf } from './context';
 import type { CoreServices } from './core-services';
 
@@ -26,9 +27,9 @@ export function consoleHandlers(core: CoreServices): HandlersFor<MethodsOf<'cons
     'console.write': async (i) => core.consoles.write(i.sessionId, i.data),
     'console.close': async (i) => core.consoles.close(i.sessionId),
     'console.vncTicket': async (i) => {
-      // Remote hosts are refused before connecting (no point in waiting for SSH first).
+      // Remote hosts not over SSH are refused before connecting (their displays are reached only through SSH).
       const target = i.connection ?? (await core.conns.resolveDefault());
-      if (!isLocalUri(target)) throw remoteGraphicsError(target);
+      if (!graphicsReachable(target, isLocalUri(target))) throw remoteGraphicsError(target);
       const { uri, client } = await core.conns.client(target);
       const d = await client.api.lookupDomain(i.vm);
       if (d.id === -1 || d.state === 'shutoff' || d.state === 'crashed') {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../src-main/contract';
-import { DEMO_URI, isDemoConnection, pickConnection, upsertConnection } from '../../../src-renderer/connections/connection-logic';
+import { DEMO_URI, isDemoConnection, pickConnection, placementHosts, upsertConnection } from '../../../src-renderer/connections/connection-logic';
 
 const C = 'test:///default';
 
@@ -27,5 +27,11 @@ describe('connections', () => {
     expect(isDemoConnection({ uri: DEMO_URI, isDemo: false })).toBe(true);
     expect(isDemoConnection({ uri: 'test:///other', isDemo: true })).toBe(true);
     expect(isDemoConnection({ uri: 'qemu:///system', isDemo: false })).toBe(false);
+  });
+  it('offers the connected hosts for placing a lab, the current one first', () => {
+    const list = [st('qemu:///system', 'connected'), st('qemu+ssh://root@h2/system', 'connected'), st('qemu+ssh://root@h3/system', 'reconnecting'), st('qemu+tcp://h4/system', 'failed')];
+    expect(placementHosts(list, 'qemu+ssh://root@h2/system').map((c) => c.uri)).toEqual(['qemu+ssh://root@h2/system', 'qemu:///system']);
+    expect(placementHosts(list, 'qemu+ssh://root@h3/system').map((c) => c.uri)).toEqual(['qemu+ssh://root@h3/system', 'qemu:///system', 'qemu+ssh://root@h2/system']);
+    expect(placementHosts(list, 'gone:///').map((c) => c.uri)).toEqual(['qemu:///system', 'qemu+ssh://root@h2/system']);
   });
 });

@@ -1,0 +1,160 @@
+// Secrets a connection needs (an SSH key passphrase, a password) are asked in a dialog of the
+// app, never on a terminal and never stored. ssh runs the askpass helper (SSH_ASKPASS); a libvirt
+// credential callback in a host process runs the same helper. The broker emits
+// `connection.credentialRequest` and answers with what the user typed
+// (connections.answerCredential) or a refusal (cancel, timeout, no UI listening).
+//
+// The helper is a POSIX sh script (no Node: the packaged desktop app's Electron cannot run as Node,
+// its runAsNode fuse is off). It makes a FIFO in the broker's private folder (mode 0700), drops a
+// request file next to it (token, connection, prompt) and reads the answer from the FIFO. The broker
+// watches the folder, checks the per-run token, and writes "ok\n<answer>\n" (or "no\n") into the FIFO.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CredentialRequest, TypedApiEvent } from '../contract';
+
+/** How long a prompt waits for the user before ssh is told "no answer". */
+const ANSWER_TIMEOUT_MS = 5 * 60_000;
+const REQUEST_FILE = /^(\d+-[0-9a-z]+)\.req$/;
+
+/** The helper; `asks` is the folder the broker watches. Exit 1 = no answer. */
+export function askpassHelperSource(asks: string): string {
+  const dir = `'${asks.replace(/'/g, `'\\''`)}'`;
+  return `#!/bin/sh
+# Written by Virtdesk (src-main/remote/credential-broker.ts): asks the app for a passphrase or
+# password. Prints the answer; exits 1 when there is none.
+dir=${dir}
+id="$$-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \\n')"
+umask 077
+mkfifo "$dir/$id.fifo" || exit 1
+trap 'rm -f "$dir/$id.fifo" "$dir/$id.tmp" "$dir/$id.req"' EXIT HUP INT TERM
+# Opened read-write (does not block on Linux) before the request exists, so the app's write never misses a reader.
+exec 3<>"$dir/$id.fifo"
+{ printf '%s\\n' "$VIRTDESK_ASKPASS_TOKEN"; printf '%s\\n' "$VIRTDESK_ASKPASS_CONNECTION"; printf '%s' "$*"; } >"$dir/$id.tmp" || exit 1
+mv "$dir/$id.tmp" "$dir/$id.req" || exit 1
+IFS= read -r status <&3
+[ "$status" = ok ] || exit 1
+IFS= read -r value <&3
+printf '%s\\n' "$value"
+`;
+}
+
+interface Pending {
+  request: CredentialRequest;
+  fifo: string;
+  timer: NodeJS.Timeout;
+}
+
+export function credentialKind(prompt: string): { kind: CredentialRequest['kind']; secret: boolean } {
+  if (/passphrase/i.test(prompt)) return { kind: 'passphrase', secret: true };
+  if (/password|pin\b/i.test(prompt)) return { kind: 'password', secret: true };
+  return { kind: 'text', secret: false };
+}
+
+export class CredentialBroker {
+  readonly helperScript: string;
+  readonly asksDir: string;
+  readonly token = randomBytes(24).toString('hex');
+  private readonly pending = new Map<string, Pending>();
+  private watcher: fs.FSWatcher | null = null;
+
+  /** @param canAsk whether a UI listens (else a prompt is refused at once instead of waiting). */
+  constructor(dir: string, private readonly emit: (e: TypedApiEvent) => void, private readonly canAsk: () => boolean = () => true, private readonly timeoutMs = ANSWER_TIMEOUT_MS) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.asksDir = path.join(dir, 'asks');
+    fs.mkdirSync(this.asksDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(this.asksDir, 0o700);
+    this.helperScript = path.join(dir, 'askpass');
+    fs.writeFileSync(this.helperScript, askpassHelperSource(this.asksDir), { mode: 0o700 });
+  }
+
+  /** Starts watching for requests (idempotent). */
+  async start(): Promise<void> {
+    if (this.watcher) return;
+    this.watcher = fs.watch(this.asksDir, () => this.scan());
+    this.watcher.on('error', () => undefined);
+    this.watcher.unref();
+    this.scan();
+  }
+
+  /** The user's answer (null: cancel). False when no such request waits (answered, timed out). */
+  answer(id: string, value: string | null): boolean {
+    if (!this.pending.has(id)) return false;
+    this.finish(id, value);
+    return true;
+  }
+
+  /** Requests waiting for an answer. */
+  waiting(): CredentialRequest[] {
+    return [...this.pending.values()].map((p) => p.request);
+  }
+
+  close(): void {
+    for (const id of [...this.pending.keys()]) this.finish(id, null);
+    this.watcher?.close();
+    this.watcher = null;
+  }
+
+  private scan(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.asksDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const m = REQUEST_FILE.exec(name);
+      if (!m || this.pending.has(m[1]!)) continue;
+      const file = path.join(this.asksDir, name);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+        fs.rmSync(file, { force: true });
+      } catch {
+        continue;
+      }
+      this.onRequest(m[1]!, text);
+    }
+  }
+
+  private onRequest(id: string, text: string): void {
+    const [token, uri = '', ...rest] = text.split('\n');
+    const fifo = path.join(this.asksDir, `${id}.fifo`);
+    if (token !== this.token || !this.canAsk()) {
+      reply(fifo, null);
+      return;
+    }
+    const prompt = rest.join(' ').trim().slice(0, 1000);
+    const request: CredentialRequest = { id, uri: uri.slice(0, 1024), prompt, ...credentialKind(prompt) };
+    const timer = setTimeout(() => this.finish(id, null), this.timeoutMs);
+    timer.unref();
+    this.pending.set(id, { request, fifo, timer });
+    this.emit({ type: 'connection.credentialRequest', ...request });
+  }
+
+  private finish(id: string, value: string | null): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    reply(p.fifo, value);
+    this.emit({ type: 'connection.credentialDone', id });
+  }
+}
+
+/** Writes the answer into the helper's FIFO; non-blocking, so a helper that is gone blocks nothing. */
+function reply(fifo: string, value: string | null): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    return; // the helper gave up (ssh was killed): nobody reads
+  }
+  try {
+    fs.writeSync(fd, value === null ? 'no\n' : `ok\n${value.replace(/[\r\n]/g, '')}\n`);
+  } catch {
+    /* the reader went away */
+  } finally {
+    fs.closeSync(fd);
+  }
+}

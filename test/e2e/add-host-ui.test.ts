@@ -1,0 +1,89 @@
+// Adding a remote host through the add-host dialog in Debian's Chromium (browser mode), against
+// the REAL second host (test/support/second-host.ts) over SSH with the passphrase-protected test
+// key: the fields spell the URI, the unknown host key is shown with its fingerprint and accepted,
+// the passphrase is asked in the app's dialog, and the host's VM appears in the list.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src-main/api/core';
+import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
+import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
+import { launchBrowser, saveScreenshot } from '../support/browser';
+import { removeDomainsWithPrefix } from '../support/cleanup';
+import { startSecondHost, type SecondHost } from '../support/second-host';
+import { tinyGuestXml, uniqueName } from '../support/tiny-guest';
+
+const ROOT = path.join(__dirname, '../..');
+const ID = uniqueName('vdt-h2-ui');
+const VM = `${ID}-vm`;
+let host2: SecondHost;
+let tcp: LibvirtHostClient;
+let core: Core;
+let server: RunningServer;
+let settingsDir: string;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` first (npm test does)');
+  host2 = await startSecondHost();
+  tcp = new LibvirtHostClient(host2.tcpUri, nodeHostSpawner);
+  await tcp.api.defineDomain(tinyGuestXml(VM));
+  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-h2-ui-'));
+  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
+  const token = generateToken();
+  server = await startServer({ dispatcher: core, staticDir: path.join(ROOT, 'out/renderer'), port: 0, token });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`http://127.0.0.1:${server.port}/#token=${token}`);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await core?.close();
+  if (tcp) await removeDomainsWithPrefix(tcp, ID);
+  await tcp?.close();
+  await host2?.stop();
+  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
+}, 120_000);
+
+describe('add-host dialog', () => {
+  it('adds host 2 over SSH: URI from the fields, host key accepted after its fingerprint, passphrase asked, its VM listed', { timeout: 180_000 }, async () => {
+    await page.getByTestId('add-connection').click();
+    const dlg = page.getByTestId('add-connection-dialog');
+    await dlg.waitFor();
+    await dlg.getByTestId('add-host-transport').selectOption('ssh');
+    await dlg.getByTestId('add-host-target').fill(`root@${host2.sshHost}`);
+    await dlg.getByTestId('add-host-port').fill(String(host2.sshPort));
+    expect(await dlg.locator('#add-conn-uri').inputValue()).toBe(host2.sshUri);
+    await dlg.getByTestId('add-host-key').fill(host2.passphraseKeyFile);
+    expect(await dlg.getByTestId('add-host-at-start').isChecked()).toBe(true);
+    await dlg.getByTestId('add-connection-submit').click();
+
+    const keyDialog = page.getByTestId('host-key-dialog');
+    await keyDialog.waitFor({ timeout: 60_000 });
+    const fingerprint = /(SHA256:\S{43})/.exec(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', host2.hostKeyFile], { encoding: 'utf8' }))![1];
+    expect(await keyDialog.getByTestId('host-key-fingerprints').innerText()).toContain(fingerprint);
+    await saveScreenshot(page, 'add-host-key');
+    await keyDialog.getByTestId('host-key-accept').click();
+
+    const ask = page.getByTestId('credential-dialog');
+    await ask.waitFor({ timeout: 60_000 });
+    expect(await ask.getByTestId('credential-prompt').innerText()).toContain(host2.passphraseKeyFile);
+    expect(await ask.locator('#credential-value').getAttribute('type')).toBe('password');
+    await ask.locator('#credential-value').fill(host2.passphrase);
+    await ask.getByTestId('credential-submit').click();
+
+    const conn = page.locator(`[data-testid="connection"][data-uri="${host2.sshUri}"]`);
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    await conn.click();
+    await page.locator(`[data-testid="vm-row"][data-vm-name="${VM}"]`).waitFor({ timeout: 60_000 });
+    expect(core.settings.settings.connections.find((c) => c.uri === host2.sshUri)).toEqual({ uri: host2.sshUri, keyFile: host2.passphraseKeyFile, connectAtStart: true });
+    await saveScreenshot(page, 'add-host-listed');
+  });
+});

@@ -1,0 +1,83 @@
+// The connection list's "Accept key…" in Debian's Chromium (browser mode), against the REAL
+// second host over SSH (test/support/second-host.ts): a saved connection that failed on an
+// unknown host key gets the button; it opens the host-key dialog with the fingerprint; Refuse
+// leaves the connection failed and nothing accepted; Accept connects it, without adding the host again.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src-main/api/core';
+import type { ConnectionStatus } from '../../src-main/contract';
+import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
+import { launchBrowser, saveScreenshot } from '../support/browser';
+import { startSecondHost, type SecondHost } from '../support/second-host';
+
+const ROOT = path.join(__dirname, '../..');
+/** The built renderer (npm run build); another folder may be named to test a private build. */
+const STATIC = process.env.VIRTDESK_TEST_RENDERER_DIR ?? path.join(ROOT, 'out/renderer');
+let host2: SecondHost;
+let core: Core;
+let server: RunningServer;
+let settingsDir: string;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(STATIC, 'index.html'))) throw new Error(`${STATIC} is missing: run \`npm run build\` first (npm test does)`);
+  host2 = await startSecondHost();
+  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-hostkey-list-'));
+  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
+  // Saved, but its key never accepted (a fresh settings folder knows no host key).
+  const added = (await core.call('connections.add', { uri: host2.sshUri, keyFile: host2.keyFile })) as ConnectionStatus;
+  expect(added).toMatchObject({ state: 'failed', hostKey: { status: 'unknown' } });
+  const token = generateToken();
+  server = await startServer({ dispatcher: core, staticDir: STATIC, port: 0, token });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`http://127.0.0.1:${server.port}/#token=${token}`);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await core?.close();
+  await host2?.stop();
+  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
+}, 120_000);
+
+describe('connection list: Accept key…', () => {
+  it('opens the host-key dialog for a saved host with an unknown key; Refuse changes nothing, Accept connects', { timeout: 180_000 }, async () => {
+    const conn = page.locator(`[data-testid="connection"][data-uri="${host2.sshUri}"]`);
+    await conn.waitFor({ timeout: 60_000 });
+    expect(await conn.getAttribute('data-state')).toBe('failed');
+    const acceptKey = conn.getByTestId('connection-accept-key');
+    expect(await acceptKey.innerText()).toBe('Accept key…');
+    // Reconnecting would only fail on the same key: the key is what to act on.
+    expect(await conn.getByRole('button', { name: /^Reconnect/ }).count()).toBe(0);
+    const knownHosts = path.join(settingsDir, 'ssh/known_hosts');
+    const knownBefore = fs.existsSync(knownHosts) ? fs.readFileSync(knownHosts, 'utf8') : '';
+
+    await acceptKey.click();
+    const dialog = page.getByTestId('host-key-dialog');
+    await dialog.waitFor();
+    const fingerprint = /(SHA256:\S{43})/.exec(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', host2.hostKeyFile], { encoding: 'utf8' }))![1];
+    expect(await dialog.getByTestId('host-key-fingerprints').innerText()).toContain(fingerprint);
+    await dialog.getByTestId('host-key-refuse').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await conn.getAttribute('data-state')).toBe('failed');
+    expect(fs.existsSync(knownHosts) ? fs.readFileSync(knownHosts, 'utf8') : '').toBe(knownBefore);
+    expect(core.settings.settings.connections.map((c) => c.uri)).toContain(host2.sshUri);
+
+    await acceptKey.click();
+    await dialog.waitFor();
+    await saveScreenshot(page, 'connection-list-accept-key');
+    await dialog.getByTestId('host-key-accept').click();
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await conn.getByTestId('connection-accept-key').count()).toBe(0);
+    expect(fs.readFileSync(knownHosts, 'utf8')).not.toBe(knownBefore);
+  });
+});
