@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
+  libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-driver-lxc libvirt-clients libvirt0
   qemu-system-x86 qemu-utils ovmf osinfo-db debian-installer-12-netboot-amd64
-  busybox-static cpio kmod syslinux mtools dosfstools grub-rescue-pc genisoimage openssl virtinst tini dnsmasq-base
+  busybox-static cpio kmod syslinux mtools dosfstools grub-rescue-pc genisoimage openssl virtinst tini dnsmasq-base openssh-server acl
   chromium fonts-dejavu-core fonts-noto-cjk
 )
 
@@ -23,6 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing host packages: ${missing[*]}"
   "${sudo[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # openssh-server is here only so the tests can run a second "host" with its own sshd on a
+  # loopback port. Installing it must not open an SSH server on this machine: when setup
+  # installed it, the system service the package enables is switched off again.
+  if [[ " ${missing[*]} " == *" openssh-server "* ]] && [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+    echo "setup: openssh-server was installed for the tests; its system service is left disabled"
+  fi
 else
   echo "setup: host packages are installed"
 fi

@@ -9,6 +9,8 @@ interface Session {
   uri: string;
   client: LibvirtHostClient;
   streamId: number;
+  /** Set on LXC connections, whose consoles cannot be forced: a new session ends the older one. */
+  lxcDomain?: string;
 }
 
 export class ConsoleSessions {
@@ -39,10 +41,21 @@ export class ConsoleSessions {
 
   async open(connection: string | undefined, vm: VmRef, force: boolean): Promise<{ sessionId: string }> {
     const { uri, client } = await this.conns.client(connection);
+    const lxcDomain = (await client.api.connectionInfo()).hypervisorType === 'LXC' ? (await client.api.lookupDomain(vm)).uuid : undefined;
+    if (lxcDomain) await this.endOthers(uri, lxcDomain);
     const { streamId } = await client.api.openConsole(vm, { force });
     const sessionId = randomUUID();
-    this.sessions.set(sessionId, { uri, client, streamId });
+    this.sessions.set(sessionId, { uri, client, streamId, ...(lxcDomain ? { lxcDomain } : {}) });
     return { sessionId };
+  }
+
+  /** LXC opens a console without a force flag and lets two readers split its output: the newer session takes over. */
+  private async endOthers(uri: string, uuid: string): Promise<void> {
+    for (const [id, s] of [...this.sessions]) {
+      if (s.uri !== uri || s.lxcDomain !== uuid) continue;
+      this.end(id, 'another session took over the console');
+      await s.client.api.streamClose(s.streamId).catch(() => undefined);
+    }
   }
 
   private get(sessionId: string): Session {

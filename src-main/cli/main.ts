@@ -1,36 +1,38 @@
 // `virtdesk <command>` (from the source tree: npm run cli -- <command>): the same core and API as
-// the app. Built to out/cli/virtdesk.js by scripts/build-cli.mjs.
+// the app. Built to out/cli/virtdesk.js by scripts/build-cli.mjs, behind cli-entry.ts.
 //
-// Cold start: help, --version, --help-all and completion scripts load nothing but the command
-// table; the core (and with it zod, the handlers, libvirt's client) is imported only by commands
-// that call it. libvirt runs in a host process for every command, one-shots included: the
-// in-process binding would register libvirt's event loop in this process (HostService.open does,
-// docs/koffi.md rules 4, 5). When the connection is named, that process is forked before the core
-// loads (early-host.ts), so its start overlaps the core's module loading.
+// Where libvirt runs (docs/architecture.md, "The CLI"):
+// - help, --version, --help-all and completion scripts load nothing but the command table;
+// - `list` and the completion helper `__complete` run libvirt in THIS process, without the core
+//   (one-shot.ts): a process that makes a few calls and exits gains nothing from a host process;
+// - every other command goes through the core (zod, the handlers, libvirt's client, imported only
+//   here) and a host process, like the other fronts: they change things, wait for events, run long
+//   (console, lab up) or must survive Ctrl+C to roll back. When the connection is named, that
+//   process is forked before the core loads (early-host.ts), so both start together.
 import { VM_VERBS, vmVerbForCli } from '../api/vm-verbs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Core } from '../api/core';
 import type { HostCheckReport, VirtdeskApi } from '../contract';
-import type { LabStatus, SnapshotInfo } from '../contract';
+import type { CloneResult, LabStatus, SnapshotInfo } from '../contract';
+import { cancelOnInterrupt, newProgressId } from './cancel-on-interrupt';
+import { plainText, stderrProgress } from './progress';
 import { commandHelp, findCommand, mainHelp, manPage } from './command-table';
 import { completionScript } from './completion';
 import { peekCommand, runCreateCommand, UsageError } from './create-command';
 import { EDIT_COMMANDS, runEditCommand } from './edit-commands';
+import { runMigrateCommand } from './migrate-command';
+import { runContainerCommand } from './container-command';
 import { earlyHostSpawner } from './early-host';
 import { typedApi } from './typed-api';
+import { connectFlag, runOneShot, withDefaultConnect } from './one-shot';
+import { defaultSettingsDir } from '../server/settings-dir';
+import { formatTable, vmTable } from './output';
 
 const VERSION = process.env.VIRTDESK_CLI_VERSION ?? 'dev';
 
-function formatMemory(kib: number): string {
-  return kib >= 1024 * 1024 ? `${(kib / 1024 / 1024).toFixed(1)} GiB` : `${Math.round(kib / 1024)} MiB`;
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
-}
+const printTable = (rows: string[][]): void => void process.stdout.write(formatTable(rows));
 
 function printHostCheck(r: HostCheckReport): void {
   const mark = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', info: 'info' } as const;
@@ -75,6 +77,23 @@ async function runConsole(core: Core, connection: string | undefined, name: stri
     stdin.on('end', () => finish(0));
     stdin.resume();
   });
+}
+
+/** vm.clone with a progress bar (full copies; not with --json) and Ctrl+C cancelling it. */
+async function runClone(core: Core, o: { connection?: string; name: string; newName: string; linked: boolean; json: boolean }): Promise<CloneResult> {
+  const api = typedApi(core);
+  const progressId = newProgressId();
+  const progress = o.json || o.linked ? null : await stderrProgress();
+  const off = core.onEvent((e) => {
+    if (e.type !== 'vm.cloneProgress' || e.progressId !== progressId) return;
+    progress?.bytes(`copying the disks of '${o.name}'`, { done: Number(e.done), total: Number(e.total) });
+  });
+  try {
+    return await cancelOnInterrupt(api, progressId, () => api['vm.clone']({ connection: o.connection, vm: { name: o.name }, name: o.newName, mode: o.linked ? 'linked' : 'full', progressId }));
+  } finally {
+    off();
+    progress?.stop();
+  }
 }
 
 async function runSnapshot(api: VirtdeskApi, connection: string | undefined, args: string[], o: { json: boolean; description?: string; noMemory: boolean; external: boolean }): Promise<number> {
@@ -123,7 +142,18 @@ function printLabStatus(s: LabStatus): void {
   if (s.missing.length) console.log(`not created: ${s.missing.join(', ')} (run lab up)`);
 }
 
-async function runLab(api: VirtdeskApi, connection: string | undefined, args: string[], json: boolean): Promise<number> {
+/**
+ * Lab up/reset run for a while: a line per VM event on the lab's connection (defined, started,
+ * stopped…) on stderr as it happens. The core has no lab progress events; the VMs' own events say enough.
+ */
+function labEventLines(core: Core): () => void {
+  return core.onEvent((e) => {
+    if (e.type === 'vm.changed') process.stderr.write(`${plainText(`${String(e.name)}: ${String(e.event)}`)}\n`);
+  });
+}
+
+async function runLab(core: Core, connection: string | undefined, args: string[], json: boolean): Promise<number> {
+  const api = typedApi(core);
   const [action, fileArg] = args;
   const actions = ['up', 'start', 'stop', 'reset', 'down', 'status', 'validate', 'list'];
   if (!action || !actions.includes(action)) throw new UsageError(`'lab' needs one of ${actions.join(', ')}`);
@@ -152,7 +182,8 @@ async function runLab(api: VirtdeskApi, connection: string | undefined, args: st
       return 0;
     }
     case 'up': {
-      const r = await api['lab.up']({ connection, file });
+      const off = json ? () => undefined : labEventLines(core);
+      const r = await api['lab.up']({ connection, file }).finally(off);
       out(r, () => {
         console.log(`Lab '${r.lab}' is up in ${(r.ms / 1000).toFixed(1)} s: ${r.created.length} created, ${r.existing.length} already there.`);
         printLabStatus(r);
@@ -163,14 +194,15 @@ async function runLab(api: VirtdeskApi, connection: string | undefined, args: st
     case 'down': {
       const r = await api['lab.down']({ connection, file });
       out(r, () => {
-        console.log(`Lab '${r.lab}' is down: removed ${r.removedVms.length} VM${r.removedVms.length === 1 ? '' : 's'}, ${r.removedVolumes.length} overlay${r.removedVolumes.length === 1 ? '' : 's'}${r.removedNetwork ? `, network ${r.removedNetwork}` : ''}.`);
+        console.log(`Lab '${r.lab}' is down: removed ${r.removedVms.length} VM${r.removedVms.length === 1 ? '' : 's'}, ${r.removedVolumes.length} overlay${r.removedVolumes.length === 1 ? '' : 's'}${r.removedContainers?.length ? `, container${r.removedContainers.length === 1 ? '' : 's'} ${r.removedContainers.join(', ')}` : ''}${r.removedNetwork ? `, network ${r.removedNetwork}` : ''}.`);
         for (const p of r.problems) console.log(`problem: ${p}`);
       });
       return r.problems.length ? 1 : 0;
     }
     default: {
+      const off = json || action !== 'reset' ? () => undefined : labEventLines(core);
       const r: LabStatus & { ms?: number } =
-        action === 'reset' ? await api['lab.reset']({ connection, file }) : await api[action === 'start' ? 'lab.start' : action === 'stop' ? 'lab.stop' : 'lab.status']({ connection, file });
+        action === 'reset' ? await api['lab.reset']({ connection, file }).finally(off) : await api[action === 'start' ? 'lab.start' : action === 'stop' ? 'lab.stop' : 'lab.status']({ connection, file });
       out(r, () => {
         if (action === 'reset') console.log(`Lab '${r.lab}' is back to its baseline (${((r.ms ?? 0) / 1000).toFixed(1)} s).`);
         printLabStatus(r);
@@ -192,7 +224,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** Names for shell completion (`__complete vm|snapshot VM|pool|network`), one a line. */
+/** Names for shell completion (`__complete vm|snapshot VM|pool|network`), one a line; `uri` is answered by one-shot.ts. */
 async function runComplete(api: VirtdeskApi, connection: string | undefined, kind: string | undefined, vm: string | undefined): Promise<number> {
   let names: string[];
   if (kind === 'vm') names = (await api['vm.list']({ connection })).map((v) => v.name);
@@ -242,6 +274,8 @@ async function run(argv: string[], core: () => Core): Promise<number> {
   const peeked = peekCommand(argv, OPTIONS);
   if (peeked === 'create' || peeked === 'delete') return runCreateCommand(peeked, argv, core);
   if (peeked && EDIT_COMMANDS.has(peeked)) return runEditCommand(peeked, argv, core);
+  if (peeked === 'migrate') return runMigrateCommand(argv, core);
+  if (peeked === 'create-container') return runContainerCommand(argv, core);
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const command = positionals[0];
   const connection = values.connect;
@@ -259,7 +293,7 @@ async function run(argv: string[], core: () => Core): Promise<number> {
         console.log(JSON.stringify(vms, null, 2));
         return 0;
       }
-      printTable([['NAME', 'STATE', 'VCPUS', 'MEMORY', 'OS'], ...vms.map((v) => [v.name, v.state, String(v.vcpus), formatMemory(v.maxMemoryKiB), v.os ?? '-'])]);
+      process.stdout.write(vmTable(vms));
       return 0;
     }
     case 'dumpxml': {
@@ -282,7 +316,7 @@ async function run(argv: string[], core: () => Core): Promise<number> {
     case 'clone': {
       const [, name, newName] = positionals;
       if (!name || !newName) throw new UsageError("'clone' needs the VM's name and the new name: clone NAME NEWNAME [--linked]");
-      const r = await api['vm.clone']({ connection, vm: { name }, name: newName, mode: values.linked ? 'linked' : 'full' });
+      const r = await runClone(core(), { connection, name, newName, linked: values.linked, json: values.json });
       if (values.json) console.log(JSON.stringify(r, null, 2));
       else {
         const what = r.mode === 'linked' ? `linked clone (${r.disks.length} overlay${r.disks.length === 1 ? '' : 's'}; '${name}' is now a template)` : `full clone (${r.disks.length} disk${r.disks.length === 1 ? '' : 's'} copied)`;
@@ -292,7 +326,7 @@ async function run(argv: string[], core: () => Core): Promise<number> {
       return 0;
     }
     case 'lab':
-      return runLab(api, connection, positionals.slice(1), values.json);
+      return runLab(core(), connection, positionals.slice(1), values.json);
     case '__complete':
       return runComplete(api, connection, positionals[1], positionals[2]);
     default: {
@@ -307,34 +341,19 @@ async function run(argv: string[], core: () => Core): Promise<number> {
   }
 }
 
-/** The --connect URI: the user named it on purpose, so the core may open it although it is not saved. */
-function connectFlag(argv: string[]): string | undefined {
-  const i = argv.findIndex((a) => a === '--connect' || a.startsWith('--connect='));
-  if (i < 0) return undefined;
-  return argv[i].startsWith('--connect=') ? argv[i].slice('--connect='.length) : argv[i + 1];
-}
-
-/**
- * The command line with the environment's default connection as --connect when none is given:
- * VIRTDESK_DEFAULT_URI, else LIBVIRT_DEFAULT_URI (virsh's variable), so `virtdesk` and `virsh`
- * talk to the same libvirt.
- */
-function withDefaultConnect(argv: string[], env: NodeJS.ProcessEnv): string[] {
-  const uri = env.VIRTDESK_DEFAULT_URI || env.LIBVIRT_DEFAULT_URI;
-  return uri && connectFlag(argv) === undefined ? [...argv, '--connect', uri] : argv;
-}
-
 /** The FILE of `lab <action> FILE`: the user named it, so the core may read it wherever it is. */
 function labFileArg(argv: string[]): string[] | undefined {
   const words = argv.filter((a, n) => !a.startsWith('-') && !(n > 0 && argv[n - 1] === '--connect'));
   return words[0] === 'lab' && words[2] ? [words[2]] : undefined;
 }
 
-/** Exit code of a failure: 2 bad usage, 3 not found (ApiError NOT_FOUND), 1 anything else. */
+/** Exit code of a failure: 2 bad usage, 3 not found (ApiError NOT_FOUND), 130 cancelled by Ctrl+C, 1 anything else. */
 function exitCodeOf(e: unknown): number {
   const err = e as { name?: string; code?: unknown };
   if (e instanceof UsageError || (typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'))) return 2;
   if (err?.name === 'ApiError' && err.code === 'NOT_FOUND') return 3;
+  // Ctrl+C cancelled the operation (128 + SIGINT, as shells report it).
+  if (err?.name === 'ApiError' && err.code === 'CANCELLED') return 130;
   return 1;
 }
 
@@ -350,7 +369,7 @@ async function main(): Promise<void> {
   let code: number;
   try {
     const peeked = peekCommand(argv, OPTIONS);
-    const answered = runWithoutCore(argv, peeked);
+    const answered = runWithoutCore(argv, peeked) ?? (await runOneShot(argv, defaultSettingsDir()));
     if (answered !== undefined) code = answered;
     else {
       const namedConnection = connectFlag(argv);
@@ -358,11 +377,11 @@ async function main(): Promise<void> {
       early = earlyHostSpawner(nodeHostSpawner, namedConnection);
       // Loaded only here, while the host process starts: the core pulls in zod, every handler
       // and libvirt's client.
-      const [{ createCore }, { defaultSettingsDir }] = await Promise.all([import('../api/core'), import('../server/settings-dir')]);
+      const { createCore } = await import('../api/core');
       const namedFiles = labFileArg(argv);
       const spawnHost = early.spawner;
       const getCore = (): Core =>
-        (core ??= createCore({ spawnHost, settingsDir: defaultSettingsDir(), ...(namedConnection ? { namedConnection } : {}), ...(namedFiles ? { namedFiles } : {}) }));
+        (core ??= createCore({ spawnHost, settingsDir: defaultSettingsDir(), appSsh: false, ...(namedConnection ? { namedConnection } : {}), ...(namedFiles ? { namedFiles } : {}) }));
       code = await run(argv, getCore);
     }
   } catch (e) {

@@ -25,7 +25,7 @@ export interface HostCheckReport {
   headline: string;
   /** One plain-words paragraph. */
   explanation: string;
-  containers: { available: boolean; detail: string; text?: MessageRef };
+  containers: { available: boolean; detail: string; text?: MessageRef; connection?: string };
   cpu: { vendor: CpuVendor; model: string; hardwareVirt: 'vmx' | 'svm' | null; insideVm: boolean };
   checks: HostCheck[];
   /** headline and explanation as message keys with parameters. */

@@ -7,9 +7,9 @@
 // import its values (schemas, rules) as well as its types. See docs/where-does-x-go.md.
 import type { z } from 'zod';
 import { cloneMethods, type CloneEventMap } from './clones';
-import { connectionMethods, type ConnectionStatus } from './connections';
+import { connectionMethods, type ConnectionEventMap, type ConnectionStatus } from './connections';
 import { consoleMethods, type ConsoleEventMap } from './consoles';
-import { fileMethods } from './files';
+import { fileMethods, type FileEventMap } from './files';
 import { hostMethods } from './host';
 import { labMethods } from './labs';
 import { errorText, type MessageParam, type MessageRef } from './messages';
@@ -54,7 +54,9 @@ export * from './migration';
 export type ApiEventMap = {
   'connection.state': ConnectionStatus;
   'settings.changed': SettingsState;
-} & VmEventMap &
+} & ConnectionEventMap &
+  VmEventMap &
+  FileEventMap &
   ConsoleEventMap &
   CloneEventMap &
   VmDeviceEventMap &
@@ -91,7 +93,7 @@ export type MethodResult<M extends MethodName> = (typeof methods)[M]['result'];
 /** The typed client every front uses (renderer, CLI, tests). */
 export type VirtdeskApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodResult<M>> };
 
-export type ApiErrorCode = 'INVALID_INPUT' | 'UNKNOWN_METHOD' | 'LIBVIRT' | 'CONNECTION' | 'NOT_FOUND' | 'INTERNAL';
+export type ApiErrorCode = 'INVALID_INPUT' | 'UNKNOWN_METHOD' | 'LIBVIRT' | 'CONNECTION' | 'NOT_FOUND' | 'INTERNAL' | 'CANCELLED';
 
 /**
  * The one error shape every front shows; `field` names the bad input field. `text` is the message

@@ -75,6 +75,9 @@ export interface LabMachineState {
   overlays: string[];
   /** The cloud-init seed volume Virtdesk made for it (lab down deletes it too). */
   seed?: string;
+  /** 'container': a `kind: container` machine, a libvirt LXC domain on `connection` (absent: a VM on the lab's connection). */
+  kind?: 'vm' | 'container';
+  connection?: string;
 }
 
 export interface LabStatus {
@@ -106,6 +109,8 @@ export interface LabDownResult {
   removedVms: string[];
   removedVolumes: string[];
   removedNetwork: string | null;
+  /** The lab's containers it removed (on the LXC connection; their root folders are kept), when it has any. */
+  removedContainers?: string[];
   /** What could not be removed (the rest was). */
   problems: string[];
 }
@@ -139,7 +144,7 @@ export interface LabValidation {
   problemCount?: number;
   warnings: string[];
   /** The lab as it would be created (VM names expanded), when the file is valid. */
-  lab?: { name: string; tags: string[]; vms: { name: string; machine: string; instance: string; memoryMiB: number; vcpus: number }[]; network: string | null };
+  lab?: { name: string; tags: string[]; vms: { name: string; machine: string; instance: string; memoryMiB: number; vcpus: number; kind?: 'container' }[]; network: string | null; host?: string };
 }
 
 export const labMethods = {

@@ -5,6 +5,7 @@ import { access, readFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HostFacts, LibvirtFacts } from './virt-check';
+import type { ContainerBlocker } from './container-support';
 
 /** Implemented by the caller over its libvirt connection. */
 export interface LibvirtProbe {
@@ -13,7 +14,7 @@ export interface LibvirtProbe {
   getVersion(): Promise<number>;
   getCapabilities(): Promise<string>;
   getDomainCapabilities(virttype: 'kvm' | 'qemu'): Promise<string>;
-  probeLxc(): Promise<{ available: boolean; error?: string }>;
+  probeLxc(): Promise<{ available: boolean; error?: string; reason?: ContainerBlocker; via?: string }>;
 }
 
 export interface ReadHostFactsOptions {
@@ -72,6 +73,8 @@ export async function probeLibvirt(probe: LibvirtProbe): Promise<LibvirtFacts> {
   if (lxc.status === 'fulfilled') {
     facts.lxcAvailable = lxc.value.available === true;
     if (lxc.value.error) facts.lxcError = lxc.value.error;
+    if (lxc.value.reason) facts.lxcReason = lxc.value.reason;
+    if (lxc.value.via) facts.lxcVia = lxc.value.via;
   } else {
     facts.lxcAvailable = false;
     facts.lxcError = errorOf(lxc);

@@ -30,6 +30,9 @@ export interface LibvirtFacts {
   domainCapabilitiesError?: { kvm?: string; qemu?: string };
   lxcAvailable?: boolean;
   lxcError?: string;
+  /** Why containers cannot run (host/container-support.ts), and the connection that runs them when it is not lxc:///. */
+  lxcReason?: 'driver' | 'memory-cgroup' | 'cgroup-hybrid' | 'not-root';
+  lxcVia?: string;
 }
 
 export interface HostFacts {
@@ -101,7 +104,13 @@ export function evaluateHost(facts: HostFacts): HostCheckReport {
     verdict: a.verdict,
     headline: englishText(headlineText),
     explanation: englishText(explanationText),
-    containers: { available: facts.libvirt?.reachable === true && facts.libvirt.lxcAvailable === true, detail: lxc.detail, text: lxc.text!.detail },
+    containers: {
+      available: facts.libvirt?.reachable === true && facts.libvirt.lxcAvailable === true,
+      detail: lxc.detail,
+      text: lxc.text!.detail,
+      // The connection that runs them (offered on the Host page when it is not added yet).
+      ...(facts.libvirt?.reachable === true && facts.libvirt.lxcAvailable === true ? { connection: facts.libvirt.lxcVia ?? 'lxc:///system' } : {}),
+    },
     cpu: { vendor: a.cpu.vendor, model: a.cpu.model, hardwareVirt: a.hwVirt, insideVm: a.insideVm },
     checks,
     text: { headline: headlineText, explanation: explanationText },
@@ -486,12 +495,13 @@ function lxcCheck(a: Analysis): CheckDraft {
   const base = checkBase('lxc');
   const lv = a.facts.libvirt;
   if (!lv?.reachable || lv.lxcAvailable === undefined) return { ...base, status: 'info', detail: M('host.check.lxc.notProbed') };
-  if (lv.lxcAvailable) return { ...base, status: 'ok', detail: M('host.check.lxc.ok') };
+  if (lv.lxcAvailable) return { ...base, status: 'ok', detail: lv.lxcVia ? M('host.check.lxc.okPrivate', { uri: lv.lxcVia }) : M('host.check.lxc.ok') };
+  const fixes = { 'memory-cgroup': 'host.fix.lxcMemoryCgroup', 'cgroup-hybrid': 'host.fix.lxcCgroupHybrid', 'not-root': 'host.fix.lxcNotRoot' } as const;
   return {
     ...base,
     status: 'info',
     detail: M('host.check.lxc.unavailable', { error: parenError(lv.lxcError) }),
-    fix: M('host.fix.installLxc', { restart: restartLibvirt(usesSystemd(a)) }),
+    fix: lv.lxcReason && lv.lxcReason !== 'driver' ? M(fixes[lv.lxcReason]) : M('host.fix.installLxc', { restart: restartLibvirt(usesSystemd(a)) }),
   };
 }
 

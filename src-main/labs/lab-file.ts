@@ -16,12 +16,14 @@
 //   network: { mode: isolated, ipv4: { address: 10.50.0.1, prefix: 24, dhcpStart: 10.50.0.100, dhcpEnd: 10.50.0.200 } }
 //                                  # absent: isolated with a free 10.x.y.0/24; `none`: user-mode networking
 //   tags: [demo, ci]
+//   host: qemu+ssh://root@host2/system   # optional: the connection the lab goes on (one the user added)
 import { createHash } from 'node:crypto';
 import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, type Alias, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { LAB_NAME_RE, LAB_NAME_RULE, MAX_LAB_TEXT_BYTES, labTextTooLarge, type LabFileIssue } from '../contract';
 import { englishText, labIssueText, message as M } from '../contract/messages';
 import { refuseInvisible } from '../contract/display-name';
+import { checkConnectionUri } from '../contract/connection-uri';
 
 export const MACHINE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 export const MAX_COUNT = 50;
@@ -110,6 +112,40 @@ const machineSchema = z
 
 export type LabMachine = z.output<typeof machineSchema>;
 
+/**
+ * A container machine (libvirt LXC, on the lab's LXC connection): an application container runs
+ * `command` (in this computer's root, or `root`); a system container boots `init` from `root`.
+ */
+const containerMachineSchema = z
+  .object(
+    {
+      kind: z.literal('container'),
+      name: z.string(expect('text')).superRefine(refuseInvisible('')).regex(MACHINE_NAME_RE, englishText(M('lab.issue.machineName'))),
+      memoryMiB: between(8, 1024 * 1024, ' MiB'),
+      vcpus: between(1, 64).default(1),
+      count: between(1, MAX_COUNT).default(1),
+      command: absolutePath.optional(),
+      args: z.array(z.string(expect('text')).max(4096, 'is longer than 4096 characters').refine((s) => !CONTROL.test(s), 'contains a control character'), expect('a list of arguments')).max(64, 'at most 64 arguments').default([]),
+      root: absolutePath.optional(),
+      init: absolutePath.optional(),
+    },
+    expect('a mapping with kind, name, memoryMiB and command or root'),
+  )
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.command === undefined && m.root === undefined) {
+      ctx.addIssue({ code: 'custom', message: englishText(M('lab.issue.containerNeeds')) });
+    }
+    if (m.command !== undefined && m.init !== undefined) ctx.addIssue({ code: 'custom', path: ['init'], message: englishText(M('lab.issue.commandOrInit')) });
+  });
+
+export type LabContainerMachine = z.output<typeof containerMachineSchema>;
+
+/** A VM machine has no `kind` (or `kind: vm`); `kind: container` makes it a container. */
+const anyMachineSchema = z.discriminatedUnion('kind', [machineSchema.extend({ kind: z.literal('vm').optional() }), containerMachineSchema], {
+  error: (iss) => (iss.input === undefined || typeof iss.input !== 'object' ? englishText(M('lab.issue.mustBeMachine')) : englishText(M('lab.issue.machineKind'))),
+});
+
 /** count 1 → [name]; count n → [name-1 … name-n]. */
 export function instanceNames(m: { name: string; count: number }): string[] {
   return m.count === 1 ? [m.name] : Array.from({ length: m.count }, (_, i) => `${m.name}-${i + 1}`);
@@ -151,14 +187,23 @@ export const labSchema = z
   .object(
     {
       name: z.string(expect('text')).superRefine(refuseInvisible('')).regex(LAB_NAME_RE, LAB_NAME_RULE),
-      base: baseSchema,
+      /** The connection (libvirt URI) the lab goes on; it must be one the user added. Absent: the connection `lab up` runs against. */
+      host: z
+        .string(expect('a connection URI such as qemu+ssh://root@host2/system'))
+        .superRefine((s, ctx) => {
+          const r = checkConnectionUri(s);
+          if (!r.ok) ctx.addIssue({ code: 'custom', message: `is not a connection Virtdesk opens: ${r.reason}` });
+        })
+        .optional(),
+      /** Needed when the lab has a VM; a lab of containers only has none. */
+      base: baseSchema.optional(),
       machines: z
-        .array(machineSchema, expect('a list of machines'))
+        .array(anyMachineSchema, expect('a list of machines'))
         .min(1, 'needs at least one machine')
         .max(MAX_COUNT, `at most ${MAX_COUNT} machine entries`)
         .superRefine((list, ctx) => {
           // Only once every entry is valid (zod runs this even when an entry is not).
-          const valid = (m: LabMachine): boolean => typeof m?.name === 'string' && MACHINE_NAME_RE.test(m.name) && Number.isInteger(m.count) && m.count >= 1 && m.count <= MAX_COUNT;
+          const valid = (m: LabMachine | LabContainerMachine): boolean => typeof m?.name === 'string' && MACHINE_NAME_RE.test(m.name) && Number.isInteger(m.count) && m.count >= 1 && m.count <= MAX_COUNT;
           if (!list.every(valid)) return;
           const owner = new Map<string, number>();
           const entries = new Map<string, number>();
@@ -201,9 +246,17 @@ export const labSchema = z
     },
     expect('a YAML mapping with name, base and machines'),
   )
-  .strict();
+  .strict()
+  .superRefine((lab, ctx) => {
+    const vms = Array.isArray(lab.machines) && lab.machines.some((m) => m && m.kind !== 'container');
+    if (vms && lab.base === undefined) ctx.addIssue({ code: 'custom', path: ['base'], message: englishText(M('lab.issue.missing')) });
+  });
 
-export type LabSpec = Omit<z.output<typeof labSchema>, 'network'> & {
+/** A container entry reads as a machine without VM-only fields, so `m.boot` works on any entry. */
+export type LabAnyMachine = (LabMachine & { kind?: 'vm' }) | (LabContainerMachine & { boot?: undefined; cloudInit?: undefined; machineType?: undefined });
+
+export type LabSpec = Omit<z.output<typeof labSchema>, 'network' | 'machines'> & {
+  machines: LabAnyMachine[];
   /** null: no lab network (user-mode networking); ipv4 undefined: a free 10.x.y.0/24 is picked. */
   network: { mode: 'isolated' | 'nat'; ipv4?: { address: string; prefix: number; dhcpStart: string; dhcpEnd: string } } | null;
 };
@@ -215,6 +268,14 @@ export interface LabVm {
   /** Index into machines. */
   index: number;
   machine: LabMachine;
+  instance: string;
+}
+
+/** One container of a lab (named like a VM: <lab>-<instance>). */
+export interface LabContainer {
+  name: string;
+  index: number;
+  machine: LabContainerMachine;
   instance: string;
 }
 
@@ -233,8 +294,13 @@ export function labNetworkUuid(lab: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
+/** The lab's VMs (machines without `kind: container`). */
 export function expandLab(lab: LabSpec): LabVm[] {
-  return lab.machines.flatMap((machine, index) => instanceNames(machine).map((instance) => ({ name: labVmName(lab.name, instance), index, machine, instance })));
+  return lab.machines.flatMap((machine, index) => (machine.kind === 'container' ? [] : instanceNames(machine).map((instance) => ({ name: labVmName(lab.name, instance), index, machine, instance }))));
+}
+
+export function expandContainers(lab: LabSpec): LabContainer[] {
+  return lab.machines.flatMap((machine, index) => (machine.kind === 'container' ? instanceNames(machine).map((instance) => ({ name: labVmName(lab.name, instance), index, machine, instance })) : []));
 }
 
 export type LabPath = (string | number)[];
@@ -247,6 +313,7 @@ export interface ParsedLab {
   ok: true;
   lab: LabSpec;
   vms: LabVm[];
+  containers: LabContainer[];
   label: string;
   /** A problem found later (base missing, name taken, …) placed on the file's line. */
   issueAt(path: LabPath, message: string): LabFileIssue;
@@ -570,6 +637,7 @@ export function parseLabText(text: string, label = 'lab.yaml'): LabParse {
     ok: true,
     lab,
     vms: expandLab(lab),
+    containers: expandContainers(lab),
     label,
     warnings,
     issueAt(path, message) {

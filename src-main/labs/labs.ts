@@ -29,6 +29,7 @@ import { indexFor, volumeFacts } from '../storage/pools';
 import { hostnameFromName, metaDataYaml } from '../cloudinit/seed';
 import { seedVolume } from '../install/stage';
 import { buildLabDomainXml } from './lab-domain';
+import { containerStates, defineContainers, labBridge, labContainerSummaries, labContainers, planContainers, removeContainers, startContainers, stopContainers, type ContainerPlan, type LabLxcSource } from './lab-containers';
 import { LabFileError, intToIp, ipToInt, labNetworkName, labNetworkUuid, parseLabText, type LabPath, type LabVm, type ParsedLab } from './lab-file';
 import type { LabFileIssue } from '../contract';
 
@@ -37,6 +38,8 @@ export interface LabContext {
   client: LibvirtHostClient;
   /** Files named in the lab are on this computer. */
   local: boolean;
+  /** The LXC connection of the lab's `kind: container` machines (absent: containers are refused). */
+  lxc?: LabLxcSource;
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -126,6 +129,7 @@ interface LabPlan {
   existing: Member[];
   toCreate: LabVm[];
   network: { name: string; uuid: string; exists: boolean; active: boolean; mode: 'isolated' | 'nat'; ipv4: { address: string; prefix: number; dhcpStart: string; dhcpEnd: string } } | null;
+  containers: ContainerPlan;
   warnings: string[];
 }
 
@@ -255,7 +259,7 @@ async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
   const baseDisks: BaseDisk[] = [];
   const candidates: { target: string; bus: DiskBus; path: string; format?: string }[] = [];
   const systemQemu = ctx.local && /^qemu:\/\/\/system/.test(ctx.uri);
-  if (lab.base.vm !== undefined) {
+  if (lab.base?.vm !== undefined) {
     const name = lab.base.vm;
     const d = domains.find((x) => x.name === name);
     const rec = records.find((r) => r.name === name);
@@ -278,19 +282,19 @@ async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
         candidates.push({ target: disk.target, bus: BUSES.includes(disk.bus as DiskBus) ? (disk.bus as DiskBus) : 'virtio', path: disk.path, format: disk.format });
       }
     }
-  } else {
-    candidates.push({ target: 'vda', bus: 'virtio', path: lab.base.image! });
+  } else if (lab.base?.image !== undefined && parsed.vms.length) {
+    candidates.push({ target: 'vda', bus: 'virtio', path: lab.base.image });
   }
   const { pools, index } = await indexFor(api, candidates.map((c) => c.path));
   const usage = diskUsage(records, index);
   for (const c of candidates) {
-    const where: LabPath = lab.base.vm !== undefined ? ['base', 'vm'] : ['base', 'image'];
+    const where: LabPath = lab.base?.vm !== undefined ? ['base', 'vm'] : ['base', 'image'];
     const facts = await volumeFacts(api, index, c.path).catch(() => null);
     let format = c.format ?? facts?.format ?? undefined;
     let capacity = facts?.ref.capacity;
     if (ctx.local) {
       try {
-        const info = await probeDiskImage(c.path, lab.base.vm !== undefined ? `disk ${c.target} of the base VM` : 'base image');
+        const info = await probeDiskImage(c.path, lab.base?.vm !== undefined ? `disk ${c.target} of the base VM` : 'base image');
         format = info.format;
         capacity = info.virtualSizeBytes;
       } catch (e) {
@@ -312,7 +316,7 @@ async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
       issues.add(where, `'${c.path}' has format '${format ?? 'unknown'}'; a lab base must be qcow2 or raw`);
       continue;
     }
-    if (lab.base.image !== undefined) {
+    if (lab.base?.image !== undefined) {
       const writers = (usage.get(c.path) ?? []).filter((u) => u.direct && u.device === 'disk');
       const running = writers.filter((u) => u.active);
       if (running.length) {
@@ -351,12 +355,14 @@ async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
   }
 
   const network = await planNetwork(ctx, parsed, nets, issues, warnings);
+  const vmNames = new Set(domains.filter((d) => !memberNames.has(d.name)).map((d) => d.name));
+  const containers = await planContainers({ uri: ctx.uri, local: ctx.local, ...(ctx.lxc ? { lxc: ctx.lxc } : {}), names: vmNames }, parsed, (p, m) => issues.add(p, m));
   issues.throwIfAny();
 
   const newMiB = toCreate.reduce((n, v) => n + v.machine.memoryMiB, 0);
   const free = await api.nodeFreeMemory().catch(() => 0);
   if (free > 0 && newMiB * 2 ** 20 > free) warnings.push(`the new machines need ${newMiB} MiB of memory; the host has ${Math.floor(free / 2 ** 20)} MiB free`);
-  return { parsed, baseVm, baseDisks, machine, firmware, osId, domainType: await domainTypeFor(ctx), existing: members, toCreate, network, warnings };
+  return { parsed, baseVm, baseDisks, machine, firmware, osId, domainType: await domainTypeFor(ctx), existing: members, toCreate, network, containers, warnings };
 }
 
 // ---- status ----
@@ -381,7 +387,9 @@ async function statusOf(ctx: LabContext, lab: string, parsed?: ParsedLab): Promi
     network = { name: net.name, active: net.active, subnet: r?.ipv4 ? `${r.ipv4.address}/${r.ipv4.prefix}` : null, dhcp: !!r?.ipv4?.dhcpStart };
   }
   const tags = parsed ? parsed.lab.tags : [...new Set(members.flatMap((m) => m.meta.tags))];
-  const names = new Set(members.map((m) => m.rec.name));
+  const cts = await labContainers(ctx.lxc, lab);
+  if (cts) machines.push(...(await containerStates(cts.lxc, cts.members)));
+  const names = new Set(machines.map((m) => m.name));
   return {
     lab,
     connection: ctx.uri,
@@ -389,7 +397,7 @@ async function statusOf(ctx: LabContext, lab: string, parsed?: ParsedLab): Promi
     base: [...new Set(members.flatMap((m) => m.meta.disks.map((d) => d.base)))],
     network,
     machines,
-    missing: parsed ? parsed.vms.filter((v) => !names.has(v.name)).map((v) => v.name) : [],
+    missing: parsed ? [...parsed.vms, ...parsed.containers].filter((v) => !names.has(v.name)).map((v) => v.name) : [],
   };
 }
 
@@ -410,6 +418,14 @@ export async function listLabs(ctx: LabContext): Promise<LabSummary[]> {
     if (running.has(r.uuid)) s.running++;
     s.tags = [...new Set([...s.tags, ...meta.tags])];
     labs.set(meta.lab.name, s);
+  }
+  // The labs' containers count as their machines too (a lab of containers only is listed as well).
+  for (const c of await labContainerSummaries(ctx.lxc)) {
+    const s = labs.get(c.lab) ?? { name: c.lab, machines: 0, running: 0, tags: [], network: labNetworkOf(nets, c.lab)?.name ?? null };
+    s.machines++;
+    if (c.running) s.running++;
+    s.tags = [...new Set([...s.tags, ...c.tags])];
+    labs.set(c.lab, s);
   }
   return [...labs.values()].sort((a, b) => byName(a.name, b.name));
 }
@@ -432,8 +448,12 @@ export async function validateLab(ctx: LabContext, src: { file?: string; text?: 
       lab: {
         name: parsed.lab.name,
         tags: parsed.lab.tags,
-        vms: parsed.vms.map((v) => ({ name: v.name, machine: v.machine.name, instance: v.instance, memoryMiB: v.machine.memoryMiB, vcpus: v.machine.vcpus })),
+        vms: [
+          ...parsed.vms.map((v) => ({ name: v.name, machine: v.machine.name, instance: v.instance, memoryMiB: v.machine.memoryMiB, vcpus: v.machine.vcpus })),
+          ...parsed.containers.map((c) => ({ name: c.name, machine: c.machine.name, instance: c.instance, memoryMiB: c.machine.memoryMiB, vcpus: c.machine.vcpus, kind: 'container' as const })),
+        ],
         network: plan.network?.name ?? null,
+        ...(parsed.lab.host !== undefined ? { host: ctx.uri } : {}),
       },
     };
   } catch (e) {
@@ -539,6 +559,14 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
       created.push(vm.name);
     }
 
+    if (plan.containers.lxc) {
+      const bridge = net ? await labBridge(api, net.name) : null;
+      const setStep = (s: string) => {
+        step = s;
+      };
+      created.push(...(await defineContainers(plan.containers, parsed, bridge, net?.name ?? null, setStep, (what, run) => undo.push({ what, run }))));
+    }
+
     // Start every machine of the lab that is not running (new ones and existing ones).
     const domains = await api.listDomains();
     const wanted = new Set(parsed.vms.map((v) => v.name));
@@ -547,6 +575,11 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
       step = `start '${d.name}'`;
       if (d.state === 'paused') await api.resumeDomain({ uuid: d.uuid });
       else if (d.id === -1) await api.startDomain({ uuid: d.uuid });
+    }
+    if (plan.containers.lxc) {
+      await startContainers(plan.containers.lxc, lab.name, (s) => {
+        step = s;
+      });
     }
   } catch (e) {
     const done: string[] = [];
@@ -564,14 +597,15 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
     throw new ApiError(err.code === 'NOT_FOUND' ? 'LIBVIRT' : err.code, `lab '${lab.name}' up failed at step '${step}': ${err.message}.${rolled}`, err.field, err.libvirtCode);
   }
   const status = await statusOf(ctx, lab.name, parsed);
-  return { ...status, created, existing: plan.existing.map((m) => m.rec.name), warnings, ms: Math.round(performance.now() - t0) };
+  return { ...status, created, existing: [...plan.existing, ...plan.containers.existing].map((m) => m.rec.name), warnings, ms: Math.round(performance.now() - t0) };
 }
 
 // ---- start / stop / reset / down ----
-async function membersOrFail(ctx: LabContext, lab: string): Promise<Member[]> {
+async function membersOrFail(ctx: LabContext, lab: string): Promise<{ members: Member[]; cts: Awaited<ReturnType<typeof labContainers>> }> {
   const members = membersOf(await ctx.client.api.allDomainXml(), lab);
-  if (!members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri} (run lab up first)`, 'name');
-  return members;
+  const cts = await labContainers(ctx.lxc, lab);
+  if (!members.length && !cts?.members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri}${cts ? ` and no containers on ${cts.lxc.uri}` : ''} (run lab up first)`, 'name');
+  return { members, cts };
 }
 
 /**
@@ -616,20 +650,24 @@ async function refuseIfDependents(ctx: LabContext, records: DomainXmlRecord[], m
 
 export async function labStart(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
   const api = ctx.client.api;
-  for (const m of await membersOrFail(ctx, lab)) {
+  const { members, cts } = await membersOrFail(ctx, lab);
+  for (const m of members) {
     const st = await api.domainState({ uuid: m.rec.uuid });
     if (st.state === 'paused') await api.resumeDomain({ uuid: m.rec.uuid });
     else if (st.state !== 'running') await api.startDomain({ uuid: m.rec.uuid });
   }
+  if (cts) await startContainers(cts.lxc, lab);
   return statusOf(ctx, lab, parsed);
 }
 
 export async function labStop(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
   const api = ctx.client.api;
-  for (const m of await membersOrFail(ctx, lab)) {
+  const { members, cts } = await membersOrFail(ctx, lab);
+  for (const m of members) {
     const st = await api.domainState({ uuid: m.rec.uuid });
     if (st.state !== 'shutoff') await api.destroyDomain({ uuid: m.rec.uuid });
   }
+  if (cts) await stopContainers(cts.lxc, cts.members);
   return statusOf(ctx, lab, parsed);
 }
 
@@ -639,7 +677,8 @@ export async function labReset(ctx: LabContext, lab: string, parsed?: ParsedLab)
   const api = ctx.client.api;
   const records = await api.allDomainXml();
   const members = membersOf(records, lab);
-  if (!members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri} (run lab up first)`, 'name');
+  const cts = await labContainers(ctx.lxc, lab);
+  if (!members.length && !cts?.members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri} (run lab up first)`, 'name');
   await refuseIfDependents(ctx, records, members, lab, 'reset');
   for (const m of members) {
     // An external snapshot moved the VM onto a new overlay: a fresh lab overlay would not be used.
@@ -674,6 +713,11 @@ export async function labReset(ctx: LabContext, lab: string, parsed?: ParsedLab)
     }
   }
   for (const m of members) await api.startDomain({ uuid: m.rec.uuid });
+  // Containers have no overlay to renew: reset restarts them (their root folders are the user's).
+  if (cts) {
+    await stopContainers(cts.lxc, cts.members);
+    await startContainers(cts.lxc, lab);
+  }
   return { ...(await statusOf(ctx, lab, parsed)), ms: Math.round(performance.now() - t0) };
 }
 
@@ -684,6 +728,13 @@ export async function labDown(ctx: LabContext, lab: string): Promise<LabDownResu
   const members = membersOf(records, lab);
   await refuseIfDependents(ctx, records, members, lab, 'taken down');
   const out: LabDownResult = { lab, removedVms: [], removedVolumes: [], removedNetwork: null, problems: [] };
+  // Containers first: they sit on the lab network's bridge.
+  const cts = await labContainers(ctx.lxc, lab);
+  if (cts?.members.length) {
+    const removed = { removedContainers: [] as string[], problems: out.problems };
+    await removeContainers(cts.lxc, cts.members, removed);
+    out.removedContainers = removed.removedContainers;
+  }
   for (const m of members) {
     try {
       await removeDomain(api, { uuid: m.rec.uuid });
@@ -712,7 +763,10 @@ export async function labDown(ctx: LabContext, lab: string): Promise<LabDownResu
   if (net) {
     const memberUuids = new Set(members.map((m) => m.rec.uuid));
     const users = records.filter((r) => !memberUuids.has(r.uuid) && [r.xml, r.inactiveXml].some((x) => x && readDomainXml(x).nics.some((n) => n.type === 'network' && n.source === net.name)));
-    if (users.length) {
+    const leftContainers = (cts?.members ?? []).filter((m) => !out.removedContainers?.includes(m.rec.name));
+    if (leftContainers.length) {
+      out.problems.push(`network '${net.name}' is kept: container ${leftContainers.map((m) => `'${m.rec.name}'`).join(', ')} could not be removed and is still on its bridge`);
+    } else if (users.length) {
       out.problems.push(`network '${net.name}' is kept: VM ${users.map((u) => `'${u.name}'`).join(', ')} (not part of the lab) ${users.length > 1 ? 'use' : 'uses'} it`);
     } else {
       try {

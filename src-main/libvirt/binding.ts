@@ -192,12 +192,45 @@ export class Domain extends Handle {
   rename(newName: string): void {
     check(lv.virDomainRename(this.ptr, newName, 0), this.op('rename'));
   }
+  /** Grows a disk of a running domain to `bytes` (VIR_DOMAIN_BLOCK_RESIZE_BYTES). */
+  blockResize(disk: string, bytes: number): void {
+    check(lv.virDomainBlockResize(this.ptr, disk, bytes, 1), this.op(`resize disk ${disk} of`));
+  }
   sendKey(codeset: number, holdtimeMs: number, keycodes: number[]): void {
     check(lv.virDomainSendKey(this.ptr, codeset, holdtimeMs, Uint32Array.from(keycodes), keycodes.length, 0), this.op('send keys to'));
   }
   /** A connected socket fd to the guest's graphics server (caller owns and closes it). */
   openGraphicsFd(index = 0, flags = 0): number {
     return check(lv.virDomainOpenGraphicsFD(this.ptr, index, flags), this.op('open graphics of'));
+  }
+
+  // ---- migration and jobs ----
+  /**
+   * Peer-to-peer migration (virDomainMigrateToURI3): the source daemon connects to `dconnuri`.
+   * Blocks until the migration ends: only a dedicated host process calls it.
+   */
+  migrateToUri(dconnuri: string, params: TypedParamInput, flags: number): void {
+    withTypedParams(params, (p, n) => check(lv.virDomainMigrateToURI3(this.ptr, dconnuri, p, n, flags), this.op('migrate')));
+  }
+  /** Migration driven by this client over its own connection to the destination (virDomainMigrate3); blocks like migrateToUri. */
+  migrateTo(dest: Connection, params: TypedParamInput, flags: number): void {
+    const moved = withTypedParams(params, (p, n) => checkPtr(lv.virDomainMigrate3(this.ptr, dest.ptr, p, n, flags), this.op('migrate')));
+    lv.virDomainFree(moved);
+  }
+  /** The current job's statistics (virDomainGetJobStats): type VIR_DOMAIN_JOB_* (0 none, 1 bounded, 2 unbounded, ...). */
+  jobStats(): { type: number; params: TypedParams } {
+    const type = [0];
+    const out: (Ptr | null)[] = [null];
+    const n = [0];
+    check(lv.virDomainGetJobStats(this.ptr, type, out, n, 0), this.op('get job statistics of'));
+    try {
+      return { type: type[0], params: out[0] ? decodeTypedParams(out[0], n[0]) : {} };
+    } finally {
+      if (out[0]) lv.virTypedParamsFree(out[0], n[0]);
+    }
+  }
+  abortJob(): void {
+    check(lv.virDomainAbortJob(this.ptr), this.op('cancel the job of'));
   }
 
   // ---- metadata ----
@@ -230,6 +263,28 @@ export class Domain extends Handle {
   createSnapshot(xml: string, flags = 0): DomainSnapshot {
     const p = lv.virDomainSnapshotCreateXML(this.ptr, xml, flags) as Ptr | null;
     return new DomainSnapshot(checkPtr(p, this.op('create a snapshot of')), this.name);
+  }
+}
+
+/** Typed parameters to pass: strings as VIR_TYPED_PARAM_STRING, numbers as ULLONG; undefined ones are left out. */
+export type TypedParamInput = Record<string, string | number | undefined>;
+
+/** Builds a virTypedParameter array with libvirt's own helpers, runs `fn` with it, frees it. */
+function withTypedParams<T>(entries: TypedParamInput, fn: (params: Ptr | null, count: number) => T): T {
+  const params: (Ptr | null)[] = [null];
+  const count = [0];
+  const max = [0];
+  try {
+    for (const [name, value] of Object.entries(entries)) {
+      if (value === undefined) continue;
+      const ret = typeof value === 'string'
+        ? lv.virTypedParamsAddString(params, count, max, name, value)
+        : lv.virTypedParamsAddULLong(params, count, max, name, value);
+      check(ret, `set parameter '${name}'`);
+    }
+    return fn(params[0], count[0]);
+  } finally {
+    if (params[0]) lv.virTypedParamsFree(params[0], count[0]);
   }
 }
 
@@ -478,6 +533,25 @@ export class Network extends Handle {
   }
 }
 
+export class NodeDevice extends Handle {
+  constructor(ptr: Ptr) {
+    super(ptr, 'node device');
+  }
+  protected free(p: Ptr): void {
+    lv.virNodeDeviceFree(p);
+  }
+  /** Borrowed string inside the handle: never freed by us. */
+  get name(): string {
+    return lv.virNodeDeviceGetName(this.ptr) as string;
+  }
+  xml(): string {
+    return checkPtr(lv.virNodeDeviceGetXMLDesc(this.ptr, 0), () => `get XML of host device '${this.name}'`) as unknown as string;
+  }
+}
+
+/** VIR_CONNECT_LIST_NODE_DEVICES_CAP_* flags of the kinds Virtdesk lists. */
+export const NODE_DEVICE_CAP = { pci: 2, usb: 4 } as const;
+
 /** Reads an array of virTypedParameter (96 bytes each) into a plain object. */
 export function decodeTypedParams(params: Ptr, count: number): TypedParams {
   const out: TypedParams = {};
@@ -520,6 +594,11 @@ export class Connection extends Handle {
     initLibvirt();
     return new Connection(checkPtr(lv.virConnectOpen(uri), `connect to ${uri}`), uri);
   }
+  /** virConnectOpenAuth with a virConnectAuth struct (connect-auth.ts): libvirt asks for credentials through it. */
+  static openAuth(uri: string, auth: unknown): Connection {
+    initLibvirt();
+    return new Connection(checkPtr(lv.virConnectOpenAuth(uri, auth, 0), `connect to ${uri}`), uri);
+  }
   protected free(p: Ptr): void {
     lv.virConnectClose(p);
   }
@@ -550,6 +629,14 @@ export class Connection extends Handle {
       lv.virConnectGetDomainCapabilities(this.ptr, o.emulator ?? null, o.arch ?? null, o.machine ?? null, o.virttype ?? null, 0),
       `get domain capabilities${o.virttype ? ` for '${o.virttype}'` : ''}`,
     ) as unknown as string;
+  }
+  /**
+   * How a guest CPU definition (`<cpu>` XML) compares with what this host's hypervisor can give
+   * (virConnectCompareHypervisorCPU): 0 incompatible, 1 identical, 2 superset. With flags 1
+   * (FAIL_INCOMPATIBLE) an incompatible CPU throws an error that names the missing features.
+   */
+  compareHypervisorCpu(xml: string, o: { arch?: string; machine?: string; virttype?: string }, flags = 0): number {
+    return check(lv.virConnectCompareHypervisorCPU(this.ptr, null, o.arch ?? null, o.machine ?? null, o.virttype ?? null, xml, flags), 'compare the CPU');
   }
   setKeepAlive(intervalS: number, count: number): void {
     check(lv.virConnectSetKeepAlive(this.ptr, intervalS, count), 'set keepalive');
@@ -669,6 +756,11 @@ export class Connection extends Handle {
   }
   volumeByPath(path: string): StorageVol {
     return new StorageVol(checkPtr(lv.virStorageVolLookupByPath(this.ptr, path), `find volume '${path}'`));
+  }
+
+  /** Host devices (virConnectListAllNodeDevices); flags: NODE_DEVICE_CAP bits, 0 = all. */
+  nodeDevices(flags = 0): NodeDevice[] {
+    return listAll(lv.virConnectListAllNodeDevices, this.ptr, flags, 'list host devices').map((p) => new NodeDevice(p));
   }
 
   networks(flags = 0): Network[] {

@@ -1,6 +1,6 @@
 // koffi declarations of the libvirt C API. Only src-main/libvirt/ imports this file, and only
-// the host process loads it (see docs/koffi.md). Every type is declared once, at load time:
-// building koffi types in a hot path leaks.
+// the host process loads it (see docs/koffi.md). Every type is declared once, at load time, and
+// every function once, on first use (fns below): building koffi types in a hot path leaks.
 //
 // Conventions used below (each one was a crash in the design notes):
 // - `char *!` only where libvirt documents that the caller frees; borrowed strings are `const char *`.
@@ -11,7 +11,7 @@ import koffi from 'koffi';
 const lib = koffi.load('libvirt.so.0');
 
 // Opaque handle types.
-for (const name of ['virConnect', 'virDomain', 'virStoragePool', 'virStorageVol', 'virNetwork', 'virStream', 'virDomainSnapshot']) {
+for (const name of ['virConnect', 'virDomain', 'virStoragePool', 'virStorageVol', 'virNetwork', 'virStream', 'virDomainSnapshot', 'virNodeDevice']) {
   koffi.pointer(`${name}Ptr`, koffi.opaque(name));
 }
 
@@ -96,13 +96,33 @@ export const DomainGenericCallback = koffi.proto('void virConnectDomainEventGene
 export const DomainDeviceRemovedCallback = koffi.proto('void virConnectDomainEventDeviceRemovedCallback(void *conn, void *dom, const char *devAlias, void *opaque)');
 export const ConnectCloseCallback = koffi.proto('void virConnectCloseFunc(void *conn, int reason, void *opaque)');
 export const StreamEventCallback = koffi.proto('void virStreamEventCallback(void *stream, int events, void *opaque)');
+/** virConnectAuthCallbackPtr: cred is an array of ncred virConnectCredential structs (48 bytes each). */
+export const ConnectAuthCallback = koffi.proto('int virConnectAuthCallback(void *cred, unsigned int ncred, void *cbdata)');
+/** struct _virConnectAuth { int *credtype; unsigned int ncredtype; virConnectAuthCallbackPtr cb; void *cbdata; } */
+export const ConnectAuthStruct = koffi.struct('virConnectAuth', { credtype: 'int *', ncredtype: 'unsigned int', cb: 'void *', cbdata: 'void *' });
 
 /** A declared libvirt function (koffi does not export its own function type). */
 export type NativeFunction = ReturnType<typeof lib.func>;
 
-function fns<T extends Record<string, string>>(decls: T): { [K in keyof T]: NativeFunction } {
+/**
+ * The functions, each declared on first use and then kept: declaring all ~140 at load costs a
+ * one-shot CLI command (`list` calls ~20) milliseconds for functions it never calls. Still once per
+ * function per process (never rebuilt); a declaration libvirt cannot satisfy fails where that
+ * function is first used (test/unit/libvirt/ffi-declarations.test.ts declares them all).
+ */
+function fns<T extends Record<string, string>>(decls: T): { readonly [K in keyof T]: NativeFunction } {
   const out = {} as { [K in keyof T]: NativeFunction };
-  for (const key of Object.keys(decls) as (keyof T)[]) out[key] = lib.func(decls[key]);
+  for (const key of Object.keys(decls) as (keyof T)[]) {
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const fn = lib.func(decls[key]);
+        Object.defineProperty(out, key, { value: fn, enumerable: true });
+        return fn;
+      },
+    });
+  }
   return out;
 }
 
@@ -118,6 +138,8 @@ export const lv = fns({
 
   // connection and host
   virConnectOpen: 'virConnectPtr virConnectOpen(const char *name)',
+  // auth: a virConnectAuth struct (connect-auth.ts builds it); its callback runs on the calling thread.
+  virConnectOpenAuth: 'virConnectPtr virConnectOpenAuth(const char *name, virConnectAuth *auth, unsigned int flags)',
   virConnectClose: 'int virConnectClose(virConnectPtr conn)',
   virConnectGetLibVersion: 'int virConnectGetLibVersion(virConnectPtr conn, _Out_ unsigned long *v)',
   virConnectGetVersion: 'int virConnectGetVersion(virConnectPtr conn, _Out_ unsigned long *v)',
@@ -169,6 +191,7 @@ export const lv = fns({
   virDomainSetVcpusFlags: 'int virDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags)',
   virDomainSetMemoryFlags: 'int virDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags)',
   virDomainRename: 'int virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)',
+  virDomainBlockResize: 'int virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size, unsigned int flags)',
   virConnectGetAllDomainStats:
     'int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats, _Out_ void **retStats, unsigned int flags)',
   virDomainStatsRecordListFree: 'void virDomainStatsRecordListFree(void *stats)',
@@ -180,6 +203,20 @@ export const lv = fns({
   virDomainOpenGraphicsFD: 'int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags)',
   virDomainSendKey:
     'int virDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime, uint32_t *keycodes, int nkeycodes, unsigned int flags)',
+
+  // migration and jobs. params: a virTypedParameter array built by virTypedParamsAdd* (libvirt
+  // copies the strings) and freed with virTypedParamsFree; virDomainGetJobStats allocates its own.
+  virDomainMigrateToURI3:
+    'int virDomainMigrateToURI3(virDomainPtr domain, const char *dconnuri, void *params, unsigned int nparams, unsigned int flags)',
+  virDomainMigrate3: 'virDomainPtr virDomainMigrate3(virDomainPtr domain, virConnectPtr dconn, void *params, unsigned int nparams, unsigned int flags)',
+  virDomainGetJobStats: 'int virDomainGetJobStats(virDomainPtr domain, _Out_ int *type, _Out_ void **params, _Out_ int *nparams, unsigned int flags)',
+  virDomainAbortJob: 'int virDomainAbortJob(virDomainPtr domain)',
+  virTypedParamsAddString: 'int virTypedParamsAddString(_Inout_ void **params, _Inout_ int *nparams, _Inout_ int *maxparams, const char *name, const char *value)',
+  virTypedParamsAddULLong:
+    'int virTypedParamsAddULLong(_Inout_ void **params, _Inout_ int *nparams, _Inout_ int *maxparams, const char *name, unsigned long long value)',
+  virTypedParamsFree: 'void virTypedParamsFree(void *params, int nparams)',
+  virConnectCompareHypervisorCPU:
+    'int virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char *xmlCPU, unsigned int flags)',
 
   // domain metadata (virDomainGetMetadata: the caller frees the string)
   virDomainSetMetadata:
@@ -261,6 +298,12 @@ export const lv = fns({
   virNetworkCreate: 'int virNetworkCreate(virNetworkPtr net)',
   virNetworkDestroy: 'int virNetworkDestroy(virNetworkPtr net)',
   virNetworkUndefine: 'int virNetworkUndefine(virNetworkPtr net)',
+
+  // host devices
+  virConnectListAllNodeDevices: 'int virConnectListAllNodeDevices(virConnectPtr conn, _Out_ void **devices, unsigned int flags)',
+  virNodeDeviceFree: 'int virNodeDeviceFree(virNodeDevicePtr dev)',
+  virNodeDeviceGetName: 'const char *virNodeDeviceGetName(virNodeDevicePtr dev)',
+  virNodeDeviceGetXMLDesc: 'char *! virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)',
 });
 
 /** Address of a native no-op-ish function, used as libvirt's error printer (docs/koffi.md rule 2). */

@@ -5,13 +5,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { koffi, lv, DomainLifecycleCallback, DomainGenericCallback, DomainDeviceRemovedCallback, ConnectCloseCallback, StreamEventCallback } from './ffi';
-import { Connection, Domain, STATS, Stream, closeAll, lastError, type DomainSnapshot } from './binding';
+import { Connection, Domain, NODE_DEVICE_CAP, STATS, Stream, closeAll, lastError, type DomainSnapshot } from './binding';
 import { registerEventLoop, stopEventLoop } from './event-loop';
+import { connectAuth } from './connect-auth';
 import { LibvirtError, testDriverFileMessage } from './errors';
+import { VIR_ERR_NO_NETWORK, VIR_ERR_NO_STORAGE_POOL, networkSummary, poolSummary, summariesOfListed } from './listing';
 import { testDriverFile } from '../contract/connection-uri';
 import {
   LIFECYCLE_EVENTS, type DomainRef, type DomainSummary, type DomainXmlRecord, type HostApi, type HostEvent, type MetadataType, type PoolSummary,
-  type NetworkSummary, type SnapshotCreateOptions, type SnapshotDeleteOptions, type SnapshotRecord, type SnapshotRevertOptions, type VolumeSummary,
+  type NetworkSummary, type MigrateRequest, type SnapshotCreateOptions, type SnapshotDeleteOptions, type SnapshotRecord, type SnapshotRevertOptions, type VolumeSummary,
 } from './protocol';
 import type { StoragePool, StorageVol, Network } from './binding';
 
@@ -39,7 +41,8 @@ type Emit = (event: HostEvent) => void;
 /** Opens the connection; a test-driver file that fails is described without libvirt's words (they quote the file). */
 function openConnection(uri: string): Connection {
   try {
-    return Connection.open(uri);
+    // With a credential callback: a daemon or transport that asks gets its answer from the user.
+    return Connection.openAuth(uri, connectAuth());
   } catch (e) {
     const file = testDriverFile(uri);
     if (file === null || !(e instanceof LibvirtError)) throw e;
@@ -262,7 +265,30 @@ export class HostService implements HostApi {
     }
   }
   domainStats(groups = STATS.STATE | STATS.CPU_TOTAL | STATS.BALLOON | STATS.VCPU) {
-    return this.conn.allDomainStats(groups);
+    try {
+      return this.conn.allDomainStats(groups);
+    } catch (e) {
+      // LXC has no bulk stats (VIR_ERR_NO_SUPPORT): the basics from each domain's info.
+      if (!(e instanceof LibvirtError) || e.code !== 3) throw e;
+      return this.statsFromInfo();
+    }
+  }
+  private statsFromInfo() {
+    const order = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'];
+    const doms = this.conn.domains();
+    try {
+      return doms.flatMap((d) => {
+        try {
+          const { name, uuid } = this.summarize(d);
+          const i = d.info();
+          return [{ name, uuid, params: { 'state.state': order.indexOf(i.state), 'cpu.time': i.cpuTimeNs, 'balloon.current': i.memoryKiB, 'balloon.maximum': i.maxMemoryKiB, 'vcpu.current': i.vcpus } }];
+        } catch {
+          return []; // undefined while we listed it
+        }
+      });
+    } finally {
+      closeAll(doms);
+    }
   }
   lookupDomain(ref: DomainRef) {
     return this.withDomain(ref, (d) => this.summarize(d));
@@ -352,6 +378,26 @@ export class HostService implements HostApi {
   renameDomain(ref: DomainRef, newName: string) {
     this.withDomain(ref, (d) => d.rename(newName));
   }
+  resizeDomainBlock(ref: DomainRef, disk: string, bytes: number) {
+    this.withDomain(ref, (d) => d.blockResize(disk, bytes));
+  }
+  listNodeDevices(o: { types?: ('usb' | 'pci')[] } = {}) {
+    const flags = (o.types ?? []).reduce((f, t) => f | NODE_DEVICE_CAP[t], 0);
+    const devs = this.conn.nodeDevices(flags);
+    try {
+      const out: { name: string; xml: string }[] = [];
+      for (const d of devs) {
+        try {
+          out.push({ name: d.name, xml: d.xml() });
+        } catch {
+          /* unplugged while we listed it */
+        }
+      }
+      return out;
+    } finally {
+      closeAll(devs);
+    }
+  }
   screenshot(ref: DomainRef, screen = 0) {
     return this.withDomain(ref, (d) => {
       const shot = this.conn.screenshot(d, screen);
@@ -367,7 +413,9 @@ export class HostService implements HostApi {
       const stream = this.conn.newStream(true);
       const id = this.nextStreamId++;
       try {
-        if (lv.virDomainOpenConsole(d.ptr, o.device ?? null, stream.ptr, o.force ? 1 : 2) < 0) throw lastError(() => `open the serial console of '${d.name}'`);
+        // LXC accepts no flags at all (no FORCE, no SAFE): ConsoleSessions takes over instead.
+        const flags = this.conn.hypervisorType() === 'LXC' ? 0 : o.force ? 1 : 2;
+        if (lv.virDomainOpenConsole(d.ptr, o.device ?? null, stream.ptr, flags) < 0) throw lastError(() => `open the serial console of '${d.name}'`);
         if (lv.virStreamEventAddCallback(stream.ptr, STREAM_READABLE | STREAM_ERROR | STREAM_HANGUP, nativeCallbacks().stream, BigInt(id), null) < 0) {
           throw lastError('watch the console stream');
         }
@@ -417,8 +465,7 @@ export class HostService implements HostApi {
 
   // ---- storage ----
   private poolSummary(p: StoragePool): PoolSummary {
-    const i = p.info();
-    return { name: p.name, uuid: p.uuid, active: i.state === 2, persistent: p.isPersistent(), autostart: p.autostart(), capacity: i.capacity, allocation: i.allocation, available: i.available };
+    return poolSummary(p);
   }
   private volumeSummary(v: StorageVol): VolumeSummary {
     const i = v.info();
@@ -427,7 +474,7 @@ export class HostService implements HostApi {
   listPools() {
     const pools = this.conn.pools();
     try {
-      return pools.map((p) => this.poolSummary(p));
+      return summariesOfListed(pools, poolSummary, VIR_ERR_NO_STORAGE_POOL);
     } finally {
       closeAll(pools);
     }
@@ -604,12 +651,12 @@ export class HostService implements HostApi {
 
   // ---- networks ----
   private networkSummary(n: Network): NetworkSummary {
-    return { name: n.name, uuid: n.uuid, active: n.isActive(), persistent: n.isPersistent(), autostart: n.autostart() };
+    return networkSummary(n);
   }
   listNetworks() {
     const nets = this.conn.networks();
     try {
-      return nets.map((n) => this.networkSummary(n));
+      return summariesOfListed(nets, networkSummary, VIR_ERR_NO_NETWORK);
     } finally {
       closeAll(nets);
     }
@@ -636,6 +683,35 @@ export class HostService implements HostApi {
   }
   networkXml(name: string, o: { inactive?: boolean } = {}) {
     return this.withNetwork(name, (n) => n.xml(o.inactive ? 1 : 0));
+  }
+
+  // ---- migration ----
+  migrateDomain(ref: DomainRef, o: MigrateRequest) {
+    this.withDomain(ref, (d) => {
+      if (o.peerToPeer) return d.migrateToUri(o.destination, o.params, o.flags);
+      const dest = openConnection(o.destination);
+      try {
+        d.migrateTo(dest, o.params, o.flags);
+      } finally {
+        dest.close();
+      }
+    });
+  }
+  domainJobStats(ref: DomainRef) {
+    return this.withDomain(ref, (d) => d.jobStats());
+  }
+  abortDomainJob(ref: DomainRef) {
+    this.withDomain(ref, (d) => d.abortJob());
+  }
+  compareCpu(xml: string, o: { arch?: string; machine?: string; virttype?: string }) {
+    const result = this.conn.compareHypervisorCpu(xml, o);
+    if (result !== 0) return { result };
+    try {
+      this.conn.compareHypervisorCpu(xml, o, 1 /* VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE: the error names what is missing */);
+      return { result };
+    } catch (e) {
+      return { result, detail: e instanceof LibvirtError ? e.libvirtMessage : String(e) };
+    }
   }
 }
 

@@ -70,6 +70,28 @@ export interface SnapshotDeleteOptions {
   metadataOnly?: boolean;
 }
 
+/** One migration of a domain (migrateDomain). */
+export interface MigrateRequest {
+  /** The destination connection URI. */
+  destination: string;
+  /** VIR_MIGRATE_* flags. */
+  flags: number;
+  /**
+   * true: virDomainMigrateToURI3, the source daemon connects to `destination` itself (needs
+   * VIR_MIGRATE_PEER2PEER in flags); false: the host process opens `destination` and drives
+   * virDomainMigrate3.
+   */
+  peerToPeer: boolean;
+  /** VIR_MIGRATE_PARAM_* typed parameters: strings, or numbers (unsigned long long). */
+  params: Record<string, string | number>;
+}
+
+/** virDomainGetJobStats: type VIR_DOMAIN_JOB_* (0 none, 1 bounded, 2 unbounded, 3 completed, 4 failed, 5 cancelled) and the VIR_DOMAIN_JOB_* fields. */
+export interface DomainJobStats {
+  type: number;
+  params: Record<string, number | string | boolean>;
+}
+
 /** VIR_DOMAIN_METADATA_*: description, title, or an XML element in a namespace of its own. */
 export type MetadataType = 'description' | 'title' | 'element';
 
@@ -116,6 +138,10 @@ export interface HostApi {
   setDomainMemory(ref: DomainRef, kib: number, o: { flags: number; maximum?: boolean }): void;
   /** virDomainRename (shut-off persistent domains only). */
   renameDomain(ref: DomainRef, newName: string): void;
+  /** virDomainBlockResize in bytes (running domains; grows the image under the guest). */
+  resizeDomainBlock(ref: DomainRef, disk: string, bytes: number): void;
+  /** Host devices with their XML (virConnectListAllNodeDevices + virNodeDeviceGetXMLDesc); no types: all. */
+  listNodeDevices(o?: { types?: ('usb' | 'pci')[] }): { name: string; xml: string }[];
   screenshot(ref: DomainRef, screen?: number): { mime: string; data: Uint8Array };
   sendKey(ref: DomainRef, codeset: number, holdtimeMs: number, keycodes: number[]): void;
   /** Opens the serial console; data arrives as stream-data events for the returned id. */
@@ -184,6 +210,20 @@ export interface HostApi {
   undefineNetwork(name: string): void;
   setNetworkAutostart(name: string, on: boolean): void;
   networkXml(name: string, o?: { inactive?: boolean }): string;
+
+  /**
+   * Migrates a domain; blocks the host process until the migration ends, so it is called only
+   * on a host process of its own (LibvirtHostClient.sibling), never on a connection's shared one.
+   */
+  migrateDomain(ref: DomainRef, o: MigrateRequest): void;
+  domainJobStats(ref: DomainRef): DomainJobStats;
+  /** virDomainAbortJob: cancels the domain's running job (a migration). */
+  abortDomainJob(ref: DomainRef): void;
+  /**
+   * virConnectCompareHypervisorCPU of a `<cpu>` definition on this host: 0 incompatible (with
+   * libvirt's reason in `detail`), 1 identical, 2 superset.
+   */
+  compareCpu(xml: string, o: { arch?: string; machine?: string; virttype?: string }): { result: number; detail?: string };
 }
 
 export type HostMethod = keyof HostApi;
@@ -220,6 +260,8 @@ export const HOST_METHODS = [
   'setDomainVcpus',
   'setDomainMemory',
   'renameDomain',
+  'resizeDomainBlock',
+  'listNodeDevices',
   'screenshot',
   'sendKey',
   'openConsole',
@@ -256,6 +298,10 @@ export const HOST_METHODS = [
   'undefineNetwork',
   'setNetworkAutostart',
   'networkXml',
+  'migrateDomain',
+  'domainJobStats',
+  'abortDomainJob',
+  'compareCpu',
 ] as const satisfies readonly HostMethod[];
 // Compile-time check that HOST_METHODS lists every HostApi method.
 const _allListed: Exclude<HostMethod, (typeof HOST_METHODS)[number]> extends never ? true : never = true;

@@ -8,6 +8,7 @@ import type { ApiClient } from './api-client';
 import { setLanguage, tServer } from '../i18n';
 import { parseRoute, routeToHash, type Route } from './route';
 import { DEMO_URI, pickConnection, upsertConnection } from '../connections/connection-logic';
+import { allHostsVms } from '../migration/migrate-logic';
 import { appendBounded, applyVmSamples, historyCapacity, hostPoint, type HostStatPoint, type VmHistory } from './stats-history';
 import {
   applyVmChanged,
@@ -102,6 +103,8 @@ export class AppStore {
   /** The server's "no libvirt" help text when the default connection could not be opened. */
   defaultError = $state<string | null>(null);
   selectedUri = $state<string | null>(null);
+  /** The VM list shows the VMs of every connected host (a Host column); other pages keep to selectedUri. */
+  allHosts = $state(false);
 
   // ---- VMs ----
   vms = $state.raw<Record<string, VmSummary[]>>({});
@@ -136,8 +139,10 @@ export class AppStore {
 
   // ---- derived ----
   selectedConnection = $derived(this.connections.find((c) => c.uri === this.selectedUri) ?? null);
-  currentVms = $derived(this.selectedUri ? (this.vms[this.selectedUri] ?? []) : []);
-  currentHistory = $derived<VmHistory>(this.selectedUri ? (this.history[this.selectedUri] ?? new Map()) : new Map());
+  currentVms = $derived(this.allHosts ? allHostsVms(this.vms, this.connections) : this.selectedUri ? (this.vms[this.selectedUri] ?? []) : []);
+  currentHistory = $derived<VmHistory>(
+    this.allHosts ? new Map(Object.values(this.history).flatMap((h) => [...h])) : this.selectedUri ? (this.history[this.selectedUri] ?? new Map()) : new Map(),
+  );
   visibleVms = $derived(
     sortVms(filterVms(this.currentVms, this.query, this.stateFilter, { lab: this.labFilter, tag: this.tagFilter }), this.sortKey, this.sortDir, (v) => latestCpu(this.currentHistory.get(v.uuid))),
   );
@@ -245,12 +250,21 @@ export class AppStore {
   }
 
   selectConnection(uri: string): void {
+    this.allHosts = false;
     if (this.selectedUri !== uri) {
       this.selectedUri = uri;
       this.selectedVm = null;
     }
     const c = this.connections.find((x) => x.uri === uri);
     if (c?.state === 'connected' && !this.vmStatus[uri]?.loaded && !this.vmStatus[uri]?.loading) void this.loadVms(uri);
+  }
+
+  /** The VM list of every connected host: loads the lists not loaded yet. */
+  showAllHosts(): void {
+    this.allHosts = true;
+    for (const c of this.connections) {
+      if (c.state === 'connected' && !this.vmStatus[c.uri]?.loaded && !this.vmStatus[c.uri]?.loading) void this.loadVms(c.uri);
+    }
   }
 
   moveSelection(delta: number): void {
@@ -347,8 +361,8 @@ export class AppStore {
 
   // ---- connections ----
   /** Adds a connection; throws the ApiCallError (the dialog shows it). */
-  async addConnection(uri: string, label?: string): Promise<ConnectionStatus> {
-    const status = await this.client.api['connections.add']({ uri, ...(label ? { label } : {}) });
+  async addConnection(uri: string, label?: string, options: { keyFile?: string; connectAtStart?: boolean } = {}): Promise<ConnectionStatus> {
+    const status = await this.client.api['connections.add']({ uri, ...(label ? { label } : {}), ...options });
     this.connections = upsertConnection(this.connections, status);
     this.selectConnection(status.uri);
     if (status.state === 'connected') await this.loadVms(status.uri);
@@ -445,7 +459,7 @@ export class AppStore {
           if (status.isDefault) this.defaultError = null;
           if (this.selectedUri === null) this.selectedUri = status.uri;
           // Back after a loss (or newly up): the list may be stale, load it again.
-          if (before !== 'connected' && (status.uri === this.selectedUri || this.vmStatus[status.uri]?.loaded)) void this.loadVms(status.uri);
+          if (before !== 'connected' && (status.uri === this.selectedUri || this.allHosts || this.vmStatus[status.uri]?.loaded)) void this.loadVms(status.uri);
         }
         break;
       }

@@ -24,6 +24,8 @@ export interface HandlerDeps {
   hostVerdict?: (uri: string, probe: LibvirtProbe) => Promise<{ verdict: 'kvm' | 'emulation' | 'none'; headline: string }>;
   /** Whether passt (user-mode port forwarding) is installed; default: looks in PATH. */
   hasPasst?: () => Promise<boolean>;
+  /** Whether virtiofsd (virtiofs shared folders) is installed; default: looks where QEMU packages put it. */
+  hasVirtiofsd?: () => Promise<boolean>;
   /** How long static host facts (capabilities, verdict) are reused. Default 60 s. */
   factsTtlMs?: number;
   /** Timeout of the "URL answers" check. Default 5 s. */

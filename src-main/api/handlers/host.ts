@@ -3,6 +3,7 @@ import type { HostSpawner } from '../../libvirt/host-channel';
 import { LibvirtHostClient } from '../../libvirt/host-client';
 import { readHostFacts, type LibvirtProbe } from '../../host/read-host-facts';
 import { evaluateHost } from '../../host/virt-check';
+import { probeContainers } from '../../host/container-support';
 import { toApiError } from '../connection-manager';
 import { hostCpuPercent } from '../stats-rates';
 import type { HandlersFor } from './context';
@@ -43,18 +44,8 @@ function hostProbe(uri: string, client: LibvirtHostClient, spawnHost: HostSpawne
     getVersion: async () => (await client.connect()).hypervisorVersion,
     getCapabilities: () => client.api.capabilities(),
     getDomainCapabilities: (virttype) => client.api.domainCapabilities({ virttype, arch: 'x86_64' }),
-    // LXC is a separate libvirt driver: it is available when lxc:/// opens.
-    probeLxc: async () => {
-      const lxc = new LibvirtHostClient('lxc:///', spawnHost, { startTimeoutMs: 15_000 });
-      try {
-        await lxc.connect();
-        return { available: true };
-      } catch (e) {
-        return { available: false, error: e instanceof Error ? e.message : String(e) };
-      } finally {
-        await lxc.close();
-      }
-    },
+    // LXC is a separate libvirt driver; whether it can start containers here: host/container-support.ts.
+    probeLxc: () => probeContainers(spawnHost),
   };
 }
 
