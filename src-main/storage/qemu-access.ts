@@ -1,6 +1,7 @@
 // Whether QEMU's own user can open a file, from the permissions of the file and of every folder
 // above it (POSIX mode bits and ACLs), and the ACL entries that would let it: pure logic, the
 // file system is read by qemu-access-check.ts.
+import type { QemuAccessBlocker } from '../contract';
 
 /** Permission bits as in a mode's "other" triple: 4 read, 2 write, 1 enter (folders) / execute. */
 export const READ = 4;
@@ -32,17 +33,8 @@ export interface QemuIdentity {
   gids: number[];
 }
 
-/** A path that keeps QEMU out, and what it lacks. */
-export interface AccessBlocker {
-  path: string;
-  kind: 'folder' | 'file';
-  /** 'enter' (x on a folder) or 'read' (r on the file). */
-  need: 'enter' | 'read';
-  uid: number;
-  gid: number;
-  /** e.g. "drwx------" */
-  mode: string;
-}
+/** A path that keeps QEMU out, and what it lacks (the contract's type). */
+export type AccessBlocker = QemuAccessBlocker;
 
 /** The ACL change that lets QEMU through one blocker: setfacl -m <spec> <path>. */
 export interface AclChange {

@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
-import { launchBrowser, saveScreenshot } from '../support/browser';
+import type { RunningServer } from '../../src-main/server/server';
+import { saveScreenshot } from '../support/browser';
 import { removeDomainsWithPrefix } from '../support/cleanup';
 import { startSecondHost, type SecondHost } from '../support/second-host';
 import { tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { openUiOnCore } from '../support/ui-on-core';
 
-const ROOT = path.join(__dirname, '../..');
 const ID = uniqueName('vdt-h2-ui');
 const VM = `${ID}-vm`;
 let host2: SecondHost;
@@ -29,17 +29,12 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` first (npm test does)');
   host2 = await startSecondHost();
   tcp = new LibvirtHostClient(host2.tcpUri, nodeHostSpawner);
   await tcp.api.defineDomain(tinyGuestXml(VM));
   settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-h2-ui-'));
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
-  const token = generateToken();
-  server = await startServer({ dispatcher: core, staticDir: path.join(ROOT, 'out/renderer'), port: 0, token });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`http://127.0.0.1:${server.port}/#token=${token}`);
+  ({ server, browser, page } = await openUiOnCore(core));
 }, 180_000);
 
 afterAll(async () => {

@@ -11,16 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
+import type { RunningServer } from '../../src-main/server/server';
 import { routeToHash } from '../../src-renderer/app/route';
-import { launchBrowser, saveScreenshot } from '../support/browser';
+import { saveScreenshot } from '../support/browser';
 import { removeDomainsWithPrefix } from '../support/cleanup';
 import { startSecondHost, type SecondHost } from '../support/second-host';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { openUiOnCore } from '../support/ui-on-core';
 
-const ROOT = path.join(__dirname, '../..');
-/** The built renderer (npm run build); another folder may be named to test a private build. */
-const STATIC = process.env.VIRTDESK_TEST_RENDERER_DIR ?? path.join(ROOT, 'out/renderer');
 const ID = uniqueName('vdt-cfollow');
 const VM = `${ID}-vm`;
 const VM2 = `${ID}-vm2`;
@@ -53,7 +51,6 @@ async function shellAnswers(cmd: string, answer: string, timeoutMs = 120_000): P
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(STATIC, 'index.html'))) throw new Error(`${STATIC} is missing: run \`npm run build\` first (npm test does)`);
   second = await startSecondHost();
   host2 = new LibvirtHostClient(second.tcpUri, nodeHostSpawner);
   await Promise.all([host1.connect(), host2.connect()]);
@@ -65,11 +62,7 @@ beforeAll(async () => {
   settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-cfollow-'));
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
   await core.call('connections.add', { uri: second.tcpUri });
-  const token = generateToken();
-  server = await startServer({ dispatcher: core, staticDir: STATIC, port: 0, token });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`http://127.0.0.1:${server.port}/#token=${token}`);
+  ({ server, browser, page } = await openUiOnCore(core));
   await page.getByTestId('connection').first().waitFor({ timeout: 60_000 });
 }, 180_000);
 

@@ -11,13 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
 import type { ConnectionStatus } from '../../src-main/contract';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
-import { launchBrowser, saveScreenshot } from '../support/browser';
+import type { RunningServer } from '../../src-main/server/server';
+import { saveScreenshot } from '../support/browser';
 import { startSecondHost, type SecondHost } from '../support/second-host';
+import { openUiOnCore } from '../support/ui-on-core';
 
-const ROOT = path.join(__dirname, '../..');
-/** The built renderer (npm run build); another folder may be named to test a private build. */
-const STATIC = process.env.VIRTDESK_TEST_RENDERER_DIR ?? path.join(ROOT, 'out/renderer');
 let host2: SecondHost;
 let core: Core;
 let server: RunningServer;
@@ -26,18 +24,13 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(STATIC, 'index.html'))) throw new Error(`${STATIC} is missing: run \`npm run build\` first (npm test does)`);
   host2 = await startSecondHost();
   settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-hostkey-list-'));
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
   // Saved, but its key never accepted (a fresh settings folder knows no host key).
   const added = (await core.call('connections.add', { uri: host2.sshUri, keyFile: host2.keyFile })) as ConnectionStatus;
   expect(added).toMatchObject({ state: 'failed', hostKey: { status: 'unknown' } });
-  const token = generateToken();
-  server = await startServer({ dispatcher: core, staticDir: STATIC, port: 0, token });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`http://127.0.0.1:${server.port}/#token=${token}`);
+  ({ server, browser, page } = await openUiOnCore(core));
 }, 180_000);
 
 afterAll(async () => {

@@ -10,15 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
-import { launchBrowser, saveScreenshot } from '../support/browser';
+import type { RunningServer } from '../../src-main/server/server';
+import { saveScreenshot } from '../support/browser';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { startSecondHost, type SecondHost } from '../support/second-host';
 import { SYSTEM_URI, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
+import { openUiOnCore } from '../support/ui-on-core';
 
-const ROOT = path.join(__dirname, '../..');
-/** The built renderer (npm run build); another folder may be named to test a private build. */
-const STATIC = process.env.VIRTDESK_TEST_RENDERER_DIR ?? path.join(ROOT, 'out/renderer');
 const ID = uniqueName('vdt-labh2'); // also the lab's name
 const POOL = `${ID}-pool`;
 const POOL_DIR = path.join('/var/lib/libvirt/images', POOL);
@@ -34,7 +32,6 @@ let page: Page;
 const ours = async (c: LibvirtHostClient) => (await c.api.listDomains()).filter((d) => d.name.startsWith(ID)).map((d) => d.name);
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(STATIC, 'index.html'))) throw new Error(`${STATIC} is missing: run \`npm run build\` first (npm test does)`);
   tinyGuestFiles();
   second = await startSecondHost();
   host2 = new LibvirtHostClient(second.tcpUri, nodeHostSpawner);
@@ -45,11 +42,7 @@ beforeAll(async () => {
   settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-labh2-ui-'));
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
   await core.call('connections.add', { uri: second.tcpUri });
-  const token = generateToken();
-  server = await startServer({ dispatcher: core, staticDir: STATIC, port: 0, token });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`http://127.0.0.1:${server.port}/#token=${token}`);
+  ({ server, browser, page } = await openUiOnCore(core));
   await page.locator(`[data-testid="connection"][data-uri="${second.tcpUri}"][data-state="connected"]`).waitFor({ timeout: 60_000 });
 }, 180_000);
 

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
-import { launchBrowser, saveScreenshot } from '../support/browser';
+import type { RunningServer } from '../../src-main/server/server';
+import { saveScreenshot } from '../support/browser';
 import { removeDomainsWithPrefix } from '../support/cleanup';
 import { startSecondHost, type SecondHost } from '../support/second-host';
 import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { openUiOnCore } from '../support/ui-on-core';
 
-const ROOT = path.join(__dirname, '../..');
 const ID = uniqueName('vdt-mig-ui');
 const VM = `${ID}-vm`;
 const host1 = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
@@ -30,7 +30,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` first (npm test does)');
   H2 = process.env.VDT_MIG_HOST2_URI ?? (second = await startSecondHost()).tcpUri;
   host2 = new LibvirtHostClient(H2, nodeHostSpawner);
   await Promise.all([host1.connect(), host2.connect()]);
@@ -40,11 +39,7 @@ beforeAll(async () => {
   settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-mig-ui-'));
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
   await core.call('connections.add', { uri: H2 });
-  const token = generateToken();
-  server = await startServer({ dispatcher: core, staticDir: path.join(ROOT, 'out/renderer'), port: 0, token });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`http://127.0.0.1:${server.port}/#token=${token}`);
+  ({ server, browser, page } = await openUiOnCore(core));
 }, 180_000);
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ import type { ApiError, ContainerSpecInput, MethodInput, MethodName, MethodResul
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { runCli } from '../support/cli';
 import { lxcConnection, type LxcTarget } from '../support/lxc-daemon';
+import { GuestShell } from '../support/guest-shell';
 import { uniqueName } from '../support/tiny-guest';
 
 const ID = uniqueName('vdt-ct');
@@ -30,53 +31,7 @@ const virsh = (...args: string[]) => execFileSync('virsh', ['-c', lxc.uri, ...ar
 const definedNames = () => virsh('list', '--all', '--name').split('\n').map((s) => s.trim()).filter(Boolean);
 
 /** A serial console session opened through the API (console.open / console.data / console.write). */
-class ConsoleShell {
-  private text = '';
-  ended: string | null = null;
-  private constructor(private readonly sessionId: string, private readonly stop: () => void) {}
-  static async open(vm: string): Promise<ConsoleShell> {
-    let shell: ConsoleShell | undefined;
-    const stop = core.onEvent((raw) => {
-      const e = raw as TypedApiEvent;
-      if (e.type === 'console.end' && shell && e.sessionId === shell.sessionId) shell.ended = e.reason;
-      if (e.type === 'console.data' && shell && e.sessionId === shell.sessionId) shell.text += Buffer.from(e.data, 'base64').toString('utf8');
-    });
-    const { sessionId } = await call('console.open', { connection: lxc.uri, vm: { name: vm } });
-    shell = new ConsoleShell(sessionId, stop);
-    return shell;
-  }
-  output(): string {
-    return this.text;
-  }
-  async waitFor(re: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const m = re.exec(this.text);
-      if (m) return m;
-      if (Date.now() > until) throw new Error(`no ${re} on the console; it ends with ${JSON.stringify(this.text.slice(-400))}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  /** Sends `cmd` until `re` shows in what came after it (a shell may still be starting). */
-  async run(cmd: string, re: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
-    const from = this.text.length;
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      await call('console.write', { sessionId: this.sessionId, data: Buffer.from(`${cmd}\n`).toString('base64') });
-      const due = Date.now() + 2000;
-      while (Date.now() < due) {
-        const m = re.exec(this.text.slice(from));
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (Date.now() > until) throw new Error(`no ${re} after '${cmd}'; console ends with ${JSON.stringify(this.text.slice(-400))}`);
-    }
-  }
-  async close(): Promise<void> {
-    this.stop();
-    await call('console.close', { sessionId: this.sessionId });
-  }
-}
+const openShell = (vm: string) => GuestShell.overCore(core, lxc.uri, vm);
 
 /**
  * A root filesystem with busybox and an init script that prints a marker and runs a shell on the
@@ -133,7 +88,7 @@ describe('containers on libvirt LXC', () => {
     expect(listed?.state).toBe('running');
     expect(listed?.maxMemoryKiB).toBe(96 * 1024);
 
-    const sh = await ConsoleShell.open(name);
+    const sh = await openShell(name);
     try {
       expect((await sh.run('echo R$((6*7))Z', /R(\d+)Z/))[1]).toBe('42');
       const limit = await sh.run(
@@ -144,7 +99,7 @@ describe('containers on libvirt LXC', () => {
       );
       expect(Number(limit[1])).toBe(96 * 1024 * 1024);
       // LXC has no force flag: a second session takes the console over, the first one is told so.
-      const second = await ConsoleShell.open(name);
+      const second = await openShell(name);
       try {
         expect(sh.ended).toBe('another session took over the console');
         expect((await second.run('echo S$((6*7))Z', /S(\d+)Z/))[1]).toBe('42');
@@ -186,13 +141,13 @@ describe('containers on libvirt LXC', () => {
       spec: { kind: 'system', name, rootfs: { kind: 'folder', folder: root }, memoryMiB: 64, mounts: [{ host: shared, guest: '/mnt/host', readonly: true }] },
       start: false,
     });
-    const sh = await ConsoleShell.open(name).catch(async () => {
+    const sh = await openShell(name).catch(async () => {
       // LXC opens a console only while the container runs: start first, then attach.
       return null;
     });
     expect(sh).toBeNull();
     await call('vm.start', { connection: lxc.uri, vm: { name } });
-    const con = await ConsoleShell.open(name);
+    const con = await openShell(name);
     try {
       await con.waitFor(/VDT-CT-BOOTED-42/);
       expect((await con.run('echo B:$(cat /mnt/host/hello.txt):E', /B:([^\s:]+):E/))[1]).toBe('from-the-host');
@@ -231,7 +186,7 @@ describe('containers on libvirt LXC', () => {
     const size = fs.statSync(tarball).size;
     expect(steps).toContain(`unpack ${size}/${size}`);
     expect(steps.at(-1)).toBe('start');
-    const con = await ConsoleShell.open(name);
+    const con = await openShell(name);
     try {
       expect((await con.run('echo T$((6*7))Z', /T(\d+)Z/))[1]).toBe('42');
     } finally {

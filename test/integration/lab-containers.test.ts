@@ -11,13 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult, TypedApiEvent } from '../../src-main/contract';
+import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
 import { containerConnectionUri } from '../../src-main/host/container-support';
 import { labNetworkUuid } from '../../src-main/labs/lab-file';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { readNetworkXml } from '../../src-main/xml/read-domain';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
+import { GuestShell } from '../support/guest-shell';
 import { lxcConnection, type LxcTarget } from '../support/lxc-daemon';
 import { SYSTEM_URI, tinyGuestFiles } from '../support/tiny-guest';
 import { virtioGuestFiles } from '../support/virtio-guest';
@@ -55,40 +56,8 @@ async function inventory() {
   };
 }
 
-/** A serial console session through the app (console.open / console.data / console.write). */
-class ConsoleShell {
-  private text = '';
-  private constructor(private readonly sessionId: string, private readonly stop: () => void) {}
-  static async open(connection: string, vm: string): Promise<ConsoleShell> {
-    let shell: ConsoleShell | undefined;
-    const stop = core.onEvent((raw) => {
-      const e = raw as TypedApiEvent;
-      if (e.type === 'console.data' && shell && e.sessionId === shell.sessionId) shell.text += Buffer.from(e.data, 'base64').toString('utf8');
-    });
-    const { sessionId } = await call('console.open', { connection, vm: { name: vm } });
-    shell = new ConsoleShell(sessionId, stop);
-    return shell;
-  }
-  /** Sends `cmd` (again every 3 s) until `re` shows in what came after it. */
-  async run(cmd: string, re: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
-    const from = this.text.length;
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      await call('console.write', { sessionId: this.sessionId, data: Buffer.from(`${cmd}\n`).toString('base64') });
-      const due = Date.now() + 3000;
-      while (Date.now() < due) {
-        const m = re.exec(this.text.slice(from));
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (Date.now() > until) throw new Error(`no ${re} after '${cmd}'; console ends with ${JSON.stringify(this.text.slice(-600))}`);
-    }
-  }
-  async close(): Promise<void> {
-    this.stop();
-    await call('console.close', { sessionId: this.sessionId }).catch(() => undefined);
-  }
-}
+/** A serial console through the app's console sessions; commands are sent again every 3 s. */
+const openShell = (connection: string, vm: string) => GuestShell.overCore(core, connection, vm, { resendMs: 3000 });
 
 function labFile(name: string, body: string): string {
   const file = path.join(fileDir, `${name}.lab.yaml`);
@@ -193,8 +162,8 @@ describe('labs with containers', () => {
     expect(virshLxc('domiflist', `${LAB}-ct`)).toMatch(new RegExp(`bridge\\s+${bridge}\\b`));
     const prefix = net.subnet!.split('/')[0].split('.').slice(0, 3).join('.');
 
-    const vmSh = await ConsoleShell.open(SYSTEM_URI, `${LAB}-vm`);
-    const ctSh = await ConsoleShell.open(lxc.uri, `${LAB}-ct`);
+    const vmSh = await openShell(SYSTEM_URI, `${LAB}-vm`);
+    const ctSh = await openShell(lxc.uri, `${LAB}-ct`);
     try {
       await vmSh.run('echo R$((6*7))Z', /R42Z/, 180_000);
       await vmSh.run(`ip link set eth0 up && ip addr add ${prefix}.50/24 dev eth0; ip -4 addr show eth0 | grep -q ${prefix}.50 && echo V$((1+1))UP`, /V2UP/);

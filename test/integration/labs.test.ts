@@ -18,6 +18,7 @@ import { LABS_POOL } from '../../src-main/clones/storage';
 import { readVirtdeskMeta } from '../../src-main/xml/virtdesk-meta';
 import { CLOUD_GUEST_MARKER, SYSTEM_URI, TINY_GUEST_MARKER, cloudTestImage, tinyGuestFiles, tinyGuestXml, uniqueName } from '../support/tiny-guest';
 import { consoleText } from '../support/host-events';
+import { GuestShell } from '../support/guest-shell';
 
 const ID = uniqueName('vdl'); // vdl-<pid>-<rand>: a valid lab name prefix (≤ 24 characters in all)
 const LAB = `${ID}`;
@@ -74,44 +75,19 @@ async function inventory() {
   return { domains: domains.map((d) => d.name).sort(), networks: nets.map((n) => n.name).sort(), pools: pools.map((p) => p.name).sort(), labsVolumes: labsVols.map((v) => v.name).sort() };
 }
 
-/** The tiny guest's shell on the serial console. */
-class Shell {
-  private constructor(private readonly streamId: number, private readonly con: { text: () => string; stop: () => void }) {}
-  static async open(uuid: string): Promise<Shell> {
-    const { streamId } = await client.api.openConsole({ uuid }, { force: true });
-    const sh = new Shell(streamId, consoleText(client, streamId));
-    // Booting (marker) or booted already: the shell answers arithmetic.
-    await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
-    // The disk must be a real block device (else writes to /dev/vda land in a RAM file).
-    expect((await sh.run('[ -b /dev/vda ] && echo IS$((1))BLK || echo NOT$((0))BLK', /(IS1|NOT0)BLK/))[1]).toBe('IS1');
-    return sh;
-  }
-  /** Sends the command (again every 2 s) until `expect` appears in the output after it. */
-  async run(cmd: string, expect: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-    const from = this.con.text().length;
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      await client.api.streamWrite(this.streamId, new TextEncoder().encode(`${cmd}\n`)).catch((e: Error) => {
-        throw new Error(`${e.message}; console ends with ${JSON.stringify(this.con.text().slice(-400))}`);
-      });
-      const due = Date.now() + 2000;
-      while (Date.now() < due) {
-        const m = expect.exec(this.con.text().slice(from));
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (Date.now() > until) throw new Error(`no ${expect} after '${cmd}'; console ends with ${JSON.stringify(this.con.text().slice(-400))} (marker ${TINY_GUEST_MARKER})`);
-    }
-  }
-  /** The first `n` bytes of /dev/vda as hex, read past the page cache. */
-  async diskHead(n: number): Promise<string> {
-    const m = await this.run(`sync; echo 3 > /proc/sys/vm/drop_caches; echo B$(head -c ${n} /dev/vda | od -An -tx1 | tr -d ' \\n')E`, /B([0-9a-f]*)E/);
-    return m[1];
-  }
-  async close(): Promise<void> {
-    this.con.stop();
-    await client.api.streamClose(this.streamId).catch(() => undefined);
-  }
+/** The tiny guest's shell on the serial console, once it answers and its disk is a real block device. */
+async function openShell(uuid: string): Promise<GuestShell> {
+  const sh = await GuestShell.overStream(client, uuid, { note: `marker ${TINY_GUEST_MARKER}` });
+  // Booting (marker) or booted already: the shell answers arithmetic.
+  await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
+  // The disk must be a real block device (else writes to /dev/vda land in a RAM file).
+  expect((await sh.run('[ -b /dev/vda ] && echo IS$((1))BLK || echo NOT$((0))BLK', /(IS1|NOT0)BLK/))[1]).toBe('IS1');
+  return sh;
+}
+
+/** The first `n` bytes of /dev/vda as hex, read past the page cache. */
+async function diskHead(sh: GuestShell, n: number): Promise<string> {
+  return (await sh.run(`sync; echo 3 > /proc/sys/vm/drop_caches; echo B$(head -c ${n} /dev/vda | od -An -tx1 | tr -d ' \\n')E`, /B([0-9a-f]*)E/))[1];
 }
 const hex = (s: string): string => Buffer.from(s).toString('hex');
 
@@ -238,11 +214,11 @@ describe('labs on qemu:///system', () => {
 
     // Dirty node-1's disk.
     const node1 = up.machines[0];
-    let sh = await Shell.open(node1.uuid);
+    let sh = await openShell(node1.uuid);
     try {
-      expect(await sh.diskHead(5)).toBe('0000000000');
+      expect(await diskHead(sh, 5)).toBe('0000000000');
       await sh.run('echo dirty > /dev/vda; sync; echo W$((1+1))', /W2/);
-      expect(await sh.diskHead(5)).toBe(hex('dirty'));
+      expect(await diskHead(sh, 5)).toBe(hex('dirty'));
     } finally {
       await sh.close();
     }
@@ -253,9 +229,9 @@ describe('labs on qemu:///system', () => {
     expect(reset.machines.map((m) => m.state)).toEqual(['running', 'running', 'running']);
     expect(reset.machines.map((m) => m.uuid)).toEqual(up.machines.map((m) => m.uuid));
     expect(reset.ms).toBeLessThan(30_000);
-    sh = await Shell.open(node1.uuid);
+    sh = await openShell(node1.uuid);
     try {
-      const head = await sh.diskHead(5);
+      const head = await diskHead(sh, 5);
       expect(head).not.toBe(hex('dirty'));
       expect(head).toBe('0000000000');
     } finally {
@@ -354,20 +330,20 @@ describe('snapshots and clones on qemu:///system', () => {
     });
     await call('vm.start', { connection: SYSTEM_URI, vm: ref });
     const { uuid } = await client.api.lookupDomain(ref);
-    let sh = await Shell.open(uuid);
+    let sh = await openShell(uuid);
     try {
       await sh.run('echo before > /dev/vda; sync; echo W$((2+2))', /W4/);
-      expect(await sh.diskHead(6)).toBe(hex('before'));
+      expect(await diskHead(sh, 6)).toBe(hex('before'));
       const snap = await call('snapshot.create', { connection: SYSTEM_URI, vm: ref, name: 'clean', description: 'before the change' });
       expect(snap).toMatchObject({ name: 'clean', hasMemory: true, current: true, external: false, state: 'running', parent: null, description: 'before the change' });
       await sh.run('echo after > /dev/vda; sync; echo W$((3+3))', /W6/);
-      expect(await sh.diskHead(6)).toBe(hex('after\n'));
+      expect(await diskHead(sh, 6)).toBe(hex('after\n'));
       await call('snapshot.revert', { connection: SYSTEM_URI, vm: ref, name: 'clean' });
       expect((await client.api.domainState(ref)).state).toBe('running');
       // libvirt 9.0 reverts a running VM by restarting QEMU from the snapshot: a new console.
       await sh.close();
-      sh = await Shell.open(uuid);
-      expect(await sh.diskHead(6)).toBe(hex('before'));
+      sh = await openShell(uuid);
+      expect(await diskHead(sh, 6)).toBe(hex('before'));
     } finally {
       await sh.close();
     }

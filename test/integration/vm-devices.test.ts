@@ -16,7 +16,7 @@ import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { runCli } from '../support/cli';
-import { consoleText } from '../support/host-events';
+import { GuestShell } from '../support/guest-shell';
 import { ninepGuestFiles } from '../support/ninep-guest';
 import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
 
@@ -43,41 +43,19 @@ const configXml = () => client.api.domainXml({ uuid }, { inactive: true });
 const both = async () => ({ live: canonicalXml(await liveXml()), config: canonicalXml(await configXml()) });
 const vm = () => ({ ...C, vm: { uuid } });
 
-/** The guest's serial console as a shell: sends a command until a pattern shows after it. */
-class Shell {
-  private constructor(private readonly streamId: number, private readonly con: { text: () => string; stop: () => void }) {}
-  static async open(): Promise<Shell> {
-    const { streamId } = await client.api.openConsole({ uuid }, { force: true });
-    const sh = new Shell(streamId, consoleText(client, streamId));
-    await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
-    return sh;
-  }
-  async run(cmd: string, expect: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-    const from = this.con.text().length;
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      await client.api.streamWrite(this.streamId, new TextEncoder().encode(`${cmd}\n`));
-      const due = Date.now() + 2000;
-      while (Date.now() < due) {
-        const m = expect.exec(this.con.text().slice(from));
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (Date.now() > until) throw new Error(`no ${expect} after '${cmd}'; console ends with ${JSON.stringify(this.con.text().slice(-400))}`);
-    }
-  }
-  async close(): Promise<void> {
-    this.con.stop();
-    await client.api.streamClose(this.streamId).catch(() => undefined);
-  }
+/** The guest's shell, once it answers. */
+async function openShell(): Promise<GuestShell> {
+  const sh = await GuestShell.overStream(client, uuid);
+  await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
+  return sh;
 }
-let shell: Shell | undefined;
+let shell: GuestShell | undefined;
 
-async function restart(): Promise<Shell> {
+async function restart(): Promise<GuestShell> {
   await shell?.close();
   await client.api.destroyDomain({ uuid });
   await client.api.startDomain({ uuid });
-  shell = await Shell.open();
+  shell = await openShell();
   return shell;
 }
 
@@ -98,7 +76,7 @@ beforeAll(async () => {
   uuid = (await client.api.defineDomain(d.toXml())).uuid;
   mac = parseDomain(await configXml()).devicesOf('interface')[0].mac!;
   await client.api.startDomain({ uuid });
-  shell = await Shell.open();
+  shell = await openShell();
 }, 300_000);
 
 afterAll(async () => {

@@ -15,7 +15,8 @@ import { parseDomain, canonicalXml } from '../../src-main/domain';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
-import { collectEvents, consoleText, waitFor } from '../support/host-events';
+import { GuestShell } from '../support/guest-shell';
+import { collectEvents, waitFor } from '../support/host-events';
 import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
 
 const ID = uniqueName('vdt-edit');
@@ -38,51 +39,14 @@ const configXml = () => client.api.domainXml({ uuid }, { inactive: true });
 const both = async () => ({ live: canonicalXml(await liveXml()), config: canonicalXml(await configXml()) });
 const virsh = (...args: string[]) => execFileSync('virsh', ['-c', SYSTEM_URI, ...args], { encoding: 'utf8' });
 
-/**
- * The tiny guest's kernel with an initramfs that also loads virtio_blk and virtio_net (its /init
- * loads /lib/modules/*.ko in name order), so hot-added disks and NICs appear in the guest.
- */
-
-/** The guest's serial console as a shell: sends a command until a pattern shows after it. */
-class Shell {
-  private constructor(private readonly streamId: number, private readonly con: { text: () => string; stop: () => void }) {}
-  static async open(): Promise<Shell> {
-    const { streamId } = await client.api.openConsole({ uuid }, { force: true });
-    const sh = new Shell(streamId, consoleText(client, streamId));
-    await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
-    return sh;
-  }
-  async run(cmd: string, expect: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-    const from = this.con.text().length;
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      await client.api.streamWrite(this.streamId, new TextEncoder().encode(`${cmd}\n`));
-      const due = Date.now() + 2000;
-      while (Date.now() < due) {
-        const m = expect.exec(this.con.text().slice(from));
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (Date.now() > until) throw new Error(`no ${expect} after '${cmd}'; console ends with ${JSON.stringify(this.con.text().slice(-400))}`);
-    }
-  }
-  /** Runs `cmd` (its output between markers) until `ok` holds for the output. */
-  async until(cmd: string, ok: (out: string) => boolean, timeoutMs = 30_000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const out = (await this.run(`echo B$((1))E; ${cmd}; echo E$((2))B`, /B1E([\s\S]*?)E2B/))[1];
-      if (ok(out)) return out;
-      if (Date.now() > end) throw new Error(`'${cmd}' still shows ${JSON.stringify(out)}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  async close(): Promise<void> {
-    this.con.stop();
-    await client.api.streamClose(this.streamId).catch(() => undefined);
-  }
+/** The guest's shell, once it answers. */
+async function openShell(): Promise<GuestShell> {
+  const sh = await GuestShell.overStream(client, uuid);
+  await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
+  return sh;
 }
 
-let shell: Shell;
+let shell: GuestShell;
 
 beforeAll(async () => {
   await client.connect();
@@ -99,7 +63,7 @@ beforeAll(async () => {
   d.addDevice("<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/></disk>");
   uuid = (await client.api.defineDomain(d.toXml())).uuid;
   await client.api.startDomain({ uuid });
-  shell = await Shell.open();
+  shell = await openShell();
 }, 300_000);
 
 afterAll(async () => {
@@ -203,7 +167,7 @@ describe('editing a running VM', () => {
     await shell.close();
     await client.api.destroyDomain({ uuid });
     await client.api.startDomain({ uuid });
-    shell = await Shell.open();
+    shell = await openShell();
     expect(await shell.until('grep -c ^processor /proc/cpuinfo', (o) => /\d/.test(o))).toMatch(/^\s*2\s*$/);
     const memKiB = Number((await shell.run('echo M$(grep MemTotal /proc/meminfo | tr -dc 0-9)M', /M(\d+)M/))[1]);
     expect(memKiB).toBeGreaterThan(300 * 1024); // 256 MiB before
@@ -218,7 +182,7 @@ describe('editing a running VM', () => {
     expect([saved.state, saved.hasManagedSave]).toEqual(['shutoff', true]);
     await call('vm.restore', { connection: SYSTEM_URI, vm: { uuid } });
     expect((await client.api.lookupDomain({ uuid })).state).toBe('running');
-    shell = await Shell.open();
+    shell = await openShell();
     expect((await shell.run('echo X$(cat /tmp/mark)X', /X(\w*)X/))[1]).toBe('kept');
     expect((await failure(call('vm.restore', { connection: SYSTEM_URI, vm: { uuid } }))).message).toMatch(/already running/);
   }, 120_000);
