@@ -57,6 +57,7 @@ export class CredentialBroker {
   readonly token = randomBytes(24).toString('hex');
   private readonly pending = new Map<string, Pending>();
   private watcher: fs.FSWatcher | null = null;
+  private poll: NodeJS.Timeout | null = null;
 
   /** @param canAsk whether a UI listens (else a prompt is refused at once instead of waiting). */
   constructor(dir: string, private readonly emit: (e: TypedApiEvent) => void, private readonly canAsk: () => boolean = () => true, private readonly timeoutMs = ANSWER_TIMEOUT_MS) {
@@ -74,6 +75,9 @@ export class CredentialBroker {
     this.watcher = fs.watch(this.asksDir, () => this.scan());
     this.watcher.on('error', () => undefined);
     this.watcher.unref();
+    // inotify can drop an event (queue overflow under load): a slow rescan makes sure no prompt is missed.
+    this.poll = setInterval(() => this.scan(), 1000);
+    this.poll.unref();
     this.scan();
   }
 
@@ -93,6 +97,8 @@ export class CredentialBroker {
     for (const id of [...this.pending.keys()]) this.finish(id, null);
     this.watcher?.close();
     this.watcher = null;
+    if (this.poll) clearInterval(this.poll);
+    this.poll = null;
   }
 
   private scan(): void {

@@ -68,7 +68,10 @@ describe('add-host dialog', () => {
     await keyDialog.getByTestId('host-key-accept').click();
 
     const ask = page.getByTestId('credential-dialog');
-    await ask.waitFor({ timeout: 60_000 });
+    await ask.waitFor({ timeout: 60_000 }).catch(async (e: Error) => {
+      const shown = await page.locator('[role="alert"], .error, [data-testid="connection"]').allInnerTexts().catch(() => []);
+      throw new Error(`${e.message}; the page shows: ${JSON.stringify(shown)}; connection status: ${JSON.stringify(await core.call('connections.list', {}).catch((x: Error) => x.message))}`);
+    });
     expect(await ask.getByTestId('credential-prompt').innerText()).toContain(host2.passphraseKeyFile);
     expect(await ask.locator('#credential-value').getAttribute('type')).toBe('password');
     await ask.locator('#credential-value').fill(host2.passphrase);
