@@ -232,7 +232,10 @@ export class ConnectionManager {
     m.lastUsed = Date.now();
     clearTimeout(m.retryTimer);
     m.attempts = 0;
-    await this.connect(m);
+    // An attempt already under way began before whatever the user just changed (an accepted host
+    // key, a started daemon): let it end, then try afresh instead of answering with its result.
+    if (m.connecting) await m.connecting.catch(() => undefined);
+    if (m.state !== 'connected') await this.connect(m);
     return this.status(m);
   }
 
