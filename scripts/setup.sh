@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-driver-lxc libvirt-clients libvirt0
   qemu-system-x86 qemu-utils ovmf osinfo-db debian-installer-12-netboot-amd64
-  busybox-static cpio kmod syslinux mtools dosfstools grub-rescue-pc genisoimage openssl virtinst tini dnsmasq-base openssh-server acl
+  busybox-static cpio kmod syslinux mtools dosfstools grub-rescue-pc genisoimage openssl virtinst tini dnsmasq-base openssh-server acl strace
   chromium fonts-dejavu-core fonts-noto-cjk
 )
 
