@@ -2,6 +2,7 @@
 // error line (a failed load or action) and the action running (the row buttons are disabled
 // meanwhile). An action reloads the page after, failed or not.
 import { errorMessage } from '../app/stores.svelte';
+import { failureOf } from './dialog-action.svelte';
 
 export class ResourcePage {
   loading = $state(false);
@@ -27,13 +28,8 @@ export class ResourcePage {
   async act(key: string, job: () => Promise<unknown>): Promise<void> {
     this.busy = key;
     this.error = null;
-    try {
-      await job();
-    } catch (e) {
-      this.error = errorMessage(e);
-    } finally {
-      this.busy = null;
-    }
+    this.error = await failureOf(job);
+    this.busy = null;
     await this.reload();
   }
 }

@@ -3,32 +3,24 @@
 // console page of the running tiny guest on host 1 (serial) switches to host 2 by itself — its
 // address names host 2, it reconnects there and the guest's shell answers — no "Open on …" click;
 // and the VM page's Console tab follows its VM the same way (host 2 becomes the selected host).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import type { RunningServer } from '../../src-main/server/server';
+import type { Core } from '../../src-main/api/core';
+import type { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { routeToHash } from '../../src-renderer/app/route';
 import { saveScreenshot } from '../support/browser';
-import { removeDomainsWithPrefix } from '../support/cleanup';
-import { startSecondHost, type SecondHost } from '../support/second-host';
+import type { SecondHost } from '../support/second-host';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestXml, uniqueName } from '../support/tiny-guest';
-import { openUiOnCore } from '../support/ui-on-core';
+import { TwoHostUi } from '../support/two-host-ui';
 
 const ID = uniqueName('vdt-cfollow');
 const VM = `${ID}-vm`;
 const VM2 = `${ID}-vm2`;
-const host1 = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
+const ui = new TwoHostUi(ID);
+const { host1 } = ui;
 let host2: LibvirtHostClient;
 let second: SecondHost;
 let core: Core;
-let server: RunningServer;
-let settingsDir: string;
-let browser: Browser;
 let page: Page;
 
 /** The host the page shows the VM on ('' while it has none). */
@@ -51,30 +43,17 @@ async function shellAnswers(cmd: string, answer: string, timeoutMs = 120_000): P
 }
 
 beforeAll(async () => {
-  second = await startSecondHost();
-  host2 = new LibvirtHostClient(second.tcpUri, nodeHostSpawner);
-  await Promise.all([host1.connect(), host2.connect()]);
+  ({ second, host2 } = await ui.connectHosts());
   // Serial only: graphical consoles of a qemu+tcp host are refused (its displays listen on its loopback).
   for (const name of [VM, VM2]) {
     await host1.api.defineDomain(tinyGuestXml(name).replace(/<graphics[^>]*\/>/, ''));
     await host1.api.startDomain({ name });
   }
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-cfollow-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
-  await core.call('connections.add', { uri: second.tcpUri });
-  ({ server, browser, page } = await openUiOnCore(core));
+  ({ core, page } = await ui.openUi('vdt-cfollow-'));
   await page.getByTestId('connection').first().waitFor({ timeout: 60_000 });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await core?.close();
-  for (const c of [host1, host2]) if (c) await removeDomainsWithPrefix(c, ID);
-  await Promise.all([host1.close(), host2?.close()]);
-  await second?.stop();
-  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => ui.close(), 120_000);
 
 describe('console after a live migration', () => {
   it('follows the VM to host 2: the page switches its connection and the serial console reconnects there', { timeout: 300_000 }, async () => {

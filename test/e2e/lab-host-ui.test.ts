@@ -2,60 +2,46 @@
 // the connected hosts (qemu:///system and the second host over qemu+tcp); a lab written in the
 // editor and brought up with host 2 chosen is created on host 2, not host 1.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import type { RunningServer } from '../../src-main/server/server';
+import type { Core } from '../../src-main/api/core';
+import type { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { saveScreenshot } from '../support/browser';
-import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
-import { startSecondHost, type SecondHost } from '../support/second-host';
+import { removeTestPool } from '../support/cleanup';
+import type { SecondHost } from '../support/second-host';
 import { SYSTEM_URI, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
-import { openUiOnCore } from '../support/ui-on-core';
+import { TwoHostUi } from '../support/two-host-ui';
 
 const ID = uniqueName('vdt-labh2'); // also the lab's name
 const POOL = `${ID}-pool`;
 const POOL_DIR = path.join('/var/lib/libvirt/images', POOL);
 const BASE = path.join(POOL_DIR, 'base.qcow2');
-const host1 = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
+const ui = new TwoHostUi(ID);
+const { host1 } = ui;
 let host2: LibvirtHostClient;
 let second: SecondHost;
 let core: Core;
-let server: RunningServer;
-let settingsDir: string;
-let browser: Browser;
 let page: Page;
 const ours = async (c: LibvirtHostClient) => (await c.api.listDomains()).filter((d) => d.name.startsWith(ID)).map((d) => d.name);
 
 beforeAll(async () => {
   tinyGuestFiles();
-  second = await startSecondHost();
-  host2 = new LibvirtHostClient(second.tcpUri, nodeHostSpawner);
-  await Promise.all([host1.connect(), host2.connect()]);
+  ({ second, host2 } = await ui.connectHosts());
   await host2.api.definePool(`<pool type='dir'><name>${POOL}</name><target><path>${POOL_DIR}</path></target></pool>`, { build: true, start: true });
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', BASE, '64M']);
   await host2.api.refreshPool(POOL);
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-labh2-ui-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
-  await core.call('connections.add', { uri: second.tcpUri });
-  ({ server, browser, page } = await openUiOnCore(core));
+  ({ core, page } = await ui.openUi('vdt-labh2-ui-'));
   await page.locator(`[data-testid="connection"][data-uri="${second.tcpUri}"][data-state="connected"]`).waitFor({ timeout: 60_000 });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await core?.close();
-  for (const c of [host1, host2]) if (c) await removeDomainsWithPrefix(c, ID);
-  if (host2) await removeTestPool(host2, POOL, POOL_DIR);
-  await Promise.all([host1.close(), host2?.close()]);
-  await second?.stop();
-  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(
+  () =>
+    ui.close(async () => {
+      if (host2) await removeTestPool(host2, POOL, POOL_DIR);
+    }),
+  120_000,
+);
 
 describe('Labs page: host chooser', () => {
   it('lists the connected hosts and brings the lab up on the chosen one (host 2)', { timeout: 240_000 }, async () => {

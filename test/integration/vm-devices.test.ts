@@ -5,87 +5,38 @@
 // added and removed live or for the next boot, disks grown, the host's node devices.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
 import { handlerContext, libvirtHandlers } from '../../src-main/api/handlers';
-import { parseInput, type ApiError, type MethodInput, type MethodName, type MethodResult } from '../../src-main/contract';
+import { parseInput, type MethodName } from '../../src-main/contract';
 import { canonicalXml, parseDomain, setDirectKernel, type DiskDevice, type FilesystemDevice } from '../../src-main/domain';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { runCli } from '../support/cli';
-import { GuestShell } from '../support/guest-shell';
+import { EditFixture, failure, virsh } from '../support/edit-fixture';
+import type { GuestShell } from '../support/guest-shell';
 import { ninepGuestFiles } from '../support/ninep-guest';
-import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { SYSTEM_URI, tinyGuestXml } from '../support/tiny-guest';
 
-const ID = uniqueName('vdt-dev');
-const NAME = `${ID}-vm`;
-const POOL = `${ID}-pool`;
-const POOL_DIR = path.join('/var/lib/libvirt/images', POOL);
-const ROOT = path.join(POOL_DIR, 'root.qcow2');
+const fx = new EditFixture('vdt-dev');
+const { id: ID, name: NAME, pool: POOL, poolDir: POOL_DIR, client, call, liveXml, configXml, both, vm } = fx;
 const SHARE = path.join(POOL_DIR, 'share');
 const MARK = `shared-${process.pid}-ok`;
-const client = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
 const C = { connection: SYSTEM_URI };
-let core: Core;
-let settingsDir: string;
 let uuid: string;
 let mac: string;
-
-async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
-  return (await core.call(method, input)) as MethodResult<M>;
-}
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
-const liveXml = () => client.api.domainXml({ uuid });
-const configXml = () => client.api.domainXml({ uuid }, { inactive: true });
-const both = async () => ({ live: canonicalXml(await liveXml()), config: canonicalXml(await configXml()) });
-const vm = () => ({ ...C, vm: { uuid } });
-
-/** The guest's shell, once it answers. */
-async function openShell(): Promise<GuestShell> {
-  const sh = await GuestShell.overStream(client, uuid);
-  await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
-  return sh;
-}
 let shell: GuestShell | undefined;
 
-async function restart(): Promise<GuestShell> {
-  await shell?.close();
-  await client.api.destroyDomain({ uuid });
-  await client.api.startDomain({ uuid });
-  shell = await openShell();
-  return shell;
-}
-
 beforeAll(async () => {
-  await client.connect();
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-dev-settings-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir });
+  await fx.open();
   fs.mkdirSync(SHARE, { recursive: true });
   fs.writeFileSync(path.join(SHARE, 'hello.txt'), `${MARK}\n`);
-  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', ROOT, '16M']);
-  await call('pool.define', { ...C, name: POOL, path: POOL_DIR, start: true, autostart: false });
-  const guest = ninepGuestFiles();
-  const d = parseDomain(tinyGuestXml(NAME, { disk: ROOT }));
-  d.os.kernel = guest.kernel;
-  d.os.initrd = guest.initrd;
-  d.device('disk:vda')!.bootOrder = 1;
-  d.addDevice("<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/></disk>");
-  uuid = (await client.api.defineDomain(d.toXml())).uuid;
+  shell = await fx.startPooledGuest(ninepGuestFiles());
+  uuid = fx.uuid;
   mac = parseDomain(await configXml()).devicesOf('interface')[0].mac!;
-  await client.api.startDomain({ uuid });
-  shell = await openShell();
 }, 300_000);
 
 afterAll(async () => {
   await shell?.close();
-  await removeDomainsWithPrefix(client, ID);
-  await removeTestPool(client, POOL, POOL_DIR);
-  fs.rmSync(settingsDir, { recursive: true, force: true });
-  await core?.close();
-  await client.close();
+  await fx.close();
 });
 
 describe('changing the hardware of a running VM', () => {
@@ -176,7 +127,7 @@ describe('changing the hardware of a running VM', () => {
     const live = parseDomain(await liveXml());
     expect([live.maxVcpus, live.cpu.topology?.cores, live.devicesOf('filesystem').length]).toEqual([1, undefined, 0]);
 
-    const sh = await restart();
+    const sh = (shell = await fx.restart(shell));
     const out = (await sh.run('mkdir -p /mnt/s; mount -t 9p -o trans=virtio,version=9p2000.L share /mnt/s; echo F$(cat /mnt/s/hello.txt)F', /F(\S*)F/, 60_000))[1];
     expect(out).toBe(MARK);
     expect((await sh.run('echo P$(grep -c ^processor /proc/cpuinfo)/$(grep -m1 "cpu cores" /proc/cpuinfo | tr -dc 0-9)P', /P(\d+\/\d+)P/))[1]).toBe('2/2');
@@ -216,7 +167,7 @@ describe('changing the hardware of a running VM', () => {
     expect([disk.serial, disk.discard, disk.shareable]).toEqual(['VDTSER1', 'unmap', true]);
     const grown = await call('vm.resizeDisk', { ...vm(), target: r.target, sizeGiB: 0.0625 });
     expect(grown).toEqual({ applied: 'both', pendingUntilShutdown: false, capacityBytes: 64 * 2 ** 20 });
-    expect(execFileSync('virsh', ['-c', SYSTEM_URI, 'domblkinfo', NAME, r.target], { encoding: 'utf8' })).toMatch(/Capacity:\s+67108864/);
+    expect(virsh('domblkinfo', NAME, r.target)).toMatch(/Capacity:\s+67108864/);
     await shell!.run(`echo S$(cat /sys/block/${r.target}/serial)S$(cat /sys/block/${r.target}/size)Z`, /SVDTSER1S131072Z/, 60_000);
     expect((await failure(call('vm.resizeDisk', { ...vm(), target: r.target, sizeGiB: 0.03125 }))).message).toMatch(/would shrink it/);
   }, 120_000);
@@ -245,7 +196,7 @@ describe('the last boot device of a running VM', () => {
 describe('host devices', () => {
   it('lists the PCI devices the daemon reports, says the IOMMU is off, and refuses passthrough without it', async () => {
     const list = await call('host.nodeDevices', C);
-    const names = execFileSync('virsh', ['-c', SYSTEM_URI, 'nodedev-list', '--cap', 'pci'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+    const names = virsh('nodedev-list', '--cap', 'pci').split('\n').filter(Boolean).sort();
     expect(list.devices.filter((d) => d.type === 'pci').map((d) => d.name).sort()).toEqual(names);
     const groups = fs.existsSync('/sys/kernel/iommu_groups') ? fs.readdirSync('/sys/kernel/iommu_groups').length : 0;
     expect(list.iommu.enabled).toBe(groups > 0);

@@ -3,76 +3,34 @@
 // NIC it sees in /sys/class/net; libvirt's device-removed event is forwarded), refused input changes nothing, vCPUs and memory set for the
 // next boot show after a restart, managed save and restore, vm.defineXml, and title, autostart,
 // tags and rename as vm.list and virsh show them.
-import { virtioGuestFiles } from '../support/virtio-guest';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
-import { parseDomain, canonicalXml } from '../../src-main/domain';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
-import { GuestShell } from '../support/guest-shell';
+import { parseDomain } from '../../src-main/domain';
+import { EditFixture, failure, virsh } from '../support/edit-fixture';
+import type { GuestShell } from '../support/guest-shell';
 import { collectEvents, waitFor } from '../support/host-events';
-import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { SYSTEM_URI } from '../support/tiny-guest';
+import { virtioGuestFiles } from '../support/virtio-guest';
 
-const ID = uniqueName('vdt-edit');
-const NAME = `${ID}-vm`;
-const POOL = `${ID}-pool`;
-const POOL_DIR = path.join('/var/lib/libvirt/images', POOL);
-const ROOT = path.join(POOL_DIR, 'root.qcow2');
-const ISO = path.join(POOL_DIR, 'media.iso');
-const client = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
-let core: Core;
-let settingsDir: string;
+const fx = new EditFixture('vdt-edit');
+const { id: ID, name: NAME, pool: POOL, client, call, liveXml, configXml, both } = fx;
+const ISO = path.join(fx.poolDir, 'media.iso');
 let uuid: string;
-
-async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
-  return (await core.call(method, input)) as MethodResult<M>;
-}
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
-const liveXml = () => client.api.domainXml({ uuid });
-const configXml = () => client.api.domainXml({ uuid }, { inactive: true });
-const both = async () => ({ live: canonicalXml(await liveXml()), config: canonicalXml(await configXml()) });
-const virsh = (...args: string[]) => execFileSync('virsh', ['-c', SYSTEM_URI, ...args], { encoding: 'utf8' });
-
-/** The guest's shell, once it answers. */
-async function openShell(): Promise<GuestShell> {
-  const sh = await GuestShell.overStream(client, uuid);
-  await sh.run('echo R$((6*7))Z', /R42Z/, 120_000);
-  return sh;
-}
-
 let shell: GuestShell;
 
 beforeAll(async () => {
-  await client.connect();
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-edit-settings-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir });
-  fs.mkdirSync(POOL_DIR, { recursive: true });
-  const guest = virtioGuestFiles(POOL_DIR);
-  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', ROOT, '16M']);
+  await fx.open();
+  fs.mkdirSync(fx.poolDir, { recursive: true });
+  const guest = virtioGuestFiles(fx.poolDir);
   fs.writeFileSync(ISO, Buffer.alloc(1024 * 1024));
-  await call('pool.define', { connection: SYSTEM_URI, name: POOL, path: POOL_DIR, start: true, autostart: false });
-  const d = parseDomain(tinyGuestXml(NAME, { disk: ROOT }));
-  d.os.initrd = guest.initrd;
-  d.device('disk:vda')!.bootOrder = 1;
-  d.addDevice("<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='hdc' bus='ide'/><readonly/></disk>");
-  uuid = (await client.api.defineDomain(d.toXml())).uuid;
-  await client.api.startDomain({ uuid });
-  shell = await openShell();
+  shell = await fx.startPooledGuest({ initrd: guest.initrd });
+  uuid = fx.uuid;
 }, 300_000);
 
 afterAll(async () => {
   await shell?.close();
-  await removeDomainsWithPrefix(client, ID);
-  await removeTestPool(client, POOL, POOL_DIR);
-  fs.rmSync(settingsDir, { recursive: true, force: true });
-  await core?.close();
-  await client.close();
+  await fx.close();
 });
 
 describe('editing a running VM', () => {
@@ -164,10 +122,7 @@ describe('editing a running VM', () => {
     expect(await call('vm.setVcpus', { connection: SYSTEM_URI, vm: { uuid }, vcpus: 2, maxVcpus: 2 })).toEqual({ applied: 'config', pendingUntilShutdown: true });
     expect(await call('vm.setMemory', { connection: SYSTEM_URI, vm: { uuid }, memoryMiB: 384, maxMemoryMiB: 384 })).toEqual({ applied: 'config', pendingUntilShutdown: true });
     expect(parseDomain(await liveXml()).vcpus).toBe(1);
-    await shell.close();
-    await client.api.destroyDomain({ uuid });
-    await client.api.startDomain({ uuid });
-    shell = await openShell();
+    shell = await fx.restart(shell);
     expect(await shell.until('grep -c ^processor /proc/cpuinfo', (o) => /\d/.test(o))).toMatch(/^\s*2\s*$/);
     const memKiB = Number((await shell.run('echo M$(grep MemTotal /proc/meminfo | tr -dc 0-9)M', /M(\d+)M/))[1]);
     expect(memKiB).toBeGreaterThan(300 * 1024); // 256 MiB before
@@ -182,7 +137,7 @@ describe('editing a running VM', () => {
     expect([saved.state, saved.hasManagedSave]).toEqual(['shutoff', true]);
     await call('vm.restore', { connection: SYSTEM_URI, vm: { uuid } });
     expect((await client.api.lookupDomain({ uuid })).state).toBe('running');
-    shell = await openShell();
+    shell = await fx.openShell();
     expect((await shell.run('echo X$(cat /tmp/mark)X', /X(\w*)X/))[1]).toBe('kept');
     expect((await failure(call('vm.restore', { connection: SYSTEM_URI, vm: { uuid } }))).message).toMatch(/already running/);
   }, 120_000);

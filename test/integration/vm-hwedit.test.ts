@@ -5,52 +5,32 @@
 // disk with a host cache and a live disk change are refused with both XMLs unchanged.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
-import { englishText, type ApiError, type MethodInput, type MethodName, type MethodResult } from '../../src-main/contract';
-import { canonicalXml, parseDomain, type DiskDevice, type InterfaceDevice } from '../../src-main/domain';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import { removeDomainsWithPrefix } from '../support/cleanup';
-import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { englishText } from '../../src-main/contract';
+import { parseDomain, type DiskDevice, type InterfaceDevice } from '../../src-main/domain';
+import { EditFixture, failure, virsh } from '../support/edit-fixture';
+import { SYSTEM_URI, tinyGuestXml } from '../support/tiny-guest';
 
-const ID = uniqueName('vdt-hwedit');
-const NAME = `${ID}-vm`;
+const fx = new EditFixture('vdt-hwedit');
+const { id: ID, name: NAME, client, call, liveXml, configXml, both, vm } = fx;
 const DIR = path.join('/var/lib/libvirt/images', ID);
 const NET_A = `${ID}-a`;
 const NET_B = `${ID}-b`;
 const TAG = String(process.pid % 100000);
 const NIC_MAC = '52:54:00:4e:01:01';
-const client = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
-const virsh = (...args: string[]) => execFileSync('virsh', ['-c', SYSTEM_URI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-let core: Core;
-let settingsDir: string;
-let uuid: string;
 let userMac: string;
-
-async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
-  return (await core.call(method, input)) as MethodResult<M>;
-}
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
-const liveXml = () => client.api.domainXml({ uuid });
-const configXml = () => client.api.domainXml({ uuid }, { inactive: true });
-const both = async () => ({ live: canonicalXml(await liveXml()), config: canonicalXml(await configXml()) });
-const vm = () => ({ connection: SYSTEM_URI, vm: { uuid } });
 const nicOf = async (xml: string, mac: string) => parseDomain(xml).device(`interface:${mac}`) as InterfaceDevice | undefined;
 const diskOf = async (xml: string, target: string) => parseDomain(xml).device(`disk:${target}`) as DiskDevice | undefined;
 
 function isolatedNetwork(name: string, bridge: string): void {
-  const file = path.join(settingsDir, `${name}.xml`);
+  const file = path.join(fx.settingsDir, `${name}.xml`);
   fs.writeFileSync(file, `<network><name>${name}</name><bridge name='${bridge}'/></network>`);
   virsh('net-create', file);
 }
 
 beforeAll(async () => {
-  await client.connect();
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-hwedit-settings-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir });
+  await fx.open();
   isolatedNetwork(NET_A, `vdthw${TAG}a`);
   isolatedNetwork(NET_B, `vdthw${TAG}b`);
   fs.mkdirSync(DIR, { recursive: true });
@@ -60,24 +40,22 @@ beforeAll(async () => {
   d.addDevice(`<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${DIR}/data.img'/><target dev='vdb' bus='virtio'/></disk>`);
   d.addDevice(`<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${DIR}/sata.qcow2'/><target dev='sda' bus='sata'/></disk>`);
   d.addDevice(`<interface type='network'><mac address='${NIC_MAC}'/><source network='${NET_A}'/><model type='virtio'/></interface>`);
-  uuid = (await client.api.defineDomain(d.toXml())).uuid;
+  fx.uuid = (await client.api.defineDomain(d.toXml())).uuid;
   userMac = (parseDomain(await configXml()).devicesOf('interface') as InterfaceDevice[]).find((n) => n.type === 'user')!.mac!;
-  await client.api.startDomain({ uuid });
+  await client.api.startDomain({ uuid: fx.uuid });
 }, 120_000);
 
 afterAll(async () => {
-  await removeDomainsWithPrefix(client, ID);
-  for (const n of [NET_A, NET_B]) {
-    try {
-      virsh('net-destroy', n);
-    } catch {
-      // not created
+  await fx.close(() => {
+    for (const n of [NET_A, NET_B]) {
+      try {
+        virsh('net-destroy', n);
+      } catch {
+        // not created
+      }
     }
-  }
-  fs.rmSync(DIR, { recursive: true, force: true });
-  fs.rmSync(settingsDir, { recursive: true, force: true });
-  await core?.close();
-  await client.close();
+    fs.rmSync(DIR, { recursive: true, force: true });
+  });
 });
 
 describe('changing an existing NIC and disk of a running VM', () => {

@@ -35,38 +35,19 @@ import {
   type WizardContext,
   type WizardData,
 } from '../../../src-renderer/wizard/wizard-logic';
+import { DEFAULT_POOL, GiB, wizardData, wizardOptions } from '../../support/wizard-fixture';
 
-const GiB = 2 ** 30;
-
-function options(over: Partial<CreateOptions> = {}): CreateOptions {
-  return {
-    connection: 'qemu:///system',
-    uefi: true,
-    tpm: true,
-    kvm: true,
-    domainTypes: ['qemu', 'kvm'],
-    defaultDomainType: 'kvm',
-    machines: ['pc', 'q35'],
-    memoryTotalMiB: 16384,
-    memoryFreeMiB: 8192,
-    cpus: 8,
-    pools: [
-      { name: 'default', uuid: 'u1', active: true, persistent: true, autostart: true, capacity: 100 * GiB, allocation: 40 * GiB, available: 60 * GiB, type: 'dir', path: '/var/lib/libvirt/images' },
-      { name: 'off', uuid: 'u2', active: false, persistent: true, autostart: false, capacity: 0, allocation: 0, available: 0, type: 'dir', path: '/srv/off' },
-    ],
+/** The default pool, an inactive one, and the default NAT network. */
+const options = (over: Partial<CreateOptions> = {}): CreateOptions =>
+  wizardOptions({
+    pools: [DEFAULT_POOL, { name: 'off', uuid: 'u2', active: false, persistent: true, autostart: false, capacity: 0, allocation: 0, available: 0, type: 'dir', path: '/srv/off' }],
     networks: [{ name: 'default', uuid: 'n1', active: true, persistent: true, autostart: true, forward: 'nat', bridge: 'virbr0', ipv4: { address: '192.168.122.1', prefix: 24 }, usedBy: [] }],
-    portForwarding: true,
-    local: true,
-    osinfo: { source: 'osinfo-db', count: 500 },
     ...over,
-  };
-}
+  });
 
 const debian: OsSummary = { id: 'http://debian.org/debian/12', shortId: 'debian12', name: 'Debian 12', vendor: 'Debian Project', family: 'linux', version: '12', releaseDate: '2023-06-10', eolDate: null, source: 'osinfo-db' };
 
-function data(over: Partial<WizardData> = {}): WizardData {
-  return { ...initialData(), pool: 'default', isoPath: '/var/lib/libvirt/images/debian.iso', name: 'vm1', ...over };
-}
+const data = (over: Partial<WizardData> = {}): WizardData => wizardData('/var/lib/libvirt/images/debian.iso', over);
 const ctx = (over: Partial<WizardContext> = {}): WizardContext => ({ options: options(), existingNames: ['taken'], ...over });
 const problemKey = (step: (typeof STEPS)[number], d: WizardData, c = ctx()) => checkStep(step, d, c).problem?.key ?? null;
 

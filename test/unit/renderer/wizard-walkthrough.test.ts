@@ -12,7 +12,6 @@ import {
   defaultVcpus,
   emulationOnly,
   firstBlockedStep,
-  initialData,
   isFileCheckError,
   kernelNameBase,
   nameBase,
@@ -23,32 +22,12 @@ import {
   type WizardContext,
   type WizardData,
 } from '../../../src-renderer/wizard/wizard-logic';
+import { GiB, wizardData, wizardOptions } from '../../support/wizard-fixture';
 
-const GiB = 2 ** 30;
-
-function options(over: Partial<CreateOptions> = {}): CreateOptions {
-  return {
-    connection: 'qemu:///system',
-    uefi: true,
-    tpm: true,
-    kvm: true,
-    domainTypes: ['qemu', 'kvm'],
-    defaultDomainType: 'kvm',
-    machines: ['pc', 'q35'],
-    memoryTotalMiB: 16384,
-    memoryFreeMiB: 8192,
-    cpus: 8,
-    pools: [{ name: 'default', uuid: 'u1', active: true, persistent: true, autostart: true, capacity: 100 * GiB, allocation: 40 * GiB, available: 60 * GiB, type: 'dir', path: '/var/lib/libvirt/images' }],
-    networks: [],
-    portForwarding: true,
-    local: true,
-    osinfo: { source: 'osinfo-db', count: 500 },
-    ...over,
-  };
-}
+const options = wizardOptions;
 const emulation = (over: Partial<CreateOptions> = {}) => options({ kvm: false, domainTypes: ['qemu'], defaultDomainType: 'qemu', ...over });
 const ISO = '/var/lib/libvirt/images/missing.iso';
-const data = (over: Partial<WizardData> = {}): WizardData => ({ ...initialData(), pool: 'default', isoPath: ISO, name: 'vm1', ...over });
+const data = (over: Partial<WizardData> = {}): WizardData => wizardData(ISO, over);
 const ctx = (over: Partial<WizardContext> = {}): WizardContext => ({ options: options(), existingNames: [], ...over });
 // The server's own FileCheckError text (os.detect answers it as INVALID_INPUT).
 const MISSING = `file '${ISO}' does not exist`;
