@@ -1,170 +1,15 @@
 // The embedded consoles end to end: browser mode in Debian's Chromium, the REAL qemu:///system
 // daemon, the tiny TCG guest (serial) and a GRUB rescue CD guest (graphical, VNC).
-import fs from 'node:fs';
-import path from 'node:path';
-import { XMLBuilder } from 'fast-xml-parser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { launchBrowser, saveScreenshot } from '../support/browser';
+import { grubGuestXml, grubIso } from '../support/grub-guest';
 import { collectEvents } from '../support/host-events';
+import { REAL_CHANGE, canvasInfo, changedCells, findEchoed, screenAfter, settledCanvas, waitCanvas } from '../support/novnc-canvas';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestXml, uniqueName } from '../support/tiny-guest';
-
-const FIXTURES = '/var/lib/libvirt/images/virtdesk-fixtures';
-const GRUB_ISO_SOURCE = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
-const GRUB_ISO = path.join(FIXTURES, 'grub-rescue-cdrom.iso');
-
-/** A copy of the GRUB rescue CD where the qemu driver may read it (copied once). */
-function grubIso(): string {
-  if (!fs.existsSync(GRUB_ISO_SOURCE)) throw new Error(`${GRUB_ISO_SOURCE} is missing: run 'npm run setup' (package grub-rescue-pc)`);
-  fs.mkdirSync(FIXTURES, { recursive: true });
-  if (!fs.existsSync(GRUB_ISO) || fs.statSync(GRUB_ISO).size !== fs.statSync(GRUB_ISO_SOURCE).size) {
-    const tmp = `${GRUB_ISO}.${process.pid}.tmp`;
-    fs.copyFileSync(GRUB_ISO_SOURCE, tmp);
-    fs.chmodSync(tmp, 0o644);
-    fs.renameSync(tmp, GRUB_ISO);
-  }
-  return GRUB_ISO;
-}
-
-/** BIOS guest booting the GRUB rescue CD: a text screen on VGA, reachable over VNC. */
-function grubGuestXml(name: string, iso: string): string {
-  const domain = {
-    domain: {
-      '@_type': 'qemu',
-      name,
-      memory: { '@_unit': 'MiB', '#text': '256' },
-      vcpu: '1',
-      os: {
-        type: { '@_arch': 'x86_64', '@_machine': 'pc', '#text': 'hvm' },
-        boot: { '@_dev': 'cdrom' },
-      },
-      features: { acpi: '' },
-      on_poweroff: 'destroy',
-      on_reboot: 'restart',
-      devices: {
-        disk: {
-          '@_type': 'file',
-          '@_device': 'cdrom',
-          driver: { '@_name': 'qemu', '@_type': 'raw' },
-          source: { '@_file': iso },
-          target: { '@_dev': 'hdc', '@_bus': 'ide' },
-          readonly: '',
-        },
-        graphics: { '@_type': 'vnc', '@_autoport': 'yes', '@_listen': '127.0.0.1' },
-        video: { model: { '@_type': 'vga' } },
-      },
-    },
-  };
-  return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(domain);
-}
-
-interface CanvasInfo {
-  width: number;
-  height: number;
-  /** Share of pixels that are not (nearly) black. */
-  lit: number;
-  /** A hash of all pixels. */
-  hash: number;
-  /**
-   * Lit pixels per character cell (VGA text mode: 80 columns of 9 or 8 pixels, rows of 16),
-   * row by row. A blinking cursor changes one cell; typed text, new output or a reboot change
-   * many — see changedCells. Equal glyphs have equal counts — see findEchoed.
-   */
-  cells: number[];
-  cols: number;
-}
-
-/** Reads the noVNC canvas' pixels in the page. */
-async function canvasInfo(page: Page): Promise<CanvasInfo | null> {
-  return page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>('[data-testid="vnc-canvas-host"] canvas');
-    if (!c || c.width === 0 || c.height === 0) return null;
-    const ctx = c.getContext('2d');
-    if (!ctx) return null;
-    const { width, height } = c;
-    const d = ctx.getImageData(0, 0, width, height).data;
-    const cw = width % 80 === 0 ? width / 80 : 8;
-    const cols = Math.ceil(width / cw);
-    const cells = new Array<number>(cols * Math.ceil(height / 16)).fill(0);
-    let lit = 0;
-    let h = 0x811c9dc5;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        const r = d[i]!;
-        const g = d[i + 1]!;
-        const b = d[i + 2]!;
-        if (r > 24 || g > 24 || b > 24) {
-          lit++;
-          cells[Math.floor(y / 16) * cols + Math.floor(x / cw)]!++;
-        }
-        h = Math.imul(h ^ (r | (g << 8) | (b << 16)), 0x01000193) >>> 0;
-      }
-    }
-    return { width, height, lit: lit / (width * height), hash: h, cells, cols };
-  });
-}
-
-/** How many character cells differ between two screens (a different size: all of them). */
-function changedCells(a: CanvasInfo, b: CanvasInfo): number {
-  if (a.width !== b.width || a.height !== b.height) return Math.max(a.cells.length, b.cells.length);
-  let n = 0;
-  for (let i = 0; i < a.cells.length; i++) if (a.cells[i] !== b.cells[i]) n++;
-  return n;
-}
-
-/**
- * True when some text row ends with `word` (after `prefixLength` characters) and the next
- * row holds exactly the same glyphs at its start and nothing after them: `echo <word>` and
- * its output, compared as pixels (no OCR needed).
- */
-function findEchoed(c: CanvasInfo, prefixLength: number, wordLength: number): boolean {
-  const rows = c.cells.length / c.cols;
-  const cell = (r: number, col: number): number => c.cells[r * c.cols + col] ?? 0;
-  for (let r = 0; r + 1 < rows; r++) {
-    let same = true;
-    for (let i = 0; i < wordLength && same; i++) same = cell(r, prefixLength + i) > 0 && cell(r, prefixLength + i) === cell(r + 1, i);
-    for (let col = wordLength; col < c.cols && same; col++) same = cell(r + 1, col) === 0;
-    if (same) return true;
-  }
-  return false;
-}
-
-/** More than a blinking cursor (one cell) and a ticking countdown (a couple of cells). */
-const REAL_CHANGE = 4;
-
-async function waitCanvas(page: Page, what: string, ok: (c: CanvasInfo) => boolean, timeoutMs = 30_000): Promise<CanvasInfo> {
-  const until = Date.now() + timeoutMs;
-  let last: CanvasInfo | null = null;
-  for (;;) {
-    last = await canvasInfo(page);
-    if (last && ok(last)) return last;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; canvas: ${last ? `${last.width}x${last.height}, ${(last.lit * 100).toFixed(2)} % lit` : 'none'}`);
-    await page.waitForTimeout(250);
-  }
-}
-
-/** The screen once it has stopped changing (beyond the cursor) for `quietMs`. */
-async function settledCanvas(page: Page, quietMs = 1500, timeoutMs = 30_000): Promise<CanvasInfo> {
-  const until = Date.now() + timeoutMs;
-  let last = await canvasInfo(page);
-  let since = Date.now();
-  for (;;) {
-    await page.waitForTimeout(250);
-    const now = await canvasInfo(page);
-    if (!now || !last || changedCells(now, last) >= REAL_CHANGE) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) return now;
-    if (Date.now() > until) {
-      if (last) return last;
-      throw new Error('the VNC canvas never appeared');
-    }
-  }
-}
 
 /** All rows of the terminal's DOM renderer, trimmed. */
 async function terminalRows(page: Page): Promise<string[]> {
@@ -354,13 +199,11 @@ describe('embedded consoles (browser mode, qemu:///system)', () => {
     // stops the menu's countdown), then `ls` lists the devices.
     await page.locator('[data-testid="vnc-canvas-host"] canvas').click();
     await page.locator('[data-testid="vnc-focus-hint"]').waitFor({ state: 'visible', timeout: 5_000 });
-    await page.keyboard.press('c');
-    await waitCanvas(page, 'the GRUB command line', (c) => changedCells(c, before) >= REAL_CHANGE, 30_000);
-    before = await settledCanvas(page);
-    await page.keyboard.type('ls');
-    await page.keyboard.press('Enter');
-    await waitCanvas(page, 'the screen to change after typing ls', (c) => changedCells(c, before) >= REAL_CHANGE, 30_000);
-    before = await settledCanvas(page);
+    before = await screenAfter(page, 'the GRUB command line', before, () => page.keyboard.press('c'));
+    before = await screenAfter(page, 'the screen to change after typing ls', before, async () => {
+      await page.keyboard.type('ls');
+      await page.keyboard.press('Enter');
+    });
     await saveScreenshot(page, 'consoles-vnc-ls');
 
     // Ctrl+Alt pressed and released alone gives the keyboard back.
@@ -374,9 +217,7 @@ describe('embedded consoles (browser mode, qemu:///system)', () => {
     await page.getByTestId('console-type-text').click();
     const dialog = page.locator('[data-testid="type-dialog"]');
     await dialog.getByLabel('Text to type').fill('echo typed\n');
-    await dialog.locator('[data-testid="type-submit"]').click();
-    await waitCanvas(page, 'the screen to change after typing "echo typed"', (c) => changedCells(c, before) >= REAL_CHANGE, 30_000);
-    before = await settledCanvas(page);
+    before = await screenAfter(page, 'the screen to change after typing "echo typed"', before, () => dialog.locator('[data-testid="type-submit"]').click());
     // "grub> echo typed" then "typed": the text arrived as typed (no stuck modifier key).
     expect(findEchoed(before, 'grub> echo '.length, 'typed'.length)).toBe(true);
     await saveScreenshot(page, 'consoles-vnc-typed');

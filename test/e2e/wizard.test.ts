@@ -11,15 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { launchBrowser, saveScreenshot } from '../support/browser';
+import { GRUB_ISO, grubIso } from '../support/grub-guest';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { cancelWizard as cancelWizardOn, createdVm as createdVmOnScreen, nameAndPreview as nameAndPreviewOn, smallResources as smallResourcesOn } from '../support/wizard-page';
 
 const GiB = 2 ** 30;
-const FIXTURES = '/var/lib/libvirt/images/virtdesk-fixtures';
-const GRUB_ISO_SOURCE = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
-const GRUB_ISO = path.join(FIXTURES, 'grub-rescue-cdrom.iso');
 
 const prefix = uniqueName('vdtest-wiz');
 const POOL = prefix;
@@ -28,19 +26,6 @@ const KERNEL_VM = `${prefix}-kernel`;
 const ISO_VM = `${prefix}-iso`;
 const REUSE_VM = `${prefix}-reuse`;
 const ISO_VOLUME = `${ISO_VM}.qcow2`;
-
-/** A copy of the GRUB rescue CD where the qemu driver may read it (copied once, kept). */
-function grubIso(): string {
-  if (!fs.existsSync(GRUB_ISO_SOURCE)) throw new Error(`${GRUB_ISO_SOURCE} is missing: run 'npm run setup' (package grub-rescue-pc)`);
-  fs.mkdirSync(FIXTURES, { recursive: true });
-  if (!fs.existsSync(GRUB_ISO) || fs.statSync(GRUB_ISO).size !== fs.statSync(GRUB_ISO_SOURCE).size) {
-    const tmp = `${GRUB_ISO}.${process.pid}.tmp`;
-    fs.copyFileSync(GRUB_ISO_SOURCE, tmp);
-    fs.chmodSync(tmp, 0o644);
-    fs.renameSync(tmp, GRUB_ISO);
-  }
-  return GRUB_ISO;
-}
 
 /** Decodes an 8-bit RGB/RGBA/gray PNG and says how many pixels differ from the top-left one. */
 function pngVariety(png: Buffer): { width: number; height: number; differing: number } {
