@@ -73,7 +73,11 @@ start() {
 stop() {
   local pid
   pid=$(cat "$STATE_DIR/pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  # Only the private daemon: a pid file left behind may name a number since reused, and the
+  # system libvirtd runs in this script's mount namespace, the private one never does.
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+    && [ "$(readlink "/proc/$pid/ns/mnt")" != "$(readlink /proc/$$/ns/mnt)" ] \
+    && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "libvirtd -p $STATE_DIR/pid"; then
     kill "$pid"
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   fi

@@ -208,6 +208,11 @@ stop() {
 stop_libvirtd() {
   local pid
   pid=$(cat "$D/run/libvirtd.pid" 2>/dev/null) || { echo "start-second-host: host 2's libvirtd is not running" >&2; exit 1; }
+  # A stale pid file may name a number since reused: never a process of this machine's own namespace.
+  if [ ! -e "/proc/$pid" ] || [ "$(readlink "/proc/$pid/ns/mnt")" = "$(readlink /proc/$$/ns/mnt)" ]; then
+    echo "start-second-host: host 2's libvirtd is not running" >&2
+    exit 1
+  fi
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 100); do
     [ -e "/proc/$pid" ] || break
