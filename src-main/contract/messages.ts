@@ -206,6 +206,19 @@ export const LAB_MESSAGES = {
   'lab.issue.containerNeeds': 'a container needs command (an application container: one program to run) or root (a system container: the folder it boots init from)',
   'lab.issue.commandOrInit': 'give command (an application container) or init (a system container), not both',
   'lab.issue.noLxc': "no LXC connection for the lab's containers: {reason}",
+  'lab.issue.subnetOverlap': "subnet {address}/{prefix} overlaps network '{network}' ({otherAddress}/{otherPrefix})",
+  'lab.issue.baseIsMachine': "'{name}' is a machine of this lab; the base must be a separate template VM",
+  'lab.issue.baseRunning': "VM '{name}' is {state}: a lab base must be shut off (the machines' overlays need a disk that no longer changes)",
+  'lab.issue.baseNoDisk': "VM '{name}' has no writable disk to base the lab on",
+  'lab.issue.baseDiskType': "disk {target} of VM '{name}' is a {type} disk: only file-based disks can be lab bases",
+  'lab.issue.vmNameTaken': "a VM named '{name}' already exists and does not belong to lab '{lab}' — rename the machine or the lab",
+  'lab.issue.volumeTaken': "a volume named '{volume}' already exists in storage pool '{pool}' and belongs to no VM of lab '{lab}' — delete it or rename the machine",
+  'lab.issue.containersLocalOnly': "a lab with containers must run on this computer (the containers join the lab network's bridge here); {uri} is another computer",
+  'lab.issue.noContainerDriver': "connection {uri} runs no containers (its driver offers no 'exe' guests)",
+  'lab.issue.containerNameTaken': "a VM or container named '{name}' already exists and does not belong to lab '{lab}' — rename the machine or the lab",
+  'lab.issue.hostRefused': "is not a connection Virtdesk opens: {reason}",
+  'lab.issue.hostOther': "places the lab on {uri}, but it was asked for on {connection}: choose {host} as the host (CLI: --connect {cliUri}, or leave --connect out), or change host: in the file",
+  'lab.issue.hostUnavailable': "cannot place the lab on {uri}: {detail}",
 } as const;
 
 /**
@@ -230,6 +243,8 @@ export const ERROR_MESSAGES = {
   'error.outsideRoots': "'{path}' is outside the folders the file chooser may show: {roots}",
   'error.outsideRootsLink': "'{path}' (→ {real}) is outside the folders the file chooser may show: {roots}",
   'error.labNoVms': "lab '{name}' has no VMs on {uri} (run lab up first)",
+  'error.keyringUnavailable': 'no desktop keyring (Secret Service) answers here, so no passphrase or password is saved to forget',
+  'error.keyringForgetFailed': 'the desktop keyring could not remove the saved secrets of {uri}: {detail}',
   // ---- VM lifecycle, create validation, storage and network refusals, file checks ----
   'error.vmTemplateStart': "VM '{name}' is a template: linked clones sit on its disks ({clones}), and running it writes to them and breaks them. Start it anyway only if you mean to (confirm; CLI: --force)",
   'error.notDiskOfVm': "'{path}' is not a disk of VM '{name}'; nothing was deleted",
@@ -397,6 +412,54 @@ export const ERROR_MESSAGES = {
   'error.hostdev.taken': "the {label} is in use by running VM {names}: a device can be passed to one running VM at a time. Remove it there or shut that VM down first. Nothing was changed.",
   'error.hostdev.bridge': "the {label} is a PCI bridge, part of the host: it cannot be passed through. Nothing was changed.",
   'error.hostdev.hostNeeds': "the {label} is the host's {className} (driver {driver}): passing it through would take it away from the host. Bind it to vfio-pci first if you really mean to. Nothing was changed.",
+  // ---- remote connections (remote/*.ts): why an open failed (each with libvirt's words), host keys, consoles over SSH ----
+  'error.remote.hostKeyRefused': "cannot connect to {uri}: the SSH host key of {host} is not accepted: it is unknown or has changed (Virtdesk checks keys against ssh/known_hosts in its settings folder) ({detail})",
+  'error.remote.authFailed': "cannot connect to {uri}: authentication failed on {host}: the key, passphrase or password was not accepted (check the user name and key file, and that the key is in the user's authorized_keys there) ({detail})",
+  'error.remote.unreachable': "cannot connect to {uri}: {host} is unreachable: check the host name, the port and that its SSH (or libvirt TCP/TLS) service runs and a firewall lets it through ({detail})",
+  'error.remote.permissionDenied': "cannot connect to {uri}: permission denied on {host}: the user may not manage libvirt there — add it to the libvirt group (sudo usermod -aG libvirt USER, then log in again) or connect as a user that may ({detail})",
+  'error.remote.noDaemon': "cannot connect to {uri}: libvirt is not running on {host} (or not installed): start it there (sudo systemctl start libvirtd, or virtqemud) ({detail})",
+  'error.remote.hostKeyChanged': "WARNING: the SSH host key of {host} has CHANGED (now {keys}): refused. Someone may be intercepting the connection; if the host was reinstalled, check its new key with its administrator before trusting it",
+  'error.remote.hostKeyUnknown': "the SSH host key of {host} is not known yet ({keys}): compare the fingerprint with the host's, then accept it to connect",
+  'error.remote.versionTooOld': "{feature} needs libvirt {minimum} or newer on {uri}, which runs {version}: update libvirt there",
+  'error.remote.notSsh': "{uri} is not an SSH connection: it has no SSH host key to accept",
+  'error.remote.jumpHost': "the host of {uri} is reached through a jump host or a HostKeyAlias in your ssh config: add its key to {file} by hand",
+  'error.remote.keyUnreadable': "ssh-keygen could not read the host key {key}…",
+  'error.remote.acceptedKeyChanged': "the host key of {host} CHANGED since you accepted it: refused. This can mean someone intercepts the connection; if the host was reinstalled, check its new key with its administrator and remove the old line for {entry} from {file}",
+  'error.remote.noKeyAnswer': "{host} does not answer on its SSH port: cannot read its host key",
+  'error.remote.otherFingerprint': "{host} now offers a host key with another fingerprint ({offered}) than the one you accepted ({fingerprint}): nothing was added",
+  'error.remote.displayNeedsSsh': "graphical consoles of {uri} need an SSH connection (qemu+ssh://…): TCP and TLS connections do not carry them",
+  'error.remote.noVncPort': "the VM has no VNC display with a port (is it running?)",
+  'error.remote.noSshMaster': "there is no open SSH connection to {host} to share (reconnect {uri}, then open the console again)",
+  'error.remote.forwardRefused': "the SSH connection to {host} refused a forward to the display: {detail}",
+  // ---- migration (migration/*.ts; the reasons of a refusal are MIGRATION_PARTS) ----
+  'error.migrate.refused': "cannot migrate VM '{name}' to {uri}: {reasons}. Nothing was changed",
+  'error.migrate.busy': "VM '{name}' is already being migrated: wait for it, or cancel it first",
+  'error.migrate.noJob': "no migration of VM '{name}' is running on {uri}",
+  'error.migrate.noDestination': "destination {uri} is not a connected host ({detail}): add and connect it first, then migrate",
+  'error.migrate.shutOff': "VM '{name}' is shut off, so nothing runs to migrate: move its definition with an offline migration (offline; CLI: --offline)",
+  'error.migrate.notShutOff': "VM '{name}' is {state}: an offline migration moves only a shut-off VM's definition; migrate it live, or shut it down first",
+  'error.migrate.tunnelNeedsP2p': "a tunnelled migration is always peer-to-peer: turn peer-to-peer on, or tunnelled off",
+  'error.migrate.defineFailed': "cannot define VM '{name}' on {uri}: {detail}. Nothing was changed: it is still on {source}",
+  'error.migrate.undefineFailed': "cannot remove VM '{name}' from {source} after defining it on {uri}: {detail}. It was removed from {destination} again: nothing was changed",
+  'error.migrate.cancelled': "the migration of VM '{name}' to {uri} was cancelled: it stays on {source}",
+  'error.migrate.failed': "migrating VM '{name}' to {uri} failed: {detail}; {where}{hint}",
+  // ---- labs (labs/*.ts) ----
+  'error.lab.fileNotFile': "lab file '{file}' is not a file",
+  'error.lab.fileTooLarge': "lab file '{file}' is larger than 256 KiB",
+  'error.lab.fileUnreadable': "lab file '{file}' cannot be read: {detail}",
+  'error.lab.noYamlDocument': "yaml composed no document",
+  'error.lab.upFailed': "lab '{name}' up failed at step '{step}': {detail}.{rolled}",
+  'error.lab.noVmsNoContainers': "lab '{name}' has neither VMs on {uri} nor containers on {lxc} (run lab up first)",
+  'error.lab.noVmsLxcDown': "lab '{name}' has no VMs on {uri}, and its containers cannot be checked: {reason}",
+  'error.lab.linkedClone': "lab '{name}' cannot be {action}: VM {vms} is a linked clone of its machines (its disk sits on a machine's overlay) — delete it first",
+  'error.lab.linkedClones': "lab '{name}' cannot be {action}: VM {vms} are linked clones of its machines (their disks sit on a machine's overlay) — delete them first",
+  'error.lab.imageOnOverlay': "lab '{name}' cannot be {action}: the image {images} sits on a machine's overlay — delete it first",
+  'error.lab.imagesOnOverlay': "lab '{name}' cannot be {action}: the images {images} sit on a machine's overlay — delete them first",
+  'error.lab.leftOverlay': "VM '{name}' no longer runs on its lab overlay (disk {target} is {path}; an external snapshot?): lab reset cannot restore it — remove that snapshot or recreate the lab",
+  'error.lab.volumeMoved': "volume '{volume}' of '{name}' is no longer at {path}; left alone (the VMs are off)",
+  'error.lab.overlayGoneRemote': "the overlay {path} of '{name}' is gone and the size of its base cannot be checked from here",
+  'error.lab.overlayElsewhere': "the new overlay of '{name}' landed at {path} instead of {expected}",
+  'error.lab.noBridge': "lab network '{network}' has no bridge device to join containers to",
   // libvirt's own words, quoted inside a translated sentence (by libvirt's error number)
   'error.libvirt.noDomain': '{detail}',
   'error.libvirt.noNetwork': '{detail}',
@@ -467,7 +530,109 @@ export const DEVICE_MESSAGES = {
   'device.summary.usbBus': "USB bus {bus} device {device}",
 } as const;
 
-export const SERVER_MESSAGES = { ...HOST_MESSAGES, ...LAB_MESSAGES, ...ERROR_MESSAGES, ...FILE_NOUNS, ...HOSTDEV_MESSAGES, ...DEVICE_MESSAGES } as const;
+/** The reasons a migration is refused and the parts of migration and lab messages (nested in error.migrate.* / error.lab.*; never matched by text). */
+export const MIGRATION_PARTS = {
+  'migrate.list': '{first}; {rest}',
+  'migrate.sameConnection': "{source} and {destination} are the same connection: choose a connection to another host",
+  'migrate.sameHost': "{source} and {destination} are the same host (host UUID {uuid}): choose a connection to another host",
+  'migrate.testDriver': "{uri} is libvirt's test driver, whose VMs are simulated: they cannot be migrated (choose connections to real hosts)",
+  'migrate.copyTunnelled': 'copying disks does not work through a tunnelled migration (libvirt cannot send them over its own connection): turn tunnelled off so the disks go straight to the destination',
+  'migrate.snapshot': "VM '{name}' has 1 snapshot, which libvirt cannot move: delete it first, or keep the VM on this host",
+  'migrate.snapshots': "VM '{name}' has {count} snapshots, which libvirt cannot move: delete them first, or keep the VM on this host",
+  'migrate.managedSave': "VM '{name}' has a saved memory state (managed save) that would stay behind: start it (it resumes) or discard the saved state first",
+  'migrate.nameTaken': "{uri} already has a VM named '{name}': rename one of them first",
+  'migrate.uuidTaken': "{uri} already has a VM with the UUID of '{name}' ('{other}', a copy of it?): remove that one first",
+  'migrate.noNetwork': "VM '{name}' uses network '{network}' ({nic}), which {uri} does not have: create a network named '{sameNetwork}' there, or connect the interface to another network",
+  'migrate.nicMac': 'interface {mac}',
+  'migrate.nicAny': 'an interface',
+  'migrate.networkStopped': "network '{network}' on {uri} is not running: start it there first",
+  'migrate.noVolumePool': "disk {target} is a volume of storage pool '{pool}', which {uri} does not have: define a pool named '{samePool}' there ({how})",
+  'migrate.poolStopped': "storage pool '{pool}' on {uri} is not running: start it there first",
+  'migrate.noFolderPool': "disk {target} ({file}) is in storage pool '{pool}', but {uri} has no storage pool for {folder}: define one there ({how})",
+  'migrate.folderPoolStopped': "storage pool '{pool}' on {uri} ({folder}) is not running: start it there first",
+  'migrate.anyDisk': 'a disk',
+  'migrate.howCopied': 'into which its disk is copied',
+  'migrate.howShared': 'for the same shared folder',
+  'migrate.hostdev': "it passes through this host's {device}, which the destination does not have: detach it first",
+  'migrate.pciDevice': 'PCI device {address}',
+  'migrate.usbDevice': 'USB device {vendor}:{product}',
+  'migrate.otherDevice': '{type} device',
+  'migrate.charDevice': "its {kind} is connected to this host's device {path}: remove it or make it a pty first",
+  'migrate.charFile': "its {kind} writes to the file {path} on this host: make it a pty (or remove it) first",
+  'migrate.charPipe': "its {kind} writes to the pipe {path} on this host: make it a pty (or remove it) first",
+  'migrate.sharedFolder': "it shares this host's folder {path} (filesystem passthrough): remove that share first",
+  'migrate.evdev': "it takes input from this host's device {path}: remove that input device first",
+  'migrate.cpu': "{uri} cannot give this VM's CPU: choose a CPU model both hosts have, or shut the VM down and change its CPU",
+  'migrate.cpuDetail': "{uri} cannot give this VM's CPU ({detail}): choose a CPU model both hosts have, or shut the VM down and change its CPU",
+  'migrate.stillHere': 'it is still on {uri} ({state})',
+  'migrate.goneHere': 'it is no longer on {uri}: look for it on {destination}',
+  'migrate.hintPeerToPeer': '. In a peer-to-peer migration the libvirt of {source} opens {uri} itself: that URI must work from that host (or turn peer-to-peer off)',
+  'migrate.hintDirect': ". QEMU on {source} must reach {uri}'s address directly: turn tunnelled on to send the data through libvirt instead",
+  'lab.action.reset': 'reset',
+  'lab.action.takenDown': 'taken down',
+  'lab.rolledBack': ' Rolled back: {what}.',
+  'lab.nothingCreated': ' Nothing had been created.',
+} as const;
+
+/** The notes on where a change applies (live, next boot) of domain/hotplug.ts's tables: shown after a hardware change and inside refusals ({note}). */
+export const HOTPLUG_NOTES = {
+  'hotplug.diskBuses': "virtio, SCSI and USB disks hotplug",
+  'hotplug.diskNextBoot': "SATA, IDE, floppy and SD disks cannot be hotplugged: next boot",
+  'hotplug.scsiController': "only SCSI controllers hotplug",
+  'hotplug.controllerNextBoot': "only SCSI controllers hotplug: next boot",
+  'hotplug.interface': "network interfaces hotplug",
+  'hotplug.hostdev': "PCI, USB, SCSI and mdev host devices hotplug",
+  'hotplug.redirdev': "USB redirection hotplugs",
+  'hotplug.virtioConsole': "virtio consoles hotplug",
+  'hotplug.serialConsoleNextBoot': "serial consoles cannot be hotplugged: next boot",
+  'hotplug.serial': "serial ports hotplug (pci-serial, usb-serial, isa-serial)",
+  'hotplug.channel': "virtio-serial and guestfwd channels hotplug",
+  'hotplug.parallelNextBoot': "QEMU cannot hotplug parallel ports: next boot",
+  'hotplug.rng': "virtio-rng hotplugs",
+  'hotplug.memory': "DIMM, NVDIMM, virtio-mem/pmem hotplug (needs <maxMemory>)",
+  'hotplug.ivshmem': "ivshmem-plain/doorbell hotplug",
+  'hotplug.ivshmemNextBoot': "legacy ivshmem cannot be hotplugged: next boot",
+  'hotplug.watchdog': "only the i6300esb watchdog hotplugs",
+  'hotplug.watchdogNextBoot': "this watchdog model cannot be hotplugged: next boot",
+  'hotplug.input': "USB and virtio input devices hotplug",
+  'hotplug.inputNextBoot': "PS/2 and other input buses cannot be hotplugged: next boot",
+  'hotplug.vsock': "vsock hotplugs",
+  'hotplug.virtiofs': "virtiofs filesystems hotplug",
+  'hotplug.filesystemNextBoot': "only virtiofs hotplugs: next boot",
+  'hotplug.lease': "lock leases attach live",
+  'hotplug.soundNextBoot': "sound cards cannot be hotplugged: next boot",
+  'hotplug.noDeviceApi': "libvirt has no device API for {kind}: redefine, next boot",
+  'hotplug.media': "CD-ROM/floppy media change and eject",
+  'hotplug.diskOtherNextBoot': "other disk settings change at next boot",
+  'hotplug.interfaceLive': "link state, source network/bridge and bandwidth change live",
+  'hotplug.interfaceOtherNextBoot': "other interface settings (model, MAC) change at next boot",
+  'hotplug.graphicsPassword': "VNC/SPICE password and its expiry change live",
+  'hotplug.graphicsOtherNextBoot': "other graphics settings change at next boot",
+  'hotplug.memoryRequested': "virtio-mem's requested size changes live",
+  'hotplug.memoryOtherNextBoot': "other memory device settings change at next boot",
+  'hotplug.updateNextBoot': "libvirt cannot update this device: redefine, next boot",
+  'hotplug.unknownNextBoot': "unknown device kind: redefine, next boot",
+  'hotplug.memoryCurrent': "the balloon changes memory live; the config value applies at next boot",
+  'hotplug.memoryMax': "<memory> (VIR_DOMAIN_MEM_MAXIMUM) changes at next boot",
+  'hotplug.memoryHotplugMax': "<maxMemory> and its slots change at next boot",
+  'hotplug.vcpuCurrent': "vCPU hotplug up to the maximum (needs a guest that onlines them)",
+  'hotplug.vcpuMax': "the vCPU maximum (VIR_DOMAIN_VCPU_MAXIMUM) changes at next boot",
+  'hotplug.cpu': "CPU mode, model and topology change at next boot",
+  'hotplug.machine': "the machine type changes at next boot",
+  'hotplug.firmware': "firmware, loader and NVRAM change at next boot",
+  'hotplug.bootOrder': "boot order changes at next boot",
+  'hotplug.directKernel': "kernel, initrd and command line change at next boot",
+  'hotplug.features': "hypervisor features change at next boot",
+  'hotplug.clock': "clock offset and timers change at next boot",
+  'hotplug.title': "virDomainSetMetadata(VIR_DOMAIN_METADATA_TITLE)",
+  'hotplug.description': "virDomainSetMetadata(VIR_DOMAIN_METADATA_DESCRIPTION)",
+  'hotplug.metadata': "virDomainSetMetadata(VIR_DOMAIN_METADATA_ELEMENT)",
+  'hotplug.lifecycleAction': "virDomainSetLifecycleAction",
+  'hotplug.rename': "virDomainRename works only while the VM is shut off",
+  'hotplug.memoryBacking': "memory backing (shared memory for virtiofs) changes at next boot",
+} as const;
+
+export const SERVER_MESSAGES = { ...HOST_MESSAGES, ...LAB_MESSAGES, ...ERROR_MESSAGES, ...FILE_NOUNS, ...HOSTDEV_MESSAGES, ...DEVICE_MESSAGES, ...MIGRATION_PARTS, ...HOTPLUG_NOTES } as const;
 
 export type ServerMessageKey = keyof typeof SERVER_MESSAGES;
 
@@ -538,6 +703,11 @@ const ERROR_TEXT_KEYS = (Object.keys(ERROR_MESSAGES) as (keyof typeof ERROR_MESS
 /** English noun → its key (FILE_NOUNS). */
 const WHAT_KEYS: Record<string, ServerMessageKey> = Object.fromEntries((Object.keys(FILE_NOUNS) as (keyof typeof FILE_NOUNS)[]).map((k) => [FILE_NOUNS[k], k]));
 
+const HOTPLUG_KEYS = Object.keys(HOTPLUG_NOTES) as (keyof typeof HOTPLUG_NOTES)[];
+
+/** The key of a note of domain/hotplug.ts (where a change applies), or undefined. */
+export const hotplugNoteText = (note: string): MessageRef | undefined => matchMessage(note, HOTPLUG_KEYS);
+
 /** The key of a lab file problem's message, when it is one of the common kinds. */
 export const labIssueText = (problem: string): MessageRef | undefined => matchMessage(problem, LAB_KEYS);
 
@@ -557,6 +727,9 @@ export function errorText(code: string, text: string, libvirtCode?: number): Mes
   if (known) {
     const what = known.params?.what;
     if (typeof what === 'string' && WHAT_KEYS[what]) return message(known.key, { ...known.params, what: message(WHAT_KEYS[what]) });
+    // A refusal that quotes a hotplug note ("Cannot add a sound live: {note}. …") translates the note too.
+    const note = typeof known.params?.note === 'string' ? hotplugNoteText(known.params.note) : undefined;
+    if (note) return message(known.key, { ...known.params, note });
     return known;
   }
   if (libvirtCode === undefined) return undefined;

@@ -25,6 +25,8 @@ export interface LabLxc {
 }
 /** Opens the lab's LXC connection, or says why there is none. */
 export type LabLxcSource = () => Promise<LabLxc | { unavailable: string }>;
+/** Runs `fn` after every earlier mutation on the connection `uri` (the handlers' per-connection lock). */
+export type ConnectionLock = <T>(uri: string, fn: () => Promise<T>) => Promise<T>;
 
 export interface ContainerMember {
   rec: DomainXmlRecord;
@@ -61,6 +63,24 @@ export async function labContainers(source: LabLxcSource | undefined, lab: strin
   const lxc = await source().catch(() => null);
   if (!lxc || 'unavailable' in lxc) return null;
   return { lxc, members: containerMembersOf(await lxc.api.allDomainXml(), lab) };
+}
+
+/**
+ * Runs a lab operation with its LXC connection opened once and held under that connection's lock,
+ * the one container.create and every VM operation take per connection: two lab ups (or a lab up
+ * and a container.create) cannot plan the same free container name at once. The caller holds the
+ * VM connection's lock already; the LXC lock is always taken after it, so the two cannot deadlock.
+ */
+export async function withLxcLocked<T>(
+  o: { vmUri: string; lxc?: LabLxcSource; locked?: ConnectionLock },
+  fn: (lxc: LabLxcSource | undefined) => Promise<T>,
+): Promise<T> {
+  if (!o.lxc || !o.locked) return fn(o.lxc);
+  const opened = await o.lxc().catch((e: unknown) => ({ unavailable: errText(e) }));
+  const once: LabLxcSource = async () => opened;
+  // The same connection's lock is the caller's already (serialQueue is not re-entrant).
+  if ('unavailable' in opened || opened.uri === o.vmUri) return fn(once);
+  return o.locked(opened.uri, () => fn(once));
 }
 
 /** Every lab container on the LXC connection (lab.list); none when there is no LXC connection. */

@@ -29,9 +29,10 @@ import { indexFor, volumeFacts } from '../storage/pools';
 import { hostnameFromName, metaDataYaml } from '../cloudinit/seed';
 import { seedVolume } from '../install/stage';
 import { buildLabDomainXml } from './lab-domain';
-import { containerStates, defineContainers, labBridge, labContainerSummaries, labContainers, planContainers, removeContainers, startContainers, stopContainers, type ContainerPlan, type LabLxcSource } from './lab-containers';
+import { containerStates, defineContainers, labBridge, labContainerSummaries, labContainers, planContainers, removeContainers, startContainers, stopContainers, type ContainerPlan, type ConnectionLock, type LabLxcSource, withLxcLocked } from './lab-containers';
 import { LabFileError, intToIp, ipToInt, labNetworkName, labNetworkUuid, parseLabText, type LabPath, type LabVm, type ParsedLab } from './lab-file';
 import type { LabFileIssue } from '../contract';
+import { englishText, errorText, message as M, type MessageRef } from '../contract/messages';
 
 export interface LabContext {
   uri: string;
@@ -40,7 +41,13 @@ export interface LabContext {
   local: boolean;
   /** The LXC connection of the lab's `kind: container` machines (absent: containers are refused). */
   lxc?: LabLxcSource;
+  /** The per-connection lock: lab operations take the LXC connection's too while they touch its containers. */
+  locked?: ConnectionLock;
 }
+
+/** `fn` with the lab's LXC connection opened once and locked (withLxcLocked). */
+const lxcLocked = <T>(ctx: LabContext, fn: (ctx: LabContext) => Promise<T>): Promise<T> =>
+  withLxcLocked({ vmUri: ctx.uri, ...(ctx.lxc ? { lxc: ctx.lxc } : {}), ...(ctx.locked ? { locked: ctx.locked } : {}) }, (lxc) => fn({ ...ctx, ...(lxc ? { lxc } : {}) }));
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const byName = (a: string, b: string): number => a.localeCompare(b, undefined, { numeric: true });
@@ -480,7 +487,12 @@ async function startNetwork(api: Api, plan: NonNullable<LabPlan['network']>, war
   }
 }
 
-export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpResult> {
+/** Creates what is missing and starts every machine; a lab with containers holds its LXC connection's lock too. */
+export function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpResult> {
+  return parsed.containers.length ? lxcLocked(ctx, (c) => upLab(c, parsed)) : upLab(ctx, parsed);
+}
+
+async function upLab(ctx: LabContext, parsed: ParsedLab): Promise<LabUpResult> {
   const t0 = performance.now();
   const api = ctx.client.api;
   const plan = await planLab(ctx, parsed);
@@ -593,8 +605,9 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
       }
     }
     const err = e instanceof ApiError ? e : new ApiError(e instanceof LibvirtError ? 'LIBVIRT' : 'INTERNAL', errText(e), undefined, e instanceof LibvirtError ? e.code : undefined);
-    const rolled = done.length || problems.length ? ` Rolled back: ${[...done, ...problems].join('; ')}.` : ' Nothing had been created.';
-    throw new ApiError(err.code === 'NOT_FOUND' ? 'LIBVIRT' : err.code, `lab '${lab.name}' up failed at step '${step}': ${err.message}.${rolled}`, err.field, err.libvirtCode);
+    const rolled = done.length || problems.length ? M('lab.rolledBack', { what: [...done, ...problems].join('; ') }) : M('lab.nothingCreated');
+    const text = M('error.lab.upFailed', { name: lab.name, step, detail: err.message, rolled });
+    throw new ApiError(err.code === 'NOT_FOUND' ? 'LIBVIRT' : err.code, englishText(text), err.field, err.libvirtCode, text);
   }
   const status = await statusOf(ctx, lab.name, parsed);
   return { ...status, created, existing: [...plan.existing, ...plan.containers.existing].map((m) => m.rec.name), warnings, ms: Math.round(performance.now() - t0) };
@@ -604,8 +617,22 @@ export async function labUp(ctx: LabContext, parsed: ParsedLab): Promise<LabUpRe
 async function membersOrFail(ctx: LabContext, lab: string): Promise<{ members: Member[]; cts: Awaited<ReturnType<typeof labContainers>> }> {
   const members = membersOf(await ctx.client.api.allDomainXml(), lab);
   const cts = await labContainers(ctx.lxc, lab);
-  if (!members.length && !cts?.members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri}${cts ? ` and no containers on ${cts.lxc.uri}` : ''} (run lab up first)`, 'name');
+  if (!members.length && !cts?.members.length) throw await noMembersError(ctx, lab, cts);
   return { members, cts };
+}
+
+/** A lab with neither VMs nor containers here; when its LXC connection is down, that its containers could not be checked. */
+async function noMembersError(ctx: LabContext, lab: string, cts: Awaited<ReturnType<typeof labContainers>>, nameLxc = true): Promise<ApiError> {
+  let text = M('error.labNoVms', { name: lab, uri: ctx.uri });
+  if (cts && nameLxc) text = M('error.lab.noVmsNoContainers', { name: lab, uri: ctx.uri, lxc: cts.lxc.uri });
+  else if (!cts && ctx.lxc) {
+    const opened = await ctx.lxc().catch((e: unknown) => ({ unavailable: errText(e) }));
+    // No LXC connection added at all: containers are not in play, only the VMs are missing.
+    if ('unavailable' in opened && errorText('CONNECTION', opened.unavailable)?.key !== 'error.connectionNotAdded') {
+      text = M('error.lab.noVmsLxcDown', { name: lab, uri: ctx.uri, reason: opened.unavailable });
+    }
+  }
+  return new ApiError('NOT_FOUND', englishText(text), 'name', undefined, text);
 }
 
 /**
@@ -613,7 +640,7 @@ async function membersOrFail(ctx: LabContext, lab: string): Promise<{ members: M
  * machine, or any image made on top of one — read from the images themselves): replacing or
  * deleting the overlay would corrupt them, so reset and down refuse.
  */
-async function refuseIfDependents(ctx: LabContext, records: DomainXmlRecord[], members: Member[], lab: string, action: string): Promise<void> {
+async function refuseIfDependents(ctx: LabContext, records: DomainXmlRecord[], members: Member[], lab: string, action: 'reset' | 'taken down'): Promise<void> {
   const memberUuids = new Set(members.map((m) => m.rec.uuid));
   const overlays = new Set(members.flatMap((m) => m.meta.disks.map((d) => d.overlay)));
   const others = records.filter((r) => !memberUuids.has(r.uuid));
@@ -635,20 +662,19 @@ async function refuseIfDependents(ctx: LabContext, records: DomainXmlRecord[], m
   }
   // An image on an overlay that some outside VM uses is already named through that VM.
   const sorted = [...names].sort(byName);
-  if (sorted.length) {
-    throw new ApiError(
-      'INVALID_INPUT',
-      `lab '${lab}' cannot be ${action}: VM ${sorted.map((n) => `'${n}'`).join(', ')} ${sorted.length > 1 ? 'are linked clones' : 'is a linked clone'} of its machines (${sorted.length > 1 ? 'their disks sit' : 'its disk sits'} on a machine's overlay) — delete ${sorted.length > 1 ? 'them' : 'it'} first`,
-      'name',
-    );
-  }
+  const actionText = M(action === 'reset' ? 'lab.action.reset' : 'lab.action.takenDown');
+  const refuse = (text: MessageRef) => new ApiError('INVALID_INPUT', englishText(text), 'name', undefined, text);
+  const quoted = (list: string[]) => list.map((n) => `'${n}'`).join(', ');
+  if (sorted.length) throw refuse(M(sorted.length > 1 ? 'error.lab.linkedClones' : 'error.lab.linkedClone', { name: lab, action: actionText, vms: quoted(sorted) }));
   if (images.size) {
     const list = [...images].sort(byName);
-    throw new ApiError('INVALID_INPUT', `lab '${lab}' cannot be ${action}: the image${list.length > 1 ? 's' : ''} ${list.map((n) => `'${n}'`).join(', ')} ${list.length > 1 ? 'sit' : 'sits'} on a machine's overlay — delete ${list.length > 1 ? 'them' : 'it'} first`, 'name');
+    throw refuse(M(list.length > 1 ? 'error.lab.imagesOnOverlay' : 'error.lab.imageOnOverlay', { name: lab, action: actionText, images: quoted(list) }));
   }
 }
 
-export async function labStart(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
+export const labStart = (ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> => lxcLocked(ctx, (c) => startLab(c, lab, parsed));
+
+async function startLab(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
   const api = ctx.client.api;
   const { members, cts } = await membersOrFail(ctx, lab);
   for (const m of members) {
@@ -660,7 +686,9 @@ export async function labStart(ctx: LabContext, lab: string, parsed?: ParsedLab)
   return statusOf(ctx, lab, parsed);
 }
 
-export async function labStop(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
+export const labStop = (ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> => lxcLocked(ctx, (c) => stopLab(c, lab, parsed));
+
+async function stopLab(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabStatus> {
   const api = ctx.client.api;
   const { members, cts } = await membersOrFail(ctx, lab);
   for (const m of members) {
@@ -672,13 +700,15 @@ export async function labStop(ctx: LabContext, lab: string, parsed?: ParsedLab):
 }
 
 /** Back to baseline: force off, fresh overlays on the same base (same pool, name, size), start. */
-export async function labReset(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabResetResult> {
+export const labReset = (ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabResetResult> => lxcLocked(ctx, (c) => resetLab(c, lab, parsed));
+
+async function resetLab(ctx: LabContext, lab: string, parsed?: ParsedLab): Promise<LabResetResult> {
   const t0 = performance.now();
   const api = ctx.client.api;
   const records = await api.allDomainXml();
   const members = membersOf(records, lab);
   const cts = await labContainers(ctx.lxc, lab);
-  if (!members.length && !cts?.members.length) throw new ApiError('NOT_FOUND', `lab '${lab}' has no VMs on ${ctx.uri} (run lab up first)`, 'name');
+  if (!members.length && !cts?.members.length) throw await noMembersError(ctx, lab, cts, false);
   await refuseIfDependents(ctx, records, members, lab, 'reset');
   for (const m of members) {
     // An external snapshot moved the VM onto a new overlay: a fresh lab overlay would not be used.
@@ -722,7 +752,9 @@ export async function labReset(ctx: LabContext, lab: string, parsed?: ParsedLab)
 }
 
 /** Removes exactly what the lab created: its VMs (by metadata), their overlays, the lab network. */
-export async function labDown(ctx: LabContext, lab: string): Promise<LabDownResult> {
+export const labDown = (ctx: LabContext, lab: string): Promise<LabDownResult> => lxcLocked(ctx, (c) => downLab(c, lab));
+
+async function downLab(ctx: LabContext, lab: string): Promise<LabDownResult> {
   const api = ctx.client.api;
   const records = await api.allDomainXml();
   const members = membersOf(records, lab);

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseDomain, type Domain } from '../domain';
 import type { DomainSummary, NetworkSummary } from '../libvirt/protocol';
+import { englishText, message as M, type MessageRef } from '../contract/messages';
 
 export interface PoolFolder {
   name: string;
@@ -27,67 +28,71 @@ export interface MigrationFacts {
 
 /** Each reason the migration cannot go ahead, as a sentence that says what to do. */
 export function migrationRefusals(f: MigrationFacts): string[] {
+  return migrationRefusalTexts(f).map(englishText);
+}
+
+/** The reasons as message keys (contract/messages.ts MIGRATION_PARTS), for the UI's language. */
+export function migrationRefusalTexts(f: MigrationFacts): MessageRef[] {
   const dom = parseDomain(f.domainXml);
   const dest = f.destination.uri;
-  const out: string[] = [];
-  if (f.source.uri === dest || (f.source.hostUuid && f.source.hostUuid === f.destination.hostUuid)) {
-    const same = f.source.uri === dest ? 'the same connection' : `the same host (host UUID ${f.source.hostUuid})`;
-    out.push(`${f.source.uri} and ${dest} are ${same}: choose a connection to another host`);
-  }
+  const out: MessageRef[] = [];
+  if (f.source.uri === dest) out.push(M('migrate.sameConnection', { source: f.source.uri, destination: dest }));
+  else if (f.source.hostUuid && f.source.hostUuid === f.destination.hostUuid) out.push(M('migrate.sameHost', { source: f.source.uri, destination: dest, uuid: f.source.hostUuid }));
   for (const uri of [f.source.uri, dest]) {
-    if (uri.startsWith('test:')) out.push(`${uri} is libvirt's test driver, whose VMs are simulated: they cannot be migrated (choose connections to real hosts)`);
+    if (uri.startsWith('test:')) out.push(M('migrate.testDriver', { uri }));
   }
   out.push(...collisions(f, dom));
-  if (f.copyStorage && f.tunnelled) {
-    out.push('copying disks does not work through a tunnelled migration (libvirt cannot send them over its own connection): turn tunnelled off so the disks go straight to the destination');
-  }
-  if (f.snapshotCount > 0) {
-    out.push(`VM '${f.vmName}' has ${f.snapshotCount} snapshot${f.snapshotCount > 1 ? 's' : ''}, which libvirt cannot move: delete ${f.snapshotCount > 1 ? 'them' : 'it'} first, or keep the VM on this host`);
-  }
-  if (!f.running && f.hasManagedSave) {
-    out.push(`VM '${f.vmName}' has a saved memory state (managed save) that would stay behind: start it (it resumes) or discard the saved state first`);
-  }
+  if (f.copyStorage && f.tunnelled) out.push(M('migrate.copyTunnelled'));
+  if (f.snapshotCount === 1) out.push(M('migrate.snapshot', { name: f.vmName }));
+  else if (f.snapshotCount > 1) out.push(M('migrate.snapshots', { name: f.vmName, count: f.snapshotCount }));
+  if (!f.running && f.hasManagedSave) out.push(M('migrate.managedSave', { name: f.vmName }));
   out.push(...missingNetworks(f, dom), ...missingPools(f, dom), ...localOnlyDevices(dom));
   return out;
 }
 
-function collisions(f: MigrationFacts, dom: Domain): string[] {
-  const out: string[] = [];
+/** Several reasons as one message: "first; second; …". */
+export function refusalList(reasons: readonly MessageRef[]): MessageRef | string {
+  if (!reasons.length) return '';
+  return reasons.slice(0, -1).reduceRight<MessageRef>((rest, first) => M('migrate.list', { first, rest }), reasons[reasons.length - 1]);
+}
+
+function collisions(f: MigrationFacts, dom: Domain): MessageRef[] {
+  const out: MessageRef[] = [];
   const dest = f.destination.uri;
   const byName = f.destination.domains.find((d) => d.name === f.vmName);
   const byUuid = dom.uuid ? f.destination.domains.find((d) => d.uuid === dom.uuid) : undefined;
   // On the same host the VM finds itself: the same-host refusal says it better.
   if (f.source.uri === dest || (f.source.hostUuid && f.source.hostUuid === f.destination.hostUuid)) return out;
-  if (byName) out.push(`${dest} already has a VM named '${f.vmName}': rename one of them first`);
-  else if (byUuid) out.push(`${dest} already has a VM with the UUID of '${f.vmName}' ('${byUuid.name}', a copy of it?): remove that one first`);
+  if (byName) out.push(M('migrate.nameTaken', { uri: dest, name: f.vmName }));
+  else if (byUuid) out.push(M('migrate.uuidTaken', { uri: dest, name: f.vmName, other: byUuid.name }));
   return out;
 }
 
-function missingNetworks(f: MigrationFacts, dom: Domain): string[] {
-  const out: string[] = [];
+function missingNetworks(f: MigrationFacts, dom: Domain): MessageRef[] {
+  const out: MessageRef[] = [];
   const dest = f.destination.uri;
   for (const nic of dom.devicesOf('interface')) {
     const name = nic.type === 'network' ? nic.sourceNetwork : undefined;
     if (!name) continue;
     const net = f.destination.networks.find((n) => n.name === name);
-    const which = nic.mac ? `interface ${nic.mac}` : 'an interface';
-    if (!net) out.push(`VM '${f.vmName}' uses network '${name}' (${which}), which ${dest} does not have: create a network named '${name}' there, or connect the interface to another network`);
-    else if (f.running && !net.active) out.push(`network '${name}' on ${dest} is not running: start it there first`);
+    const nicRef = nic.mac ? M('migrate.nicMac', { mac: nic.mac }) : M('migrate.nicAny');
+    if (!net) out.push(M('migrate.noNetwork', { name: f.vmName, network: name, nic: nicRef, uri: dest, sameNetwork: name }));
+    else if (f.running && !net.active) out.push(M('migrate.networkStopped', { network: name, uri: dest }));
   }
   return out;
 }
 
 /** A disk in a storage pool here needs a pool for the same folder (file disks) or of the same name (volume disks) there. */
-function missingPools(f: MigrationFacts, dom: Domain): string[] {
-  const out: string[] = [];
+function missingPools(f: MigrationFacts, dom: Domain): MessageRef[] {
+  const out: MessageRef[] = [];
   const dest = f.destination.uri;
-  const how = f.copyStorage ? 'into which its disk is copied' : 'for the same shared folder';
+  const how = M(f.copyStorage ? 'migrate.howCopied' : 'migrate.howShared');
   for (const disk of dom.devicesOf('disk')) {
-    const target = disk.targetDev ?? 'a disk';
+    const target = disk.targetDev ?? M('migrate.anyDisk');
     if (disk.type === 'volume' && disk.sourcePool) {
       const p = f.destination.pools.find((x) => x.name === disk.sourcePool);
-      if (!p) out.push(`disk ${target} is a volume of storage pool '${disk.sourcePool}', which ${dest} does not have: define a pool named '${disk.sourcePool}' there (${how})`);
-      else if (f.running && !p.active) out.push(`storage pool '${p.name}' on ${dest} is not running: start it there first`);
+      if (!p) out.push(M('migrate.noVolumePool', { target, pool: disk.sourcePool, uri: dest, samePool: disk.sourcePool, how }));
+      else if (f.running && !p.active) out.push(M('migrate.poolStopped', { pool: p.name, uri: dest }));
       continue;
     }
     const file = disk.type === 'file' ? disk.sourceFile : undefined;
@@ -96,8 +101,8 @@ function missingPools(f: MigrationFacts, dom: Domain): string[] {
     const here = f.source.pools.find((p) => p.path === folder);
     if (!here) continue;
     const there = f.destination.pools.find((p) => p.path === folder);
-    if (!there) out.push(`disk ${target} (${file}) is in storage pool '${here.name}', but ${dest} has no storage pool for ${folder}: define one there (${how})`);
-    else if (f.running && !there.active) out.push(`storage pool '${there.name}' on ${dest} (${folder}) is not running: start it there first`);
+    if (!there) out.push(M('migrate.noFolderPool', { target, file, pool: here.name, uri: dest, folder, how }));
+    else if (f.running && !there.active) out.push(M('migrate.folderPoolStopped', { pool: there.name, uri: dest, folder }));
   }
   return out;
 }
@@ -105,24 +110,30 @@ function missingPools(f: MigrationFacts, dom: Domain): string[] {
 const CHAR_KINDS = ['serial', 'parallel', 'console', 'channel'] as const;
 
 /** Devices only this host has: they cannot follow the VM. */
-function localOnlyDevices(dom: Domain): string[] {
-  const out: string[] = [];
+function localOnlyDevices(dom: Domain): MessageRef[] {
+  const out: MessageRef[] = [];
   for (const h of dom.devicesOf('hostdev')) {
-    const what = h.type === 'pci' && h.pciAddress ? `PCI device ${h.pciAddress}` : h.type === 'usb' && h.usbVendor ? `USB device ${h.usbVendor}:${h.usbProduct ?? '?'}` : `${h.type ?? 'host'} device`;
-    out.push(`it passes through this host's ${what}, which the destination does not have: detach it first`);
+    const device =
+      h.type === 'pci' && h.pciAddress
+        ? M('migrate.pciDevice', { address: h.pciAddress })
+        : h.type === 'usb' && h.usbVendor
+          ? M('migrate.usbDevice', { vendor: h.usbVendor, product: h.usbProduct ?? '?' })
+          : M('migrate.otherDevice', { type: h.type ?? 'host' });
+    out.push(M('migrate.hostdev', { device }));
   }
   for (const kind of CHAR_KINDS) {
     for (const c of dom.devicesOf(kind)) {
-      const p = c.sourcePath;
-      if (c.type === 'dev') out.push(`its ${kind} is connected to this host's device ${p ?? ''}: remove it or make it a pty first`.replace(' :', ':'));
-      else if (c.type === 'file' || c.type === 'pipe') out.push(`its ${kind} writes to ${c.type === 'file' ? 'the file' : 'the pipe'} ${p ?? ''} on this host: make it a pty (or remove it) first`);
+      const path = c.sourcePath ?? '?';
+      if (c.type === 'dev') out.push(M('migrate.charDevice', { kind, path }));
+      else if (c.type === 'file') out.push(M('migrate.charFile', { kind, path }));
+      else if (c.type === 'pipe') out.push(M('migrate.charPipe', { kind, path }));
     }
   }
   for (const fsDev of dom.devicesOf('filesystem')) {
-    if ((fsDev.type ?? 'mount') === 'mount') out.push(`it shares this host's folder ${fsDev.sourceDir ?? ''} (filesystem passthrough): remove that share first`);
+    if ((fsDev.type ?? 'mount') === 'mount') out.push(M('migrate.sharedFolder', { path: fsDev.sourceDir ?? '?' }));
   }
   for (const input of dom.devicesOf('input')) {
-    if (input.type === 'evdev' && input.sourceEvdev) out.push(`it takes input from this host's device ${input.sourceEvdev}: remove that input device first`);
+    if (input.type === 'evdev' && input.sourceEvdev) out.push(M('migrate.evdev', { path: input.sourceEvdev }));
   }
   return out;
 }

@@ -13,7 +13,8 @@ import { parseDomain, readHostCapabilities } from '../domain';
 import type { LibvirtHostClient } from '../libvirt/host-client';
 import type { DomainSummary } from '../libvirt/protocol';
 import { poolInfos } from '../storage/pools';
-import { guestCpuXml, migrationRefusals, type MigrationFacts } from './checks';
+import { guestCpuXml, migrationRefusalTexts, refusalList, type MigrationFacts } from './checks';
+import { englishText, message as M } from '../contract/messages';
 import { jobIsActive, progressFromJob } from './progress';
 
 type Api = LibvirtHostClient['api'];
@@ -204,14 +205,15 @@ export class Migrations {
       snapshotCount: snapshots.length,
       hasManagedSave: dom.hasManagedSave,
     };
-    const refusals = migrationRefusals(facts);
+    const refusals = migrationRefusalTexts(facts);
     const cpu = offline || refusals.length ? null : guestCpuXml(xml);
     if (cpu) {
       const r = await dst.api.compareCpu(cpu.xml, cpu).catch(() => null);
-      if (r && r.result === 0) refusals.push(`${dst.uri} cannot give this VM's CPU${r.detail ? ` (${r.detail})` : ''}: choose a CPU model both hosts have, or shut the VM down and change its CPU`);
+      if (r && r.result === 0) refusals.push(r.detail ? M('migrate.cpuDetail', { uri: dst.uri, detail: r.detail }) : M('migrate.cpu', { uri: dst.uri }));
     }
     if (refusals.length) {
-      throw new ApiError('INVALID_INPUT', `cannot migrate VM '${dom.name}' to ${dst.uri}: ${refusals.join('; ')}. Nothing was changed`, 'destination');
+      const text = M('error.migrate.refused', { name: dom.name, uri: dst.uri, reasons: refusalList(refusals) });
+      throw new ApiError('INVALID_INPUT', englishText(text), 'destination', undefined, text);
     }
     const warnings: string[] = [];
     const nvram = offline ? parseDomain(xml).os.nvramPath : undefined;
@@ -301,13 +303,10 @@ function cancelledError(name: string, src: string, dst: string): ApiError {
 
 async function migrateFailed(e: unknown, src: MigrationSide, dst: MigrationSide, dom: DomainSummary, peerToPeer: boolean): Promise<ApiError> {
   const now = await src.api.lookupDomain({ uuid: dom.uuid }).catch(() => null);
-  const where = now ? `it is still on ${src.uri} (${now.state})` : `it is no longer on ${src.uri}: look for it on ${dst.uri}`;
+  const where = now ? M('migrate.stillHere', { uri: src.uri, state: now.state }) : M('migrate.goneHere', { uri: src.uri, destination: dst.uri });
   const unreachable = /unable to connect|connection refused|no route to host|name or service not known|could not resolve|failed to connect/i.test(errText(e));
-  const hint = unreachable
-    ? peerToPeer
-      ? `. In a peer-to-peer migration the libvirt of ${src.uri} opens ${dst.uri} itself: that URI must work from that host (or turn peer-to-peer off)`
-      : `. QEMU on ${src.uri} must reach ${dst.uri}'s address directly: turn tunnelled on to send the data through libvirt instead`
-    : '';
+  const hint = unreachable ? M(peerToPeer ? 'migrate.hintPeerToPeer' : 'migrate.hintDirect', { source: src.uri, uri: dst.uri }) : '';
   const code = (e as { code?: unknown }).code;
-  return new ApiError(e instanceof ApiError ? e.code : 'LIBVIRT', `migrating VM '${dom.name}' to ${dst.uri} failed: ${errText(e)}; ${where}${hint}`, undefined, typeof code === 'number' ? code : undefined);
+  const text = M('error.migrate.failed', { name: dom.name, uri: dst.uri, detail: errText(e), where, hint });
+  return new ApiError(e instanceof ApiError ? e.code : 'LIBVIRT', englishText(text), undefined, typeof code === 'number' ? code : undefined, text);
 }

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import type { HostKeyInfo } from '../contract';
+import { englishText, message as M } from '../contract/messages';
 
 const run = promisify(execFile);
 
@@ -93,10 +94,7 @@ export async function acceptHostKey(file: string, host: string, port: number | n
   if ((await knownKeyBlobs(file, host, port)).length) {
     const state = await checkHostKey(file, host, port);
     if (state === 'known') return;
-    throw new Error(
-      `the host key of ${name} CHANGED since you accepted it: refused. This can mean someone intercepts the connection; ` +
-        `if the host was reinstalled, check its new key with its administrator and remove the old line for ${name} from ${file}`,
-    );
+    throw new Error(englishText(M('error.remote.acceptedKeyChanged', { host: name, entry: name, file })));
   }
   const scanned = await scanHostKeys(host, port);
   if (!scanned.length) throw new Error(`${name} does not answer on its SSH port: cannot read its host key`);

@@ -1,6 +1,6 @@
 // Pure logic of the testing-labs UI (snapshots, clones, templates, lab files): no DOM, no Svelte
 // runes, so it is unit-tested in Node. Only types come from src-main (zod stays out of the bundle).
-import type { DomainState, VmSummary } from '../../src-main/contract';
+import type { ConnectionStatus, DomainState, VmSummary } from '../../src-main/contract';
 import type { LabFileIssue, LabStatus, SnapshotCapabilities, SnapshotInfo, TemplateInfo } from '../../src-main/contract';
 import type { MessageKey, MessageParams } from '../i18n';
 
@@ -237,4 +237,31 @@ export function liveState(machine: { uuid: string; state: DomainState }, vms: re
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+// ---- containers of labs ----
+
+/** The LXC connection each lab's containers were seen on, kept across reloads (a down daemon hides them). */
+export function rememberContainerHosts(known: Readonly<Record<string, string>>, statuses: Readonly<Record<string, LabStatus>>): Record<string, string> {
+  const out = { ...known };
+  for (const [lab, s] of Object.entries(statuses)) {
+    const ct = s.machines.find((m) => m.kind === 'container' && m.connection);
+    if (ct?.connection) out[lab] = ct.connection;
+  }
+  return out;
+}
+
+type ConnState = Pick<ConnectionStatus, 'uri' | 'state' | 'error'>;
+const isDown = (c: ConnState | undefined): c is ConnState => !!c && c.state !== 'connected' && c.state !== 'connecting';
+
+/** What a lab's card says when the connection its containers were on is down; null when it is up or the lab has none. */
+export function labContainersDown(lab: string, lxcUri: string | undefined, connections: readonly ConnState[]): Reason | null {
+  const c = lxcUri ? connections.find((x) => x.uri === lxcUri) : undefined;
+  return isDown(c) ? { key: 'ct.labContainersDown', params: { lab, uri: c.uri, error: c.error ?? c.state } } : null;
+}
+
+/** The page's note when an added LXC connection is down: labs' containers (and labs of containers only) are missing. */
+export function labsLxcDown(connections: readonly ConnState[]): Reason | null {
+  const c = connections.find((x) => x.uri.startsWith('lxc:') && isDown(x));
+  return c ? { key: 'ct.labsLxcDown', params: { uri: c.uri, error: c.error ?? c.state } } : null;
 }

@@ -34,7 +34,7 @@ export function labHandlers(ctx: HandlerContext): HandlersFor<MethodsOf<'lab.'>>
   };
   const labContext = async (connection?: string): Promise<LabContext> => {
     const c = await ctx.deps.client(connection);
-    return { uri: c.uri, client: c.client, local: isLocalConnection(c.uri), lxc };
+    return { uri: c.uri, client: c.client, local: isLocalConnection(c.uri), lxc, locked: ctx.locked };
   };
   /**
    * The lab's connection: its file's `host:` (which must be a connected host the user added),

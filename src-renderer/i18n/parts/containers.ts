@@ -77,6 +77,8 @@ export const containersEn = {
   'ct.measure.ratio': 'The VM took {ratio}× as long as the container.',
   'ct.measure.failed': 'Not measured: {error}',
   'ct.measure.error': 'The measurement failed: {error}',
+  'ct.labContainersDown': "The containers of lab {lab} are not shown: their connection {uri} is down ({error}). Start its LXC daemon (Virtdesk's private one: sudo scripts/start-lxc-daemon.sh start), then reconnect {uri}; until then start, stop, reset and take down leave the containers alone.",
+  'ct.labsLxcDown': "The container connection {uri} is down ({error}): the labs' containers are not listed, and a lab of containers only is missing here until it is back. Start its LXC daemon, then reconnect it.",
 } as const;
 
 export const containersJa: Record<keyof typeof containersEn, string> = {
@@ -156,4 +158,6 @@ export const containersJa: Record<keyof typeof containersEn, string> = {
   'ct.measure.ratio': 'VM はコンテナーの {ratio} 倍の時間がかかりました。',
   'ct.measure.failed': '計測できませんでした: {error}',
   'ct.measure.error': '計測に失敗しました: {error}',
+  'ct.labContainersDown': 'ラボ {lab} のコンテナーは表示されていません。接続 {uri} が切断されています ({error})。LXC デーモンを起動し (Virtdesk 専用のデーモンなら sudo scripts/start-lxc-daemon.sh start)、{uri} に再接続してください。それまでは起動・停止・リセット・削除はコンテナーに触れません。',
+  'ct.labsLxcDown': 'コンテナー用の接続 {uri} が切断されています ({error})。ラボのコンテナーは一覧に表示されず、コンテナーだけのラボは接続が戻るまでここに表示されません。LXC デーモンを起動し、再接続してください。',
 } as const;

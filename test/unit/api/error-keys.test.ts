@@ -4,10 +4,10 @@
 // so the UI can show it in Japanese: each literal message in those modules must match one of
 // contract/messages.ts's ERROR_MESSAGES templates (messages passed through from elsewhere, such
 // as another error's e.message, are that error's business). A new untranslated error there fails.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_MESSAGES, matchMessage, type ServerMessageKey } from '../../../src-main/contract/messages';
+import { ERROR_MESSAGES, LAB_MESSAGES, matchMessage, type ServerMessageKey } from '../../../src-main/contract/messages';
 
 const ROOT = resolve(__dirname, '../../..');
 const COMMON_PATHS = [
@@ -65,15 +65,19 @@ function exprEnd(src: string, i: number, close: string): number {
   return src.length;
 }
 
-/** The top-level string and template literals of an argument expression, as sample texts (each ${…} → "x"). */
+/** The top-level string and template literals of an argument expression, as sample texts (each ${…} → "x"); 'a' + 'b' is one text. */
 function literalsOf(arg: string): string[] {
   const out: string[] = [];
+  let joinNext = false;
   for (let j = 0; j < arg.length; j++) {
     const c = arg[j] as string;
     if (c === "'" || c === '"' || c === '`') {
       const end = literalEnd(arg, j);
-      out.push(sample(arg.slice(j, end)));
+      const text = sample(arg.slice(j, end));
+      if (joinNext && out.length) out[out.length - 1] += text;
+      else out.push(text);
       j = end - 1;
+      joinNext = /^\s*\+\s*['"`]/.test(arg.slice(end));
     } else if (c === '(' || c === '[' || c === '{') j = exprEnd(arg, j + 1, ')');
   }
   return out;
@@ -99,10 +103,10 @@ interface Site {
   text: string;
 }
 
-function messageSites(file: string): Site[] {
+function messageSites(file: string, throwers: [RegExp, number][] = THROWERS): Site[] {
   const src = readFileSync(resolve(ROOT, file), 'utf8');
   const sites: Site[] = [];
-  for (const [re, argIndex] of THROWERS) {
+  for (const [re, argIndex] of throwers) {
     for (const m of src.matchAll(re)) {
       let start = (m.index ?? 0) + m[0].length;
       // Definitions (`const invalid = (field: string, …`) are not calls.
@@ -111,7 +115,7 @@ function messageSites(file: string): Site[] {
       const end = Math.min(exprEnd(src, start, ','), exprEnd(src, start, ')'));
       const line = src.slice(0, m.index).split('\n').length;
       // Error codes compared inside the argument (code === 'ENOENT' ? …) are no messages.
-      for (const text of literalsOf(src.slice(start, end))) if (!/^[A-Z_]+$/.test(text)) sites.push({ file, line, text });
+      for (const text of literalsOf(src.slice(start, end))) if (text && !/^[A-Z_]+$/.test(text)) sites.push({ file, line, text });
     }
   }
   return sites;
@@ -121,7 +125,7 @@ function messageSites(file: string): Site[] {
 const keys = (Object.keys(ERROR_MESSAGES) as ServerMessageKey[]).filter((k) => !k.startsWith('error.libvirt.'));
 
 describe('core errors on the common paths carry a message key', () => {
-  const sites = COMMON_PATHS.flatMap(messageSites);
+  const sites = COMMON_PATHS.flatMap((f) => messageSites(f));
 
   it('finds the messages (the scanner works)', () => {
     expect(sites.length).toBeGreaterThan(60);
@@ -131,5 +135,44 @@ describe('core errors on the common paths carry a message key', () => {
   it('each literal message matches an ERROR_MESSAGES template', () => {
     const untranslated = sites.filter((s) => !matchMessage(s.text, keys)).map((s) => `${s.file}:${s.line}: ${s.text}`);
     expect(untranslated, 'give these texts a template in ERROR_MESSAGES (contract/messages.ts) and Japanese in ja-server.ts').toEqual([]);
+  });
+});
+
+// Remote connections (connect failures, host keys, tunnels), migration refusals and lab runs:
+// every literal error there matches an ERROR_MESSAGES template; the problems a lab up finds in the
+// lab file (its host, containers, names) match LAB_MESSAGES. Messages built from keys in code
+// (englishText(message(…))) have no literal left to scan.
+const filesIn = (dir: string): string[] =>
+  readdirSync(resolve(ROOT, dir)).filter((f) => f.endsWith('.ts')).sort().map((f) => `${dir}/${f}`);
+const REMOTE_MIGRATION_LAB_PATHS = [...filesIn('src-main/remote'), ...filesIn('src-main/migration'), ...filesIn('src-main/labs')];
+const MORE_THROWERS: [RegExp, number][] = [
+  ...THROWERS,
+  [/\bnew Error\(/g, 0],
+  // migration refusals are collected before they are thrown together
+  [/\b(?:out|refusals)\.push\(/g, 0],
+];
+/** A lab file problem: add(path, message) / issueAt(path, message). */
+const LAB_ISSUES: [RegExp, number][] = [[/\b(?:add|issueAt)\((?=\s*\[)/g, 1]];
+const labKeys = Object.keys(LAB_MESSAGES) as ServerMessageKey[];
+
+describe('errors of remote connections, migration and labs carry a message key', () => {
+  const sites = REMOTE_MIGRATION_LAB_PATHS.flatMap((f) => messageSites(f, MORE_THROWERS));
+  const labSites = ['src-main/labs/labs.ts', 'src-main/labs/lab-containers.ts'].flatMap((f) => messageSites(f, LAB_ISSUES));
+
+  it('finds the messages (the scanner works)', () => {
+    expect(REMOTE_MIGRATION_LAB_PATHS).toEqual(expect.arrayContaining(['src-main/remote/connect-errors.ts', 'src-main/migration/migrate.ts', 'src-main/labs/labs.ts']));
+    expect(sites.length).toBeGreaterThan(20);
+    expect(sites.some((s) => s.text.startsWith("lab file '' does not exist"))).toBe(true);
+    expect(labSites.length).toBeGreaterThan(10);
+  });
+
+  it('each literal error matches an ERROR_MESSAGES template', () => {
+    const untranslated = sites.filter((s) => !matchMessage(s.text, keys)).map((s) => `${s.file}:${s.line}: ${s.text}`);
+    expect(untranslated, 'give these texts a template in ERROR_MESSAGES (contract/messages.ts) and Japanese in ja-server.ts').toEqual([]);
+  });
+
+  it('each lab file problem a lab up finds matches a LAB_MESSAGES template', () => {
+    const untranslated = labSites.filter((s) => !matchMessage(s.text, labKeys)).map((s) => `${s.file}:${s.line}: ${s.text}`);
+    expect(untranslated, 'give these texts a template in LAB_MESSAGES (contract/messages.ts) and Japanese in ja-server.ts').toEqual([]);
   });
 });

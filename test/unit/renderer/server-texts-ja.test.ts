@@ -146,7 +146,9 @@ describe('Japanese core errors', () => {
       .map((e) => (e.isDirectory() ? read(join(dir, e.name)) : e.name.endsWith('.ts') && e.name !== 'messages.ts' ? readFileSync(join(dir, e.name), 'utf8') : ''))
       .join('\n');
   })(resolve(__dirname, '../../../src-main'));
-  it.each(Object.keys(ERROR_MESSAGES).filter((k) => !k.startsWith('error.libvirt.')))('%s: its wording is still what the core throws', (key) => {
+  // Keys the core names in code (englishText(message('error.…'))) build their text from the template.
+  const namedInCode = (key: string) => sources.includes(`'${key}'`);
+  it.each(Object.keys(ERROR_MESSAGES).filter((k) => !k.startsWith('error.libvirt.') && !namedInCode(k)))('%s: its wording is still what the core throws', (key) => {
     const template = SERVER_MESSAGES[key as ServerMessageKey];
     const pieces = template.split(/\{\w+\}/).map((p) => p.replace(/^['\s)]+|['\s(]+$/g, '')).filter((p) => p.length >= 8);
     expect(pieces.length, 'a template with a fixed part to look for').toBeGreaterThan(0);
