@@ -371,7 +371,7 @@ export class ConnectionManager {
           return;
         }
         await this.remote?.beforeConnect(m.uri);
-        m.info = await m.client.connect();
+        m.info = this.remote ? await this.remote.open(m.uri, () => m.client.connect()) : await m.client.connect();
         const tooOld = this.remote?.tooOld(m.uri, m.info);
         if (tooOld) {
           this.setState(m, 'failed', tooOld);

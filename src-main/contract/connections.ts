@@ -36,7 +36,8 @@ export interface HostKeyInfo {
 
 /**
  * ssh (or libvirt) needs a secret to open a connection: a key passphrase or a password. The UI
- * asks the user and answers with connections.answerCredential; nothing is stored.
+ * asks the user and answers with connections.answerCredential; it is stored only when the user
+ * asks to remember it (in the desktop keyring) and the connection then succeeds.
  */
 export interface CredentialRequest {
   id: string;
@@ -46,12 +47,20 @@ export interface CredentialRequest {
   kind: 'passphrase' | 'password' | 'text';
   /** Hide what is typed. */
   secret: boolean;
+  /** The answer may be remembered in the desktop keyring (one answers on the session bus). */
+  canRemember: boolean;
+  /** A passphrase or password saved in the keyring was tried and refused (changed?). */
+  savedRefused?: boolean;
+  /** It could be remembered, but no desktop keyring answers here: it will be asked again next time. */
+  noKeyring?: boolean;
 }
 
 export type ConnectionEventMap = {
   'connection.credentialRequest': CredentialRequest;
   /** The request was answered, cancelled or timed out: close its dialog. */
   'connection.credentialDone': { id: string };
+  /** An answer the user asked to remember, once its connection succeeded: saved in the desktop keyring, or why not. */
+  'connection.secretSaved': { uri: string; kind: 'ssh-key-passphrase' | 'password'; saved: boolean; error?: string };
 };
 
 const empty = z.object({}).strict();
@@ -71,15 +80,25 @@ export const connectionMethods = {
   /** Also takes a saved URI the policy refuses (listed as 'failed', "refused: …"), so it can be forgotten. */
   'connections.remove': method(z.object({ uri: savedConnectionUri }).strict(), undefined as void),
   'connections.reconnect': method(z.object({ uri: connectionUri }).strict(), {} as ConnectionStatus),
-  /** Answers a connection.credentialRequest: `value` (never stored), or `cancel`. */
+  /**
+   * Answers a connection.credentialRequest: `value`, or `cancel`. `remember` (only where the request
+   * says canRemember): saved in the desktop keyring once the connection succeeds, replacing what was saved.
+   */
   'connections.answerCredential': method(
     z.object({
       id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id must be the id of a credential request'),
       value: z.string().max(4096, 'the answer is longer than 4096 characters').optional(),
       cancel: z.boolean().optional(),
-    }).strict().refine((i) => (i.value !== undefined) !== !!i.cancel, 'give either value or cancel: true'),
+      remember: z.boolean({ error: 'remember must be true or false' }).optional(),
+    }).strict()
+      .refine((i) => (i.value !== undefined) !== !!i.cancel, 'give either value or cancel: true')
+      .refine((i) => !(i.remember && i.cancel), { message: 'remember goes with a value, not with cancel', path: ['remember'] }),
     undefined as void,
   ),
+  /** Whether a desktop keyring answers here, and whether a passphrase or password of this connection is saved in it. */
+  'connections.savedSecret': method(z.object({ uri: connectionUri }).strict(), {} as { available: boolean; saved: boolean }),
+  /** Removes the passphrases and passwords saved for this connection from the desktop keyring; forgotten: false when there were none. */
+  'connections.forgetSecret': method(z.object({ uri: connectionUri }).strict(), {} as { forgotten: boolean }),
   /**
    * Accepts the SSH host key the user was shown (ConnectionStatus.hostKey, status 'unknown'):
    * the host is scanned again and its key is added to Virtdesk's known_hosts file only when its

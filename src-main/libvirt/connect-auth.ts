@@ -1,7 +1,8 @@
 // virConnectOpenAuth's credential callback: when a daemon or transport asks for credentials
 // (SASL user name and password, the libssh/libssh2 transports' passphrase and host-key question),
 // the host process asks the user in the app through the askpass helper (the app's credential
-// broker, src-main/remote/credential-broker.ts) and hands the answer to libvirt. Nothing is kept.
+// broker, src-main/remote/credential-broker.ts) and hands the answer to libvirt. Nothing is kept
+// here: the broker answers with a secret the user chose to remember in the desktop keyring.
 //
 // Threads (docs/koffi.md rule 3): libvirt calls this callback on the thread that called
 // virConnectOpenAuth, which is the host process's JS thread, so koffi runs it directly. It blocks

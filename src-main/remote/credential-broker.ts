@@ -1,8 +1,9 @@
 // Secrets a connection needs (an SSH key passphrase, a password) are asked in a dialog of the
-// app, never on a terminal and never stored. ssh runs the askpass helper (SSH_ASKPASS); a libvirt
-// credential callback in a host process runs the same helper. The broker emits
+// app, never on a terminal. ssh runs the askpass helper (SSH_ASKPASS); a libvirt credential
+// callback in a host process runs the same helper. The broker emits
 // `connection.credentialRequest` and answers with what the user typed
-// (connections.answerCredential) or a refusal (cancel, timeout, no UI listening).
+// (connections.answerCredential) or a refusal (cancel, timeout, no UI listening). A secret the
+// user chose to remember in the desktop keyring answers without asking (saved-secrets.ts).
 //
 // The helper is a POSIX sh script (no Node: the packaged desktop app's Electron cannot run as Node,
 // its runAsNode fuse is off). It makes a FIFO in the broker's private folder (mode 0700), drops a
@@ -12,6 +13,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CredentialRequest, TypedApiEvent } from '../contract';
+import type { SecretSlot } from './keyring';
+import type { SavedSecrets } from './saved-secrets';
 
 /** How long a prompt waits for the user before ssh is told "no answer". */
 const ANSWER_TIMEOUT_MS = 5 * 60_000;
@@ -43,6 +46,8 @@ interface Pending {
   request: CredentialRequest;
   fifo: string;
   timer: NodeJS.Timeout;
+  /** Where the answer is remembered if the user asks to (null: it cannot be). */
+  slot: SecretSlot | null;
 }
 
 export function credentialKind(prompt: string): { kind: CredentialRequest['kind']; secret: boolean } {
@@ -59,8 +64,17 @@ export class CredentialBroker {
   private watcher: fs.FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
 
-  /** @param canAsk whether a UI listens (else a prompt is refused at once instead of waiting). */
-  constructor(dir: string, private readonly emit: (e: TypedApiEvent) => void, private readonly canAsk: () => boolean = () => true, private readonly timeoutMs = ANSWER_TIMEOUT_MS) {
+  /**
+   * @param canAsk whether a UI listens (else a prompt is refused at once instead of waiting).
+   * @param saved secrets remembered in the desktop keyring (absent: none are used or saved).
+   */
+  constructor(
+    dir: string,
+    private readonly emit: (e: TypedApiEvent) => void,
+    private readonly canAsk: () => boolean = () => true,
+    private readonly timeoutMs = ANSWER_TIMEOUT_MS,
+    private readonly saved: SavedSecrets | null = null,
+  ) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.asksDir = path.join(dir, 'asks');
     fs.mkdirSync(this.asksDir, { recursive: true, mode: 0o700 });
@@ -81,9 +95,14 @@ export class CredentialBroker {
     this.scan();
   }
 
-  /** The user's answer (null: cancel). False when no such request waits (answered, timed out). */
-  answer(id: string, value: string | null): boolean {
-    if (!this.pending.has(id)) return false;
+  /**
+   * The user's answer (null: cancel). False when no such request waits (answered, timed out).
+   * `remember`: saved in the desktop keyring once the connection succeeds.
+   */
+  answer(id: string, value: string | null, remember = false): boolean {
+    const p = this.pending.get(id);
+    if (!p) return false;
+    if (value !== null && p.slot) this.saved?.answered(p.slot, clean(value), remember);
     this.finish(id, value);
     return true;
   }
@@ -119,22 +138,34 @@ export class CredentialBroker {
       } catch {
         continue;
       }
-      this.onRequest(m[1]!, text);
+      void this.onRequest(m[1]!, text);
     }
   }
 
-  private onRequest(id: string, text: string): void {
-    const [token, uri = '', ...rest] = text.split('\n');
+  private async onRequest(id: string, text: string): Promise<void> {
+    const [token, rawUri = '', ...rest] = text.split('\n');
     const fifo = path.join(this.asksDir, `${id}.fifo`);
-    if (token !== this.token || !this.canAsk()) {
+    if (token !== this.token) {
       reply(fifo, null);
       return;
     }
+    const uri = rawUri.slice(0, 1024);
     const prompt = rest.join(' ').trim().slice(0, 1000);
-    const request: CredentialRequest = { id, uri: uri.slice(0, 1024), prompt, ...credentialKind(prompt) };
+    const kind = credentialKind(prompt);
+    const before = this.saved ? await this.saved.beforeAsk(uri, prompt, kind.kind).catch(() => null) : null;
+    // A saved secret answers even when no UI listens (a connection opened at start).
+    if (before?.answer !== undefined) {
+      reply(fifo, before.answer);
+      return;
+    }
+    if (!this.canAsk() || !this.watcher) {
+      reply(fifo, null);
+      return;
+    }
+    const request: CredentialRequest = { id, uri, prompt, ...kind, canRemember: !!before?.slot, ...(before?.savedRefused ? { savedRefused: true } : {}), ...(before?.noKeyring ? { noKeyring: true } : {}) };
     const timer = setTimeout(() => this.finish(id, null), this.timeoutMs);
     timer.unref();
-    this.pending.set(id, { request, fifo, timer });
+    this.pending.set(id, { request, fifo, timer, slot: before?.slot ?? null });
     this.emit({ type: 'connection.credentialRequest', ...request });
   }
 
@@ -148,6 +179,9 @@ export class CredentialBroker {
   }
 }
 
+/** The helper reads one line: what it passes on has no line breaks. */
+const clean = (value: string): string => value.replace(/[\r\n]/g, '');
+
 /** Writes the answer into the helper's FIFO; non-blocking, so a helper that is gone blocks nothing. */
 function reply(fifo: string, value: string | null): void {
   let fd: number;
@@ -157,7 +191,7 @@ function reply(fifo: string, value: string | null): void {
     return; // the helper gave up (ssh was killed): nobody reads
   }
   try {
-    fs.writeSync(fd, value === null ? 'no\n' : `ok\n${value.replace(/[\r\n]/g, '')}\n`);
+    fs.writeSync(fd, value === null ? 'no\n' : `ok\n${clean(value)}\n`);
   } catch {
     /* the reader went away */
   } finally {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { HostKeyInfo, TypedApiEvent } from '../contract';
 import { checkConnectionUri, isLocalUri } from '../contract/connection-uri';
 import { CredentialBroker } from './credential-broker';
+import { DesktopKeyring } from './keyring';
+import { SavedSecrets } from './saved-secrets';
 import { acceptHostKey, checkHostKey } from './host-keys';
 import { classifyRemoteFailure, remoteFailureMessage, versionTooOld } from './connect-errors';
 import type { ConnectionInfo } from '../contract';
@@ -21,10 +23,13 @@ export interface RemoteFailureReport {
 export class RemoteConnections {
   readonly broker: CredentialBroker;
   readonly ssh: SshSupport;
+  /** Passphrases and passwords the user chose to remember in the desktop keyring. */
+  readonly savedSecrets: SavedSecrets;
 
   /** @param dir Virtdesk's ssh folder (<settings dir>/ssh); keyFileOf: the key saved with a connection. */
   constructor(dir: string, emit: (e: TypedApiEvent) => void, private readonly keyFileOf: (uri: string) => string | undefined, canAsk: () => boolean = () => true) {
-    this.broker = new CredentialBroker(dir, emit, canAsk);
+    this.savedSecrets = new SavedSecrets(new DesktopKeyring(), keyFileOf, emit);
+    this.broker = new CredentialBroker(dir, emit, canAsk, undefined, this.savedSecrets);
     this.ssh = new SshSupport(dir, { helperScript: this.broker.helperScript, token: this.broker.token });
   }
 
@@ -52,7 +57,27 @@ export class RemoteConnections {
   /** Prepares what an attempt on a remote URI needs: the broker watching for askpass requests. */
   async beforeConnect(uri: string): Promise<void> {
     if (isLocalUri(uri)) return;
+    this.savedSecrets.attemptStarts(uri);
     await this.broker.start().catch(() => undefined);
+  }
+
+  /**
+   * Opens the connection (`connect`). When a passphrase or password saved in the keyring answered
+   * and was refused, tries once more: the user is then asked, told that the saved one was refused.
+   * Once open, the answers the user asked to remember are saved in the keyring.
+   */
+  async open<T>(uri: string, connect: () => Promise<T>): Promise<T> {
+    let opened: T;
+    try {
+      opened = await connect();
+    } catch (e) {
+      const refused = !isLocalUri(uri) && this.savedSecrets.usedSaved(uri) && classifyRemoteFailure(e instanceof Error ? e.message : String(e)) === 'auth';
+      if (!refused) throw e;
+      this.savedSecrets.attemptFailed(uri, true);
+      opened = await connect();
+    }
+    if (!isLocalUri(uri)) await this.savedSecrets.attemptSucceeded(uri).catch(() => undefined);
+    return opened;
   }
 
   /** The message (and host key details) for a failed open. */
@@ -60,6 +85,7 @@ export class RemoteConnections {
     const r = checkConnectionUri(uri);
     if (!r.ok || !r.host) return { message };
     const kind = classifyRemoteFailure(message);
+    this.savedSecrets.attemptFailed(uri, kind === 'auth');
     const hostKey = kind === 'host-key' ? await this.hostKeyProblem(uri) : null;
     return { message: remoteFailureMessage(uri, r.host, message, hostKey), ...(hostKey ? { hostKey } : {}) };
   }

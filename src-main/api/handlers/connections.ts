@@ -42,8 +42,23 @@ export function connectionHandlers(core: CoreServices): HandlersFor<MethodsOf<'c
     'connections.reconnect': async (i) => core.conns.reconnect(i.uri),
     'connections.answerCredential': async (i) => {
       const broker = core.conns.remote?.broker;
-      if (!broker || !broker.answer(i.id, i.cancel ? null : (i.value ?? ''))) {
+      if (!broker || !broker.answer(i.id, i.cancel ? null : (i.value ?? ''), !!i.remember)) {
         throw new ApiError('NOT_FOUND', 'this request for a passphrase or password is no longer waiting (it was answered, cancelled or timed out): connect again', 'id');
+      }
+    },
+    'connections.savedSecret': async (i) => {
+      const saved = core.conns.remote?.savedSecrets;
+      return saved ? saved.status(i.uri) : { available: false, saved: false };
+    },
+    'connections.forgetSecret': async (i) => {
+      const saved = core.conns.remote?.savedSecrets;
+      if (!saved || !(await saved.keyring.available())) {
+        throw new ApiError('CONNECTION', 'no desktop keyring (Secret Service) answers here, so no passphrase or password is saved to forget', 'uri');
+      }
+      try {
+        return { forgotten: await saved.forget(i.uri) };
+      } catch (e) {
+        throw new ApiError('CONNECTION', `the desktop keyring could not remove the saved secrets of ${i.uri}: ${e instanceof Error ? e.message : String(e)}`, 'uri');
       }
     },
     'connections.acceptHostKey': async (i) => {

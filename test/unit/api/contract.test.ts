@@ -11,6 +11,8 @@ const BAD: Record<string, { input: unknown; field: string }> = {
   'connections.reconnect': { input: { uri: 42 }, field: 'uri' },
   'connections.answerCredential': { input: { id: 'not an id', value: 'x' }, field: 'id' },
   'connections.acceptHostKey': { input: { uri: 'qemu+ssh://h/system', fingerprint: 'MD5:aa:bb' }, field: 'fingerprint' },
+  'connections.savedSecret': { input: { uri: 'not a uri' }, field: 'uri' },
+  'connections.forgetSecret': { input: { uri: 'qemu+ssh://h/system?keyfile=/tmp/k' }, field: 'uri' },
   'host.summary': { input: { connection: '' }, field: 'connection' },
   'host.check': { input: { connection: 'qemu:///system\nx' }, field: 'connection' },
   'host.stats': { input: { connection: 7 }, field: 'connection' },
