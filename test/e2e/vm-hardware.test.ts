@@ -282,6 +282,12 @@ describe('the Hardware tab (browser, qemu:///system)', () => {
     const cpu = parseDomain(await configXml()).cpu;
     expect([cpu.mode, cpu.model, cpu.topology?.sockets, cpu.topology?.cores, cpu.topology?.threads]).toEqual(['custom', model, 1, 1, 1]);
     expect(parseDomain(await liveXml()).cpu.model).toBe(liveCpu.model);
+    // The pending list names the CPU changes (libvirt's expansion of the running CPU is not one).
+    const pendingCpu = page.locator('[data-testid="hw-pending-item"][data-what^="cpu"]');
+    await expect.poll(() => pendingCpu.allInnerTexts(), { timeout: 20_000 }).toEqual([
+      ...(liveCpu.model === model ? [] : [`CPU model: ${liveCpu.model} now, ${model} after the VM is shut down`]),
+      'CPU topology: not set (QEMU’s default) now, 1 × 1 × 1 (sockets × cores × threads) after the VM is shut down',
+    ]);
     await hwItem('memory').click();
   });
 

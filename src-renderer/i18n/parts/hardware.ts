@@ -63,6 +63,10 @@ export const hardwareEn = {
   'hw.pending.removed': '{device}: removed when the VM is shut down',
   'hw.pending.none': '(none)',
   'hw.pending.changed': '{device}: its settings change when the VM is shut down',
+  'hw.pending.cpuModel': 'CPU model: {now} now, {next} after the VM is shut down',
+  'hw.pending.cpuTopology': 'CPU topology: {now} now, {next} after the VM is shut down',
+  'hw.pending.topologyValue': '{sockets} × {cores} × {threads} (sockets × cores × threads)',
+  'hw.pending.topologyDefault': 'not set (QEMU’s default)',
 
   'hw.overview.name': 'Name',
   'hw.overview.nameHint': 'A VM can be renamed while it is shut off.',
@@ -319,6 +323,10 @@ export const hardwareJa: Record<keyof typeof hardwareEn, string> = {
   'hw.pending.removed': '{device}: シャットダウン時に削除されます',
   'hw.pending.none': '(なし)',
   'hw.pending.changed': '{device}: VM のシャットダウン後に設定が変わります',
+  'hw.pending.cpuModel': 'CPU モデル: 現在 {now}、シャットダウン後は {next}',
+  'hw.pending.cpuTopology': 'CPU トポロジー: 現在 {now}、シャットダウン後は {next}',
+  'hw.pending.topologyValue': '{sockets} × {cores} × {threads} (ソケット × コア × スレッド)',
+  'hw.pending.topologyDefault': '未設定 (QEMU の既定)',
 
   'hw.overview.name': '名前',
   'hw.overview.nameHint': 'VM の名前は停止中に変更できます。',

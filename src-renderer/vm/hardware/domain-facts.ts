@@ -30,6 +30,16 @@ export interface XmlDevice {
   bootOrder?: number;
 }
 
+/** <cpu>: what the pending list compares. */
+export interface CpuFacts {
+  /** host-model, host-passthrough, custom, maximum. */
+  mode?: string;
+  model?: string;
+  /** <vendor>: libvirt writes it when it expands a host-model CPU into the live XML (mode custom). */
+  vendor?: string;
+  topology?: { sockets: number; cores: number; threads: number };
+}
+
 export interface DomainFacts {
   name: string;
   title?: string;
@@ -44,6 +54,7 @@ export interface DomainFacts {
   maxVcpus?: number;
   firmware: 'bios' | 'uefi';
   kernel?: { kernel: string; initrd?: string; cmdline?: string };
+  cpu?: CpuFacts;
   devices: XmlDevice[];
 }
 
@@ -157,6 +168,21 @@ export function readDevices(devicesEl: XmlElement | undefined): XmlDevice[] {
   return out;
 }
 
+function readCpu(el: XmlElement | undefined): CpuFacts | undefined {
+  if (!el) return undefined;
+  const mode = el.getAttribute('mode') ?? (child(el, 'model') ? 'custom' : undefined);
+  const model = text(child(el, 'model'));
+  const vendor = text(child(el, 'vendor'));
+  const t = child(el, 'topology');
+  const [sockets, cores, threads] = ['sockets', 'cores', 'threads'].map((a) => wholeNumber(t?.getAttribute(a)));
+  return {
+    ...(mode ? { mode } : {}),
+    ...(model ? { model } : {}),
+    ...(vendor ? { vendor } : {}),
+    ...(sockets && cores && threads ? { topology: { sockets, cores, threads } } : {}),
+  };
+}
+
 /** The facts of one domain document; throws when it is not domain XML. */
 export function readDomainFacts(xml: string, parse: ParseXml): DomainFacts {
   const root = parse(xml).documentElement;
@@ -174,6 +200,7 @@ export function readDomainFacts(xml: string, parse: ParseXml): DomainFacts {
   const memoryKiB = kib(child(root, 'memory'));
   const currentMemoryKiB = kib(child(root, 'currentMemory')) ?? memoryKiB;
   const vcpus = wholeNumber(vcpu?.getAttribute('current')) ?? maxVcpus;
+  const cpu = readCpu(child(root, 'cpu'));
   return {
     name: text(child(root, 'name')) ?? '',
     ...(title !== undefined ? { title } : {}),
@@ -184,6 +211,7 @@ export function readDomainFacts(xml: string, parse: ParseXml): DomainFacts {
     ...(maxVcpus !== undefined ? { maxVcpus } : {}),
     firmware: uefi ? 'uefi' : 'bios',
     ...(kernel ? { kernel: { kernel, ...(initrd ? { initrd } : {}), ...(cmdline ? { cmdline } : {}) } } : {}),
+    ...(cpu ? { cpu } : {}),
     devices: readDevices(child(root, 'devices')),
   };
 }

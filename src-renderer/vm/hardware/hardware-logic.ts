@@ -4,7 +4,7 @@
 import type { DeviceSpec, EditResult, HardwareDevice, VmHardware } from '../../../src-main/contract';
 import type { FormProblem } from '../../common/form-problem';
 import { parseMemoryMiB, type SizeUnit } from '../../common/sizes';
-import type { DomainFacts, XmlDevice } from './domain-facts';
+import type { CpuFacts, DomainFacts, XmlDevice } from './domain-facts';
 
 // ---- the device list ----
 
@@ -210,7 +210,36 @@ export type PendingChange =
   | { what: 'memory' | 'maxMemory'; now?: number; next?: number }
   | { what: 'vcpus' | 'maxVcpus'; now?: number; next?: number }
   | { what: 'media'; target: string; now?: string; next?: string }
+  | { what: 'cpuModel'; now: CpuChoice; next: CpuChoice }
+  | { what: 'cpuTopology'; now?: CpuTopology; next?: CpuTopology }
   | { what: 'deviceAdded' | 'deviceRemoved' | 'deviceChanged'; key: string; group: DeviceGroup; name: string };
+
+/** A CPU as the pending list names it: a mode, and the model when the mode is custom. */
+export interface CpuChoice {
+  mode: string;
+  model?: string;
+}
+export type CpuTopology = NonNullable<CpuFacts['topology']>;
+
+/**
+ * What differs between the running VM's CPU and its definition's. libvirt writes a running
+ * host-model CPU into the live XML as mode custom with the host's model and a <vendor>: that is
+ * read as host-model again, so an unchanged host-model VM shows nothing. A definition without
+ * <cpu> (the hypervisor's default) is not compared, nor a mode missing on either side.
+ */
+export function cpuPending(live: CpuFacts | undefined, config: CpuFacts | undefined): PendingChange[] {
+  const out: PendingChange[] = [];
+  if (!config) return out;
+  const expanded = live?.mode === 'custom' && !!live.vendor && !(config.mode === 'custom' && config.vendor);
+  const now: CpuChoice | undefined = live?.mode ? (expanded ? { mode: 'host-model' } : { mode: live.mode, ...(live.mode === 'custom' && live.model ? { model: live.model } : {}) }) : undefined;
+  const next: CpuChoice | undefined = config.mode ? { mode: config.mode, ...(config.mode === 'custom' && config.model ? { model: config.model } : {}) } : undefined;
+  if (now && next && (now.mode !== next.mode || now.model !== next.model)) out.push({ what: 'cpuModel', now, next });
+  const topo = (t?: CpuTopology) => (t ? `${t.sockets},${t.cores},${t.threads}` : '');
+  if (topo(live?.topology) !== topo(config.topology)) {
+    out.push({ what: 'cpuTopology', ...(live?.topology ? { now: live.topology } : {}), ...(config.topology ? { next: config.topology } : {}) });
+  }
+  return out;
+}
 
 const mediaOf = (d: XmlDevice) => d.props['source.file'] ?? d.props['source.dev'];
 
@@ -233,6 +262,7 @@ export function pendingChanges(live: DomainFacts, config: DomainFacts | null): P
   num('maxMemory', live.memoryKiB, config.memoryKiB);
   num('vcpus', live.vcpus, config.vcpus);
   num('maxVcpus', live.maxVcpus, config.maxVcpus);
+  out.push(...cpuPending(live.cpu, config.cpu));
   const cdroms = (f: DomainFacts) => new Map(f.devices.filter((d) => d.kind === 'disk' && d.diskDevice !== 'disk').map((d) => [d.props['target.dev'] ?? d.key, mediaOf(d)]));
   const liveMedia = cdroms(live);
   for (const [target, next] of cdroms(config)) {
