@@ -9,6 +9,8 @@ packages=(
   qemu-system-x86 qemu-utils ovmf osinfo-db debian-installer-12-netboot-amd64
   busybox-static cpio kmod syslinux mtools dosfstools grub-rescue-pc genisoimage openssl virtinst tini dnsmasq-base openssh-server acl strace
   chromium fonts-dejavu-core fonts-noto-cjk
+  zsh fish
+  libsecret-tools gnome-keyring dbus
 )
 
 missing=()

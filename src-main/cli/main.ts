@@ -22,6 +22,7 @@ import { commandHelp, findCommand, mainHelp, manPage } from './command-table';
 import { completionScript } from './completion';
 import { peekCommand, runCreateCommand, UsageError } from './create-command';
 import { EDIT_COMMANDS, runEditCommand } from './edit-commands';
+import { DEVICE_EDIT_COMMANDS, runDeviceEditCommand } from './device-edit-commands';
 import { runMigrateCommand } from './migrate-command';
 import { runContainerCommand } from './container-command';
 import { earlyHostSpawner } from './early-host';
@@ -274,6 +275,7 @@ async function run(argv: string[], core: () => Core): Promise<number> {
   const peeked = peekCommand(argv, OPTIONS);
   if (peeked === 'create' || peeked === 'delete') return runCreateCommand(peeked, argv, core);
   if (peeked && EDIT_COMMANDS.has(peeked)) return runEditCommand(peeked, argv, core);
+  if (peeked && DEVICE_EDIT_COMMANDS.has(peeked)) return runDeviceEditCommand(peeked, argv, core);
   if (peeked === 'migrate') return runMigrateCommand(argv, core);
   if (peeked === 'create-container') return runContainerCommand(argv, core);
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
