@@ -8,6 +8,10 @@
 // libvirt takes to answer a `list`. Everything else is ES modules in out/cli/chunks/ (main.ts, the
 // core, the host process, the full XML reader), split so a command loads only what it uses and
 // imported by the entry with `await import()` when the in-process path does not answer.
+// The CLI agent (src-main/cli/agent-server.ts, run as `virtdesk.js __agent URI`) is one of those
+// chunks, chunks/agent-server.js; the entry holds only its client. The in-process path's libvirt
+// code is a third build, out/cli/one-shot-libvirt.js, CommonJS too, which the entry require()s
+// only when the agent did not answer: a `list` the agent answers does not parse it (~3 ms).
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +22,9 @@ const finalDir = path.join(root, 'out/cli');
 // Built beside and then moved into place: a CLI running meanwhile (tests, bench) never sees half a build.
 const outdir = `${finalDir}.build-${process.pid}`;
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+// Part of the CLI agent's socket name (src-main/cli/agent-socket.ts): a new build never talks to
+// an agent of an older one, which idles out.
+const buildId = `${version}+${Date.now().toString(36)}.${process.pid}`;
 
 fs.rmSync(outdir, { recursive: true, force: true });
 fs.mkdirSync(path.dirname(outdir), { recursive: true });
@@ -28,7 +35,7 @@ const common = {
   external: ['koffi', 'bufferutil', 'utf-8-validate'],
   logLevel: 'warning',
   legalComments: 'none',
-  define: { 'process.env.VIRTDESK_CLI_VERSION': JSON.stringify(version) },
+  define: { 'process.env.VIRTDESK_CLI_VERSION': JSON.stringify(version), 'process.env.VIRTDESK_CLI_BUILD_ID': JSON.stringify(buildId) },
 };
 // ES modules, so `await import()` can load a chunk on demand; the sources are written for
 // CommonJS (require, __dirname), which the banner gives every output file. __dirname is out/cli
@@ -55,12 +62,19 @@ await build({
     main: path.join(root, 'src-main/cli/main.ts'),
     'libvirt-host': path.join(root, 'src-main/libvirt/host-process.ts'),
     'domain-summary': path.join(root, 'src-main/xml/domain-summary.ts'),
+    'agent-server': path.join(root, 'src-main/cli/agent-server.ts'),
   },
   outdir,
 });
 fs.writeFileSync(path.join(outdir, 'chunks/package.json'), '{ "type": "module" }\n');
 // The modules the CommonJS entry imports from the ES build, by the name they have there.
-const fromEsm = { './main': './chunks/main.js', '../xml/domain-summary': './chunks/domain-summary.js' };
+const fromEsm = { './main': './chunks/main.js', '../xml/domain-summary': './chunks/domain-summary.js', './agent-server': './chunks/agent-server.js' };
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: { 'one-shot-libvirt': path.join(root, 'src-main/cli/one-shot-libvirt.ts') },
+  outdir,
+});
 await build({
   ...common,
   format: 'cjs',
@@ -71,7 +85,12 @@ await build({
     {
       name: 'es-build-imports',
       setup(b) {
-        b.onResolve({ filter: /^\.\.?\/(main|xml\/domain-summary)$/ }, (a) => (fromEsm[a.path] ? { path: fromEsm[a.path], external: true } : undefined));
+        b.onResolve({ filter: /^\.\.?\/(main|xml\/domain-summary|agent-server)$/ }, (a) => (fromEsm[a.path] ? { path: fromEsm[a.path], external: true } : undefined));
+        // `await import()` of an external file would start Node's ES module loader: a stand-in
+        // module require()s it instead, and esbuild turns the import() of the stand-in into a require.
+        b.onResolve({ filter: /^\.\/one-shot-libvirt$/ }, () => ({ path: 'one-shot-libvirt', namespace: 'cjs-file' }));
+        b.onLoad({ filter: /.*/, namespace: 'cjs-file' }, () => ({ contents: "module.exports = require('./one-shot-libvirt.js');", loader: 'js' }));
+        b.onResolve({ filter: /^\.\/one-shot-libvirt\.js$/ }, (a) => ({ path: a.path, external: true }));
       },
     },
   ],

@@ -14,6 +14,14 @@
 // by --connect or the environment (or qemu:///system when no default is saved and it opens), and
 // nothing but --connect/--json. Anything else — including any failure — returns undefined and the
 // caller runs the command through the core, which gives the usual errors.
+//
+// Even so a Node process that loads libvirt takes ~3× virsh (Node's start and libvirt's load
+// alone are ~2.8×: docs/architecture.md). So the built CLI first asks the CLI agent
+// (agent-client.ts, agent-server.ts), a background process per user and URI that keeps libvirt
+// open and answers with oneShotOutput below — the same text this path prints, computed by the
+// same code with fresh data — and declines on any failure; this path runs when there is no
+// agent, it does not answer, declines, or VIRTDESK_NO_AGENT=1; after it answers, the entry
+// starts an agent for next time.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -72,10 +80,10 @@ export function withDefaultConnect(argv: string[], env: NodeJS.ProcessEnv): stri
   return uri && connectFlag(argv) === undefined ? [...argv, '--connect', uri] : argv;
 }
 
-type Words = { command: string; kind?: string; vm?: string; json: boolean; connect?: string };
+export type OneShotWords = { command: string; kind?: string; vm?: string; json: boolean; connect?: string };
 
 /** The command line if it is one this path answers, else null. */
-export function oneShotWords(argv: string[]): Words | null {
+export function oneShotWords(argv: string[]): OneShotWords | null {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { connect: { type: 'string' }, json: { type: 'boolean', default: false } } });
@@ -93,6 +101,31 @@ export function oneShotWords(argv: string[]): Words | null {
 function vmSummary(connection: string, d: DomainSummary, xml: ListMetadata): VmSummary {
   const { stateReason: _r, cpuTimeNs: _c, ...rest } = d;
   return { connection, ...rest, ...(xml.os ? { os: xml.os } : {}), ...(xml.lab ? { lab: xml.lab } : {}), ...(xml.tags ? { tags: xml.tags } : {}) };
+}
+
+/**
+ * What the command prints, from libvirt through `service` (open on `uri`); throws on any failure.
+ * The one computation of this output: runOneShot prints it, and so does the CLI agent
+ * (agent-server.ts), so an answer from the agent is byte for byte the in-process one. It depends
+ * on nothing but the words, the URI and libvirt (not on the terminal: the table is the same on
+ * a TTY and in a pipe).
+ */
+export async function oneShotOutput(words: OneShotWords, uri: string, service: HostServiceType): Promise<string> {
+  if (words.command === '__complete') {
+    const names =
+      words.kind === 'vm' ? service.listDomains().map((d) => d.name)
+      : words.kind === 'pool' ? service.listPools().map((p) => p.name)
+      : words.kind === 'network' ? service.listNetworks().map((n) => n.name)
+      : service.listSnapshots({ name: words.vm! }).map((s) => s.name);
+    return names.length ? `${names.join('\n')}\n` : '';
+  }
+  const vms: VmSummary[] = [];
+  for (const d of service.listDomains()) {
+    const xml = service.domainXml({ uuid: d.uuid });
+    // The DOM and the domain model load only for XML the one-pass reader declines.
+    vms.push(vmSummary(uri, d, readListMetadata(xml) ?? (await import('../xml/domain-summary')).summarizeDomainXml(xml)));
+  }
+  return words.json ? `${JSON.stringify(vms, null, 2)}\n` : vmTable(vms);
 }
 
 // On globalThis, not in a module variable: the built CLI holds two copies of this module (its
@@ -117,35 +150,18 @@ export async function runOneShot(argv: string[], settingsDir: string): Promise<n
   }
   const uri = oneShotUri(words.connect, settingsDir);
   if (!uri) return undefined;
-  const { HostService } = await import('../libvirt/host-service');
+  const { HostService, stopEventLoop } = await import('./one-shot-libvirt');
   let service: HostServiceType;
   try {
     service = HostService.open(uri, () => undefined, () => undefined);
   } catch {
     // Nothing of libvirt may stay registered in a process that goes on to run the core.
-    (await import('../libvirt/event-loop')).stopEventLoop();
+    stopEventLoop();
     return undefined;
   }
   let out: string;
   try {
-    if (words.command === '__complete') {
-      const names =
-        words.kind === 'vm' ? service.listDomains().map((d) => d.name)
-        : words.kind === 'pool' ? service.listPools().map((p) => p.name)
-        : words.kind === 'network' ? service.listNetworks().map((n) => n.name)
-        : service.listSnapshots({ name: words.vm! }).map((s) => s.name);
-      out = names.length ? `${names.join('\n')}\n` : '';
-    } else {
-      const vms: VmSummary[] = [];
-      for (const d of service.listDomains()) {
-        const xml = service.domainXml({ uuid: d.uuid });
-        // The DOM and the domain model load only for XML the one-pass reader declines.
-        vms.push(vmSummary(uri, d, readListMetadata(xml) ?? (await import('../xml/domain-summary')).summarizeDomainXml(xml)));
-      }
-      out = words.json
-        ? `${JSON.stringify(vms, null, 2)}\n`
-        : vmTable(vms);
-    }
+    out = await oneShotOutput(words, uri, service);
   } catch {
     return undefined;
   } finally {

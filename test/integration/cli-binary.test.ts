@@ -18,7 +18,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-clibin-'));
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
-  const base: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: tmp };
+  const base: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: tmp, VIRTDESK_NO_AGENT: '1' };
   delete base.VIRTDESK_DEFAULT_URI;
   delete base.LIBVIRT_DEFAULT_URI;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: os.tmpdir(), env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
@@ -142,7 +142,7 @@ describe('virtdesk completion', () => {
       '_virtdesk',
       `printf '%s\\n' "\${COMPREPLY[@]}"`,
     ].join('\n');
-    const r = spawnSync('bash', ['-c', script], { cwd: os.tmpdir(), env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, XDG_CONFIG_HOME: tmp }, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', script], { cwd: os.tmpdir(), env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, XDG_CONFIG_HOME: tmp, VIRTDESK_NO_AGENT: '1' }, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout.split('\n').filter(Boolean);
   }
@@ -162,7 +162,7 @@ describe('virtdesk completion', () => {
   });
 
   it('prints zsh and fish scripts; an unknown shell is bad usage', () => {
-    expect(cli(['completion', 'zsh']).stdout).toContain('bashcompinit');
+    expect(cli(['completion', 'zsh']).stdout).toContain('compdef _virtdesk virtdesk');
     expect(cli(['completion', 'fish']).stdout).toContain("complete -c virtdesk -n '__fish_use_subcommand' -a list");
     const r = cli(['completion', 'tcsh']);
     expect(r.code).toBe(2);

@@ -28,7 +28,7 @@ const admin = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
 
 /** The user's environment: no default URI, settings in the test's folder, PATH with the install's bin. */
 function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, PATH: `${path.dirname(bin)}:${process.env.PATH}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, PATH: `${path.dirname(bin)}:${process.env.PATH}`, VIRTDESK_NO_AGENT: '1' };
   delete env.VIRTDESK_DEFAULT_URI;
   delete env.LIBVIRT_DEFAULT_URI;
   return env;

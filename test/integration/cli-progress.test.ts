@@ -26,7 +26,7 @@ const admin = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 
 const env = (): NodeJS.ProcessEnv => {
-  const e: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: tmp };
+  const e: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: tmp, VIRTDESK_NO_AGENT: '1' };
   delete e.VIRTDESK_DEFAULT_URI;
   delete e.LIBVIRT_DEFAULT_URI;
   return e;

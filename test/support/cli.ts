@@ -14,7 +14,8 @@ export function runCli(args: string[], o: { stdin?: (write: (s: string) => void,
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src-main/cli/main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...o.env },
+      // The in-process path, not the CLI agent (test/integration/cli-agent.test.ts tests that).
+      env: { ...process.env, VIRTDESK_NO_AGENT: '1', ...o.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
