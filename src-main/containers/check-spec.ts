@@ -6,9 +6,12 @@ import path from 'node:path';
 import { ApiError, type ContainerSpec } from '../contract';
 import { LibvirtError } from '../libvirt/errors';
 import type { LibvirtHostClient } from '../libvirt/host-client';
+import { englishText, message as M, type MessageRef } from '../contract/messages';
 
 type Api = LibvirtHostClient['api'];
 const invalid = (field: string, message: string): ApiError => new ApiError('INVALID_INPUT', message, field);
+/** A refusal whose text quotes other messages: the key goes along as built, so the UI translates every part. */
+const refused = (field: string, text: MessageRef): ApiError => new ApiError('INVALID_INPUT', englishText(text), field, undefined, text);
 
 async function isDirectory(p: string): Promise<boolean> {
   try {
@@ -47,13 +50,13 @@ export async function resolveInsideRoot(root: string, inside: string, hops = 0):
 }
 
 /** Why `command` cannot be run inside `root`, or null when it can. */
-async function commandProblem(root: string, command: string): Promise<string | null> {
-  const where = root === '/' ? 'on this computer' : `inside the root folder ${root}`;
+async function commandProblem(root: string, command: string): Promise<MessageRef | null> {
+  const where = root === '/' ? M('container.where.here') : M('container.where.root', { root });
   const real = await resolveInsideRoot(root, command);
-  if (!real) return `'${command}' does not exist ${where}`;
+  if (!real) return M('container.problem.missing', { command, where });
   const st = await fs.stat(real).catch(() => null);
-  if (!st?.isFile()) return `'${command}' ${where} is not a file`;
-  if ((st.mode & 0o111) === 0) return `'${command}' ${where} is not executable (chmod +x it)`;
+  if (!st?.isFile()) return M('container.problem.notFile', { command, where });
+  if ((st.mode & 0o111) === 0) return M('container.problem.notExecutable', { command, where });
   return null;
 }
 
@@ -62,14 +65,14 @@ export async function checkContainerFiles(spec: ContainerSpec, o: { unpacking: b
   if (spec.kind === 'application') {
     if (spec.root && !(await isDirectory(spec.root))) throw invalid('spec.root', `root folder '${spec.root}' does not exist or is not a folder; make it first or leave it out to use this computer's /`);
     const problem = await commandProblem(spec.root ?? '/', spec.command);
-    if (problem) throw invalid('spec.command', `${problem}; nothing was created`);
+    if (problem) throw refused('spec.command', M('error.container.commandProblem', { problem }));
   } else if (spec.rootfs.kind === 'folder') {
     const root = spec.rootfs.folder;
     if (!(await isDirectory(root))) {
       throw invalid('spec.rootfs.folder', `root folder '${root}' does not exist or is not a folder; make a root filesystem there first (e.g. with debootstrap) or unpack a tarball; nothing was created`);
     }
     const problem = await commandProblem(root, spec.init);
-    if (problem) throw invalid('spec.init', `init ${problem}; nothing was created`);
+    if (problem) throw refused('spec.init', M('error.container.initProblem', { problem }));
   } else if (!o.unpacking) {
     const st = await fs.stat(spec.rootfs.tarball).catch(() => null);
     if (!st?.isFile()) throw invalid('spec.rootfs.tarball', `tarball '${spec.rootfs.tarball}' does not exist or is not a file`);
@@ -91,7 +94,8 @@ export async function checkContainerNames(api: Api, spec: ContainerSpec): Promis
     const name = spec.network.name;
     const networks = await api.listNetworks();
     if (!networks.some((n) => n.name === name)) {
-      throw invalid('spec.network.name', `network '${name}' does not exist on this connection (${networks.map((n) => n.name).join(', ') || 'none defined'}); choose one or 'none'`);
+      const names = networks.length ? networks.map((n) => n.name).join(', ') : M('container.networks.none');
+      throw refused('spec.network.name', M('error.container.noNetwork', { name, names }));
     }
   }
 }

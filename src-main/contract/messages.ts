@@ -219,6 +219,9 @@ export const LAB_MESSAGES = {
   'lab.issue.hostRefused': "is not a connection Virtdesk opens: {reason}",
   'lab.issue.hostOther': "places the lab on {uri}, but it was asked for on {connection}: choose {host} as the host (CLI: --connect {cliUri}, or leave --connect out), or change host: in the file",
   'lab.issue.hostUnavailable': "cannot place the lab on {uri}: {detail}",
+  'lab.issue.initProblem': "init {problem}",
+  'lab.issue.rootMissing': "root folder '{root}' does not exist or is not a folder; make it first or leave it out to use this computer's /",
+  'lab.issue.rootfsMissing': "root folder '{root}' does not exist or is not a folder; make a root filesystem there first (e.g. with debootstrap) or unpack a tarball",
 } as const;
 
 /**
@@ -460,6 +463,62 @@ export const ERROR_MESSAGES = {
   'error.lab.overlayGoneRemote': "the overlay {path} of '{name}' is gone and the size of its base cannot be checked from here",
   'error.lab.overlayElsewhere': "the new overlay of '{name}' landed at {path} instead of {expected}",
   'error.lab.noBridge': "lab network '{network}' has no bridge device to join containers to",
+  // lab up warnings and the problems lab down reports (labs/*.ts; the Labs page matches them)
+  // a file QEMU (the system daemon's user) may not be able to open (storage/disk-image.ts qemuAccessWarning; {what}: a FILE_NOUNS noun)
+  'error.qemuAccess.folderWarning': "{what} '{file}' is inside '{folder}', which other users cannot enter; QEMU (user {user}) will fail with \"Permission denied\" — let QEMU's user in, or move it to /var/lib/libvirt/images or a storage pool folder",
+  'error.qemuAccess.fileWarning': "{what} '{file}' is not readable by other users; QEMU (user {user}) may fail to open it — libvirt usually fixes file ownership itself, but folders it cannot enter stay a problem",
+  'error.lab.warn.networkExists': "the lab network '{network}' exists with {address}/{prefix}; the file's {fileAddress}/{filePrefix} applies after lab down + up",
+  'error.lab.warn.baseInUse': "the base image is also the disk of VM {vms}: starting it changes the base under the lab's machines",
+  'error.lab.warn.memory': "the new machines need {need} MiB of memory; the host has {free} MiB free",
+  'error.lab.warn.noDhcp': "lab network '{network}' has no DHCP: dnsmasq is not installed on the host (apt install dnsmasq-base); give the machines static addresses in {address}/{prefix}",
+  'error.lab.undoFailed': "could not undo ({what}): {detail}",
+  'error.lab.down.vmNotRemoved': "VM '{name}' could not be removed: {detail}",
+  'error.lab.down.volumeMoved': "volume '{volume}' is no longer at {path}: left alone",
+  'error.lab.down.overlayNotDeleted': "overlay {path} could not be deleted: {detail}",
+  'error.lab.down.seedNotDeleted': "cloud-init seed {path} could not be deleted: {detail}",
+  'error.lab.down.networkKeptContainers': "network '{network}' is kept: container {names} could not be removed and is still on its bridge",
+  'error.lab.down.networkKeptVm': "network '{network}' is kept: VM {names} (not part of the lab) uses it",
+  'error.lab.down.networkKeptVms': "network '{network}' is kept: VM {names} (not part of the lab) use it",
+  'error.lab.down.networkNotRemoved': "network '{network}' could not be removed: {detail}",
+  'error.lab.down.containerNotRemoved': "container '{name}' on {uri} could not be removed: {detail}",
+  // ---- connections: why one failed or is reconnecting (api/connection-manager.ts, libvirt/host-client.ts, libvirt/errors.ts) ----
+  'error.connection.lost': "lost connection to {uri} — reconnecting ({why}); next try in {seconds} s",
+  'error.connection.restartsByItself': "{reason}; try again, it restarts by itself",
+  'error.connection.lostReason': "lost connection to {uri} ({reason})",
+  'error.connection.hostExited': "the libvirt host process for {uri} exited (code {code})",
+  'error.connection.hostKilled': "the libvirt host process for {uri} was killed ({signal})",
+  'error.connection.callTimeout': "{method} on {uri} did not answer within {time}; the libvirt host process was restarted",
+  'error.connection.hostUnreachable': "cannot reach the libvirt host process for {uri}: {detail}",
+  'error.connection.spawnFailed': "cannot start the libvirt host process for {uri}: {detail}",
+  'error.connection.startTimeout': "connecting to {uri} took longer than {seconds} s",
+  'error.connection.isClosed': "connection to {uri} is closed",
+  'error.connection.wasClosed': "connection to {uri} was closed",
+  'error.connection.notConnected': "not connected to {uri}",
+  'error.connection.tooMany': "too many connections are open ({max}, each one a libvirt host process): remove a connection you do not use, then try again",
+  'error.connection.defaultRefused': "your default connection {refusal}; choose another default in Settings",
+  'error.connection.refused': "refused: {reason}",
+  // before the texts it may quote: a template that starts with a placeholder matches any prefix
+  'error.connection.openFailed': "connect to {uri}: {detail}",
+  'error.connection.testDriverInvalid': "{file} is not a valid libvirt test-driver XML file (or it cannot be read)",
+  'error.connection.testDriverMissing': "{file} does not exist (test-driver file)",
+  'error.connection.notWellFormed': "{source} is not well-formed XML (line {line})",
+  // ---- containers (containers/*.ts): the New container wizard's checks ----
+  'error.container.rootMissing': "root folder '{root}' does not exist or is not a folder; make it first or leave it out to use this computer's /",
+  'error.container.rootfsMissing': "root folder '{root}' does not exist or is not a folder; make a root filesystem there first (e.g. with debootstrap) or unpack a tarball; nothing was created",
+  'error.container.noTarball': "tarball '{path}' does not exist or is not a file",
+  'error.container.noMountFolder': "host folder '{path}' to mount does not exist or is not a folder; nothing was created",
+  'error.container.nameTaken': "a VM or container named '{name}' already exists on this connection; choose another name",
+  'error.container.noNetwork': "network '{name}' does not exist on this connection ({names}); choose one or 'none'",
+  'error.container.notLxc': "connection {uri} runs virtual machines, not containers (its driver offers no 'exe' guests); connect to lxc:///system for containers",
+  'error.container.tarballRemote': "a tarball can be unpacked only for a container on this computer; unpack it on the remote host and give its folder",
+  'error.container.unpackNotFolder': "'{folder}' is not a folder",
+  'error.container.unpackNotEmpty': "'{folder}' is not empty; choose a new folder to unpack into",
+  'error.container.untarFailed': "tar could not unpack '{tarball}': {detail}",
+  'error.container.notUnpacked': "Virtdesk did not unpack the root filesystem of '{name}'{root}, so it does not delete it; nothing was deleted. Delete it by hand if you no longer need it",
+  'error.container.noStartMarker': "no start marker on the console of '{name}' within {seconds} s",
+  'error.container.noTinyGuest': "the tiny test guest is not in {dir}: build it with scripts/build-tiny-guest.sh (npm run setup does)",
+  'error.container.noBusybox': "{path} is missing: apt install busybox-static",
+  'error.container.noContainers': "connection {uri} runs no containers",
   // libvirt's own words, quoted inside a translated sentence (by libvirt's error number)
   'error.libvirt.noDomain': '{detail}',
   'error.libvirt.noNetwork': '{detail}',
@@ -479,6 +538,7 @@ export const FILE_NOUNS = {
   'error.what.cloudImage': 'cloud image',
   'error.what.kernel': 'kernel',
   'error.what.initrd': 'initrd',
+  'error.what.baseImage': 'base image',
 } as const;
 
 /** The notes on the host's passthrough devices (host.nodeDevices: warning, iommu.note; host/node-devices.ts). */
@@ -632,7 +692,26 @@ export const HOTPLUG_NOTES = {
   'hotplug.memoryBacking': "memory backing (shared memory for virtiofs) changes at next boot",
 } as const;
 
-export const SERVER_MESSAGES = { ...HOST_MESSAGES, ...LAB_MESSAGES, ...ERROR_MESSAGES, ...FILE_NOUNS, ...HOSTDEV_MESSAGES, ...DEVICE_MESSAGES, ...MIGRATION_PARTS, ...HOTPLUG_NOTES } as const;
+/** Sentence parts inside connection state texts and container checks (the {why} of error.connection.lost, the {problem} of error.container.*). */
+export const STATE_PARTS = {
+  // why libvirt closed a connection (virConnectCloseReason)
+  'connection.closed.eof': 'eof',
+  'connection.closed.error': 'error',
+  'connection.closed.keepalive': 'keepalive',
+  'connection.closed.client': 'client',
+  // A container check's refusal: its {problem} is a message too. Not matched from text ("{problem}; …"
+  // would match the end of any error): check-spec.ts throws them with their key.
+  'error.container.commandProblem': "{problem}; nothing was created",
+  'error.container.initProblem': "init {problem}; nothing was created",
+  'container.problem.missing': "'{command}' does not exist {where}",
+  'container.problem.notFile': "'{command}' {where} is not a file",
+  'container.problem.notExecutable': "'{command}' {where} is not executable (chmod +x it)",
+  'container.where.here': 'on this computer',
+  'container.where.root': 'inside the root folder {root}',
+  'container.networks.none': 'none defined',
+} as const;
+
+export const SERVER_MESSAGES = { ...HOST_MESSAGES, ...LAB_MESSAGES, ...ERROR_MESSAGES, ...FILE_NOUNS, ...HOSTDEV_MESSAGES, ...DEVICE_MESSAGES, ...MIGRATION_PARTS, ...HOTPLUG_NOTES, ...STATE_PARTS } as const;
 
 export type ServerMessageKey = keyof typeof SERVER_MESSAGES;
 
@@ -721,10 +800,26 @@ const LIBVIRT_ERROR_KEYS: Record<number, ServerMessageKey> = {
   55: 'error.libvirt.notRunning', // VIR_ERR_OPERATION_INVALID: mostly "domain is not running"
 };
 
+const STATE_PART_KEYS = (Object.keys(STATE_PARTS) as (keyof typeof STATE_PARTS)[]).filter((k) => k.startsWith('connection.'));
+
+/** A connection state text quotes another text (why it was lost, what failed): that one translates too. */
+function withStateParts(ref: MessageRef, depth = 0): MessageRef {
+  if (!ref.params || depth > 3) return ref;
+  let params = ref.params;
+  for (const name of ['why', 'reason', 'detail']) {
+    const v = params[name];
+    if (typeof v !== 'string') continue;
+    const inner = matchMessage(v, STATE_PART_KEYS) ?? matchMessage(v, ERROR_TEXT_KEYS);
+    if (inner) params = { ...params, [name]: withStateParts(inner, depth + 1) };
+  }
+  return params === ref.params ? ref : message(ref.key, params);
+}
+
 /** The key of a core error's message: one of ERROR_MESSAGES' texts, or a libvirt error quoted. */
 export function errorText(code: string, text: string, libvirtCode?: number): MessageRef | undefined {
   const known = matchMessage(text, ERROR_TEXT_KEYS);
   if (known) {
+    if (known.key.startsWith('error.connection.')) return withStateParts(known);
     const what = known.params?.what;
     if (typeof what === 'string' && WHAT_KEYS[what]) return message(known.key, { ...known.params, what: message(WHAT_KEYS[what]) });
     // A refusal that quotes a hotplug note ("Cannot add a sound live: {note}. …") translates the note too.

@@ -13,7 +13,7 @@ import type { DomainXmlRecord } from '../libvirt/protocol';
 import { readNetworkXml } from '../xml/read-domain';
 import { metadataEntry } from '../xml/virtdesk-meta';
 import type { LabContainer, LabPath, ParsedLab } from './lab-file';
-import { englishText, message as M } from '../contract/messages';
+import { englishText, message as M, type MessageRef } from '../contract/messages';
 
 type Api = LibvirtHostClient['api'];
 
@@ -103,6 +103,16 @@ export function labContainerSpec(c: LabContainer): ContainerSpec {
   return { kind: 'system', ...common, rootfs: { kind: 'folder', folder: m.root! }, init: m.init ?? '/sbin/init', initArgs: m.args };
 }
 
+/** A container check's refusal as a lab file problem: without "; nothing was created", with its key when it has one. */
+function labFileProblem(e: ApiError): [string, MessageRef?] {
+  const problem = e.text?.params?.problem;
+  if (typeof problem === 'object') {
+    const text = e.text?.key === 'error.container.initProblem' ? M('lab.issue.initProblem', { problem }) : problem;
+    return [englishText(text), text];
+  }
+  return [e.message.replace(/; nothing was created$/, '')];
+}
+
 /** spec.command → command, spec.rootfs.folder → root: where a container check points in the lab file. */
 function fileField(field: string | undefined): string {
   if (field === 'spec.command') return 'command';
@@ -115,7 +125,7 @@ function fileField(field: string | undefined): string {
 export async function planContainers(
   o: { uri: string; local: boolean; lxc?: LabLxcSource; names: Set<string> },
   parsed: ParsedLab,
-  add: (path: LabPath, message: string) => void,
+  add: (path: LabPath, message: string, text?: MessageRef) => void,
 ): Promise<ContainerPlan> {
   const none: ContainerPlan = { lxc: null, existing: [], toCreate: [] };
   if (!parsed.containers.length) return none;
@@ -150,7 +160,7 @@ export async function planContainers(
         await checkContainerFiles(labContainerSpec(c), { unpacking: false });
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
-        add(['machines', c.index, fileField(e.field)], e.message.replace(/; nothing was created$/, ''));
+        add(['machines', c.index, fileField(e.field)], ...labFileProblem(e));
         continue;
       }
     }

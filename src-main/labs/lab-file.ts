@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isNode, isScalar, isSeq, type Alias, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { LAB_NAME_RE, LAB_NAME_RULE, MAX_LAB_TEXT_BYTES, labTextTooLarge, type LabFileIssue } from '../contract';
-import { englishText, labIssueText, message as M } from '../contract/messages';
+import { englishText, labIssueText, message as M, type MessageRef } from '../contract/messages';
 import { refuseInvisible } from '../contract/display-name';
 import { checkConnectionUri } from '../contract/connection-uri';
 
@@ -315,8 +315,8 @@ export interface ParsedLab {
   vms: LabVm[];
   containers: LabContainer[];
   label: string;
-  /** A problem found later (base missing, name taken, …) placed on the file's line. */
-  issueAt(path: LabPath, message: string): LabFileIssue;
+  /** A problem found later (base missing, name taken, …) placed on the file's line; `text`: its key when the message was built from one. */
+  issueAt(path: LabPath, message: string, text?: MessageRef): LabFileIssue;
   warnings: string[];
 }
 
@@ -376,8 +376,8 @@ class Problems {
 }
 
 /** A problem; the common kinds also carry their message key (contract/messages.ts) for the UI's languages. */
-function issue(label: string, line: number | null, path: string, message: string): LabFileIssue {
-  const known = labIssueText(message);
+function issue(label: string, line: number | null, path: string, message: string, text?: MessageRef): LabFileIssue {
+  const known = text ?? labIssueText(message);
   return { line, path, message, text: issueText(label, line, path, message), ...(known ? { key: known.key, ...(known.params ? { params: known.params } : {}) } : {}) };
 }
 
@@ -640,8 +640,8 @@ export function parseLabText(text: string, label = 'lab.yaml'): LabParse {
     containers: expandContainers(lab),
     label,
     warnings,
-    issueAt(path, message) {
-      return issue(label, nodeLine(path), formatPath(path), message);
+    issueAt(path, message, text) {
+      return issue(label, nodeLine(path), formatPath(path), message, text);
     },
   };
 }

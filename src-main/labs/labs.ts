@@ -143,8 +143,8 @@ interface LabPlan {
 class Issues {
   readonly list: LabFileIssue[] = [];
   constructor(private readonly parsed: ParsedLab) {}
-  add(p: LabPath, message: string): void {
-    this.list.push(this.parsed.issueAt(p, message));
+  add(p: LabPath, message: string, text?: MessageRef): void {
+    this.list.push(this.parsed.issueAt(p, message, text));
   }
   throwIfAny(): void {
     if (this.list.length) throw new LabFileError([...this.list].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity)));
@@ -363,7 +363,7 @@ async function planLab(ctx: LabContext, parsed: ParsedLab): Promise<LabPlan> {
 
   const network = await planNetwork(ctx, parsed, nets, issues, warnings);
   const vmNames = new Set(domains.filter((d) => !memberNames.has(d.name)).map((d) => d.name));
-  const containers = await planContainers({ uri: ctx.uri, local: ctx.local, ...(ctx.lxc ? { lxc: ctx.lxc } : {}), names: vmNames }, parsed, (p, m) => issues.add(p, m));
+  const containers = await planContainers({ uri: ctx.uri, local: ctx.local, ...(ctx.lxc ? { lxc: ctx.lxc } : {}), names: vmNames }, parsed, (p, m, text) => issues.add(p, m, text));
   issues.throwIfAny();
 
   const newMiB = toCreate.reduce((n, v) => n + v.machine.memoryMiB, 0);
@@ -775,7 +775,10 @@ async function downLab(ctx: LabContext, lab: string): Promise<LabDownResult> {
       out.problems.push(`VM '${m.rec.name}' could not be removed: ${errText(e)}`);
       continue;
     }
-    const own = [...m.meta.disks.map((d) => ({ pool: d.pool, volume: d.volume, path: d.overlay, what: 'overlay' })), ...(m.meta.seed ? [{ ...m.meta.seed, what: 'cloud-init seed' }] : [])];
+    const own = [
+      ...m.meta.disks.map((d) => ({ pool: d.pool, volume: d.volume, path: d.overlay, failed: 'error.lab.down.overlayNotDeleted' as const })),
+      ...(m.meta.seed ? [{ ...m.meta.seed, failed: 'error.lab.down.seedNotDeleted' as const }] : []),
+    ];
     for (const d of own) {
       const info = await api.volumeInfo(d.pool, d.volume).catch(() => null);
       if (!info) continue;
@@ -787,7 +790,7 @@ async function downLab(ctx: LabContext, lab: string): Promise<LabDownResult> {
         await api.deleteVolume(d.pool, d.volume);
         out.removedVolumes.push(d.path);
       } catch (e) {
-        out.problems.push(`${d.what} ${d.path} could not be deleted: ${errText(e)}`);
+        out.problems.push(englishText(M(d.failed, { path: d.path, detail: errText(e) })));
       }
     }
   }
@@ -799,7 +802,8 @@ async function downLab(ctx: LabContext, lab: string): Promise<LabDownResult> {
     if (leftContainers.length) {
       out.problems.push(`network '${net.name}' is kept: container ${leftContainers.map((m) => `'${m.rec.name}'`).join(', ')} could not be removed and is still on its bridge`);
     } else if (users.length) {
-      out.problems.push(`network '${net.name}' is kept: VM ${users.map((u) => `'${u.name}'`).join(', ')} (not part of the lab) ${users.length > 1 ? 'use' : 'uses'} it`);
+      const names = users.map((u) => `'${u.name}'`).join(', ');
+      out.problems.push(englishText(M(users.length > 1 ? 'error.lab.down.networkKeptVms' : 'error.lab.down.networkKeptVm', { network: net.name, names })));
     } else {
       try {
         if (net.active) await api.stopNetwork(net.name);

@@ -3,6 +3,7 @@
 // line and a caret; the test driver parses any file it is given): such quotes are cut here, so
 // they reach no reply, event or connection list.
 import { testDriverFile } from '../contract/connection-uri';
+import { englishText, message as M } from '../contract/messages';
 
 /** Names for the libvirt error codes the app reacts to (virterror.h). */
 export const LIBVIRT_ERROR_CODES: Record<number, string> = {
@@ -67,13 +68,13 @@ export function withoutQuotedXml(message: string): string {
   if (!m) return message;
   const [, source, line, detail] = m;
   const where = source.replace(/^.*?(?=\/)/, ''); // "XML error: /path" → "/path"
-  if (where.startsWith('/')) return `${source.slice(0, source.length - where.length)}${where} is not well-formed XML (line ${line})`;
+  if (where.startsWith('/')) return englishText(M('error.connection.notWellFormed', { source, line }));
   return `${source}:${line}: ${detail}`;
 }
 
 /** What a failed open of a test-driver file says: never the file's content. */
 export function testDriverFileMessage(file: string, exists = true): string {
-  return exists ? `${file} is not a valid libvirt test-driver XML file (or it cannot be read)` : `${file} does not exist (test-driver file)`;
+  return englishText(M(exists ? 'error.connection.testDriverInvalid' : 'error.connection.testDriverMissing', { file }));
 }
 
 /**
@@ -90,5 +91,5 @@ export function connectionOpenErrorMessage(uri: string, message: string): string
   if (!clean.startsWith(prefix)) return clean;
   const rest = clean.slice(prefix.length);
   if (rest === testDriverFileMessage(file) || rest === testDriverFileMessage(file, false)) return clean;
-  return `${prefix}${testDriverFileMessage(file)}`;
+  return englishText(M('error.connection.openFailed', { uri, detail: testDriverFileMessage(file) }));
 }

@@ -176,3 +176,37 @@ describe('errors of remote connections, migration and labs carry a message key',
     expect(untranslated, 'give these texts a template in LAB_MESSAGES (contract/messages.ts) and Japanese in ja-server.ts').toEqual([]);
   });
 });
+
+// Connection state texts (why a connection failed or is reconnecting, shown in the sidebar and
+// the main area), the host process's own failures, and the file checks of the New container
+// wizard: every literal text matches an ERROR_MESSAGES template. Lab up warnings and the problems
+// a lab down reports are matched the same way by the Labs page.
+const CONNECTION_CONTAINER_PATHS = ['src-main/api/connection-manager.ts', 'src-main/libvirt/errors.ts', 'src-main/libvirt/host-client.ts', ...filesIn('src-main/containers')];
+const STATE_THROWERS: [RegExp, number][] = [
+  ...MORE_THROWERS,
+  [/\bnew HostProcessError\(/g, 2],
+  // a connection's state text: setState(m, state, text), scheduleReconnect(m, text)
+  [/\bthis\.setState\(/g, 2],
+  [/\bthis\.scheduleReconnect\(/g, 1],
+  [/\blostReason = /g, 0],
+  // a measure's or a status's error text: { error: `…` }
+  [/\berror: (?=[`'"])/g, 0],
+];
+const LAB_NOTES: [RegExp, number][] = [[/\b(?:warnings|problems)\.push\(/g, 0]];
+
+describe('connection state texts, host process failures, container file checks and lab notes carry a message key', () => {
+  const sites = CONNECTION_CONTAINER_PATHS.flatMap((f) => messageSites(f, STATE_THROWERS));
+  const labNotes = filesIn('src-main/labs').flatMap((f) => messageSites(f, LAB_NOTES));
+
+  it('finds the messages (the scanner works)', () => {
+    expect(CONNECTION_CONTAINER_PATHS).toEqual(expect.arrayContaining(['src-main/containers/check-spec.ts', 'src-main/containers/create-container.ts']));
+    expect(sites.length).toBeGreaterThan(10);
+    expect(sites.some((s) => s.text.startsWith('lost connection to '))).toBe(true);
+    expect(labNotes.length).toBeGreaterThan(5);
+  });
+
+  it('each literal text matches an ERROR_MESSAGES template', () => {
+    const untranslated = [...sites, ...labNotes].filter((s) => !matchMessage(s.text, keys)).map((s) => `${s.file}:${s.line}: ${s.text}`);
+    expect(untranslated, 'give these texts a template in ERROR_MESSAGES (contract/messages.ts) and Japanese in ja-server.ts').toEqual([]);
+  });
+});
