@@ -2,50 +2,30 @@
 // the REAL second host (test/support/second-host.ts) over SSH with the passphrase-protected test
 // key: the fields spell the URI, the unknown host key is shown with its fingerprint and accepted,
 // the passphrase is asked in the app's dialog, and the host's VM appears in the list.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import type { RunningServer } from '../../src-main/server/server';
+import type { Core } from '../../src-main/api/core';
 import { saveScreenshot } from '../support/browser';
-import { removeDomainsWithPrefix } from '../support/cleanup';
-import { startSecondHost, type SecondHost } from '../support/second-host';
+import type { SecondHost } from '../support/second-host';
 import { tinyGuestXml, uniqueName } from '../support/tiny-guest';
-import { openUiOnCore } from '../support/ui-on-core';
+import { hostKeyFingerprint, TwoHostUi } from '../support/two-host-ui';
 
 const ID = uniqueName('vdt-h2-ui');
 const VM = `${ID}-vm`;
+const ui = new TwoHostUi(ID);
 let host2: SecondHost;
-let tcp: LibvirtHostClient;
 let core: Core;
-let server: RunningServer;
-let settingsDir: string;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  host2 = await startSecondHost();
-  tcp = new LibvirtHostClient(host2.tcpUri, nodeHostSpawner);
+  const { second, host2: tcp } = await ui.connectHost2();
+  host2 = second;
   await tcp.api.defineDomain(tinyGuestXml(VM));
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-h2-ui-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
-  ({ server, browser, page } = await openUiOnCore(core));
+  // The app has no connection to host 2 yet: the test adds it through the dialog.
+  ({ core, page } = await ui.openUi('vdt-h2-ui-', async () => undefined));
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await core?.close();
-  if (tcp) await removeDomainsWithPrefix(tcp, ID);
-  await tcp?.close();
-  await host2?.stop();
-  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => ui.close(), 120_000);
 
 describe('add-host dialog', () => {
   it('adds host 2 over SSH: URI from the fields, host key accepted after its fingerprint, passphrase asked, its VM listed', { timeout: 180_000 }, async () => {
@@ -62,7 +42,7 @@ describe('add-host dialog', () => {
 
     const keyDialog = page.getByTestId('host-key-dialog');
     await keyDialog.waitFor({ timeout: 60_000 });
-    const fingerprint = /(SHA256:\S{43})/.exec(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', host2.hostKeyFile], { encoding: 'utf8' }))![1];
+    const fingerprint = hostKeyFingerprint(host2);
     expect(await keyDialog.getByTestId('host-key-fingerprints').innerText()).toContain(fingerprint);
     await saveScreenshot(page, 'add-host-key');
     await keyDialog.getByTestId('host-key-accept').click();

@@ -2,44 +2,32 @@
 // second host over SSH (test/support/second-host.ts): a saved connection that failed on an
 // unknown host key gets the button; it opens the host-key dialog with the fingerprint; Refuse
 // leaves the connection failed and nothing accepted; Accept connects it, without adding the host again.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
+import type { Core } from '../../src-main/api/core';
 import type { ConnectionStatus } from '../../src-main/contract';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import type { RunningServer } from '../../src-main/server/server';
 import { saveScreenshot } from '../support/browser';
-import { startSecondHost, type SecondHost } from '../support/second-host';
-import { openUiOnCore } from '../support/ui-on-core';
+import type { SecondHost } from '../support/second-host';
+import { uniqueName } from '../support/tiny-guest';
+import { hostKeyFingerprint, TwoHostUi } from '../support/two-host-ui';
 
+const ui = new TwoHostUi(uniqueName('vdt-hostkey-list')); // creates no domains
 let host2: SecondHost;
 let core: Core;
-let server: RunningServer;
-let settingsDir: string;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  host2 = await startSecondHost();
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-hostkey-list-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
-  // Saved, but its key never accepted (a fresh settings folder knows no host key).
-  const added = (await core.call('connections.add', { uri: host2.sshUri, keyFile: host2.keyFile })) as ConnectionStatus;
-  expect(added).toMatchObject({ state: 'failed', hostKey: { status: 'unknown' } });
-  ({ server, browser, page } = await openUiOnCore(core));
+  host2 = await ui.startSecond();
+  ({ core, page } = await ui.openUi('vdt-hostkey-list-', async (c) => {
+    // Saved, but its key never accepted (a fresh settings folder knows no host key).
+    const added = (await c.call('connections.add', { uri: host2.sshUri, keyFile: host2.keyFile })) as ConnectionStatus;
+    expect(added).toMatchObject({ state: 'failed', hostKey: { status: 'unknown' } });
+  }));
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await core?.close();
-  await host2?.stop();
-  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => ui.close(), 120_000);
 
 describe('connection list: Accept key…', () => {
   it('opens the host-key dialog for a saved host with an unknown key; Refuse changes nothing, Accept connects', { timeout: 180_000 }, async () => {
@@ -50,13 +38,13 @@ describe('connection list: Accept key…', () => {
     expect(await acceptKey.innerText()).toBe('Accept key…');
     // Reconnecting would only fail on the same key: the key is what to act on.
     expect(await conn.getByRole('button', { name: /^Reconnect/ }).count()).toBe(0);
-    const knownHosts = path.join(settingsDir, 'ssh/known_hosts');
+    const knownHosts = path.join(ui.settingsDir!, 'ssh/known_hosts');
     const knownBefore = fs.existsSync(knownHosts) ? fs.readFileSync(knownHosts, 'utf8') : '';
 
     await acceptKey.click();
     const dialog = page.getByTestId('host-key-dialog');
     await dialog.waitFor();
-    const fingerprint = /(SHA256:\S{43})/.exec(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', host2.hostKeyFile], { encoding: 'utf8' }))![1];
+    const fingerprint = hostKeyFingerprint(host2);
     expect(await dialog.getByTestId('host-key-fingerprints').innerText()).toContain(fingerprint);
     await dialog.getByTestId('host-key-refuse').click();
     await dialog.waitFor({ state: 'detached' });

@@ -2,55 +2,31 @@
 // qemu:///system and the second host (test/support/second-host.ts): "All hosts" lists both hosts'
 // VMs with a Host column and totals per host; More → Migrate… moves the running tiny guest live to
 // host 2 with its progress, and the list then shows it on host 2.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
-import type { RunningServer } from '../../src-main/server/server';
+import type { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { saveScreenshot } from '../support/browser';
-import { removeDomainsWithPrefix } from '../support/cleanup';
-import { startSecondHost, type SecondHost } from '../support/second-host';
 import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
-import { openUiOnCore } from '../support/ui-on-core';
+import { TwoHostUi } from '../support/two-host-ui';
 
 const ID = uniqueName('vdt-mig-ui');
 const VM = `${ID}-vm`;
-const host1 = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
+const ui = new TwoHostUi(ID);
+const { host1 } = ui;
 let host2: LibvirtHostClient;
-let second: SecondHost | null = null;
 let H2: string;
-let core: Core;
-let server: RunningServer;
-let settingsDir: string;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  H2 = process.env.VDT_MIG_HOST2_URI ?? (second = await startSecondHost()).tcpUri;
-  host2 = new LibvirtHostClient(H2, nodeHostSpawner);
-  await Promise.all([host1.connect(), host2.connect()]);
+  ({ host2 } = await ui.connectHosts(process.env.VDT_MIG_HOST2_URI));
+  H2 = host2.uri;
   // Without its VNC display: both daemons share this machine's ports (see migration.test.ts).
   await host1.api.defineDomain(tinyGuestXml(VM).replace(/<graphics[^>]*\/>/, ''));
   await host1.api.startDomain({ name: VM });
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-mig-ui-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
-  await core.call('connections.add', { uri: H2 });
-  ({ server, browser, page } = await openUiOnCore(core));
+  ({ page } = await ui.openUi('vdt-mig-ui-'));
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await core?.close();
-  for (const c of [host1, host2]) if (c) await removeDomainsWithPrefix(c, ID);
-  await Promise.all([host1.close(), host2?.close()]);
-  await second?.stop();
-  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => ui.close(), 120_000);
 
 const row = (name: string) => page.locator(`[data-testid="vm-row"][data-vm-name="${name}"]`);
 

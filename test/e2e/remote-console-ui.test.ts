@@ -4,62 +4,46 @@
 // the serial console of a tiny guest answers; the graphical console of a GRUB rescue CD guest
 // shows GRUB and takes keys through the connection's SSH tunnel; and 5 graphical consoles open in
 // 5 tabs share the libvirt connection's ONE SSH connection.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src-main/api/core';
+import type { Core } from '../../src-main/api/core';
 import type { ConnectionStatus } from '../../src-main/contract';
-import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
-import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import type { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import type { RunningServer } from '../../src-main/server/server';
 import { routeToHash } from '../../src-renderer/app/route';
 import { saveScreenshot } from '../support/browser';
-import { removeDomainsWithPrefix } from '../support/cleanup';
 import { grubGuestXml, grubIso } from '../support/grub-guest';
 import { findEchoed, screenAfter, settledCanvas, waitCanvas } from '../support/novnc-canvas';
-import { sshConnectionsFrom, startSecondHost, type SecondHost } from '../support/second-host';
+import { sshConnectionsFrom, type SecondHost } from '../support/second-host';
 import { TINY_GUEST_MARKER, tinyGuestXml, uniqueName } from '../support/tiny-guest';
-import { openUiOnCore } from '../support/ui-on-core';
+import { hostKeyFingerprint, TwoHostUi } from '../support/two-host-ui';
 
-const GRUB_VM = uniqueName('vdt-h2-grub');
-const TINY_VM = uniqueName('vdt-h2-tiny');
+const ID = uniqueName('vdt-h2-console');
+const GRUB_VM = `${ID}-grub`;
+const TINY_VM = `${ID}-tiny`;
+const ui = new TwoHostUi(ID);
 let host2: SecondHost;
 let tcp: LibvirtHostClient;
 let core: Core;
 let server: RunningServer;
-let settingsDir: string;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  host2 = await startSecondHost();
   // Setup and checks go to host 2 over TCP; the app reaches it only over SSH.
-  tcp = new LibvirtHostClient(host2.tcpUri, nodeHostSpawner);
+  ({ second: host2, host2: tcp } = await ui.connectHost2());
   await tcp.api.defineDomain(grubGuestXml(GRUB_VM, grubIso()));
   await tcp.api.defineDomain(tinyGuestXml(TINY_VM));
-  settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-h2-console-'));
-  core = createCore({ spawnHost: nodeHostSpawner, settingsDir, autoConnect: true });
-  const added = (await core.call('connections.add', { uri: host2.sshUri, keyFile: host2.keyFile })) as ConnectionStatus;
-  expect(added).toMatchObject({ state: 'failed', hostKey: { status: 'unknown' } });
-  const fingerprint = /(SHA256:\S{43})/.exec(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', host2.hostKeyFile], { encoding: 'utf8' }))![1];
-  expect(await core.call('connections.acceptHostKey', { uri: host2.sshUri, fingerprint })).toMatchObject({ state: 'connected' });
-  ({ server, browser, page } = await openUiOnCore(core));
+  ({ core, page, server, browser } = await ui.openUi('vdt-h2-console-', async (c) => {
+    const added = (await c.call('connections.add', { uri: host2.sshUri, keyFile: host2.keyFile })) as ConnectionStatus;
+    expect(added).toMatchObject({ state: 'failed', hostKey: { status: 'unknown' } });
+    expect(await c.call('connections.acceptHostKey', { uri: host2.sshUri, fingerprint: hostKeyFingerprint(host2) })).toMatchObject({ state: 'connected' });
+  }));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await core?.close();
-  for (const name of [GRUB_VM, TINY_VM]) if (tcp) await removeDomainsWithPrefix(tcp, name);
-  await tcp?.close();
-  await host2?.stop();
-  if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => ui.close(), 120_000);
 
 const row = (name: string) => page.locator(`[data-testid="vm-row"][data-vm-name="${name}"]`);
 const stateOnHost2 = async (name: string): Promise<string> => (await tcp.api.lookupDomain({ name })).state;

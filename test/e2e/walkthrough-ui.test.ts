@@ -15,6 +15,7 @@ import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, tinyGuestXml, uniqueName } from '../support/tiny-guest';
+import { nextStep as nextStepOn, openWizard as openWizardOn } from '../support/wizard-page';
 
 const prefix = uniqueName('vdt-walk');
 // A long folder name: the Storage page must wrap it, not push the row actions out of view.
@@ -78,24 +79,8 @@ describe('walkthrough fixes (browser mode, qemu:///system)', () => {
 
   const go = (hash: string) => page.evaluate((h) => (location.hash = h), hash);
 
-  /** A fresh wizard (one kept from an earlier, failed test is cancelled first). */
-  async function openWizard(): Promise<void> {
-    await go('#/vms');
-    await page.getByTestId('new-vm').click();
-    const wizard = page.getByTestId('wizard');
-    await wizard.waitFor();
-    if ((await wizard.getAttribute('data-step')) !== 'source') {
-      await page.getByTestId('wizard-cancel').click();
-      await page.getByTestId('new-vm').click();
-    }
-    await page.getByTestId('wizard-step-source').waitFor();
-  }
-
-  async function nextStep(step: string): Promise<void> {
-    await expect.poll(() => page.getByTestId('wizard-next').isEnabled(), { timeout: 30_000 }).toBe(true);
-    await page.getByTestId('wizard-next').click();
-    await page.getByTestId(`wizard-step-${step}`).waitFor({ timeout: 30_000 });
-  }
+  const openWizard = () => openWizardOn(page);
+  const nextStep = (step: string) => nextStepOn(page, step);
 
   it('wizard: a missing ISO stops step 1; after leaving and coming back the form still checks itself', { timeout: 180_000 }, async () => {
     await openWizard();

@@ -16,7 +16,7 @@ import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, uniqueName } from '../support/tiny-guest';
-import { createdVm, nameAndPreview, smallResources } from '../support/wizard-page';
+import { createdVm, nameAndPreview, nextStep as nextStepOn, openWizard, smallResources } from '../support/wizard-page';
 
 const prefix = uniqueName('vdt-fileaccess');
 const POOL = `${prefix}-pool`;
@@ -70,23 +70,11 @@ describe('a file QEMU cannot read, fixed in the wizard (browser mode, qemu:///sy
   }, 120_000);
 
   async function openWizardWith(iso: string): Promise<void> {
-    await page.evaluate(() => (location.hash = '#/vms'));
-    await page.getByTestId('new-vm').click();
-    const wizard = page.getByTestId('wizard');
-    await wizard.waitFor();
-    if ((await wizard.getAttribute('data-step')) !== 'source') {
-      await page.getByTestId('wizard-cancel').click();
-      await page.getByTestId('new-vm').click();
-    }
-    await page.getByTestId('wizard-step-source').waitFor();
+    await openWizard(page);
     await page.fill('#wizard-iso-path', iso);
   }
 
-  async function nextStep(step: string): Promise<void> {
-    await expect.poll(() => page.getByTestId('wizard-next').isEnabled(), { timeout: 30_000 }).toBe(true);
-    await page.getByTestId('wizard-next').click();
-    await page.getByTestId(`wizard-step-${step}`).waitFor({ timeout: 30_000 });
-  }
+  const nextStep = (step: string) => nextStepOn(page, step);
 
   /** From step 1 to the summary (no disk, no network), then create and start; the VM's UUID. */
   async function createAndStart(name: string): Promise<string> {

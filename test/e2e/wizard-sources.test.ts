@@ -17,7 +17,14 @@ import { startInstallTree, type InstallTree } from '../support/install-tree';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, TINY_GUEST_MARKER, uniqueName } from '../support/tiny-guest';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
-import { cancelWizard as cancelWizardOn, createdVm as createdVmOnScreen, nameAndPreview as nameAndPreviewOn, smallResources as smallResourcesOn } from '../support/wizard-page';
+import {
+  cancelWizard as cancelWizardOn,
+  createdVm as createdVmOnScreen,
+  nameAndPreview as nameAndPreviewOn,
+  nextStep as nextStepOn,
+  openWizard as openWizardOn,
+  smallResources as smallResourcesOn,
+} from '../support/wizard-page';
 
 const GiB = 2 ** 30;
 const prefix = uniqueName('vdtest-wsrc');
@@ -68,20 +75,11 @@ describe('New-VM wizard: network install and cloud image (browser mode, qemu:///
   }, 120_000);
 
   // ---- helpers ----
-  const go = (hash: string) => page.evaluate((h) => (location.hash = h), hash);
   const errorOf = (step: string) => page.locator(`[data-testid="wizard-step-${step}"] [data-testid="wizard-error"]`);
   const hintOf = (step: string) => page.locator(`[data-testid="wizard-step-${step}"] [data-testid="wizard-hint"]`);
 
-  async function openWizard(): Promise<void> {
-    await go('#/vms');
-    await page.getByTestId('new-vm').click();
-    await page.getByTestId('wizard-step-source').waitFor();
-  }
-
-  async function next(step: string): Promise<void> {
-    await page.getByTestId('wizard-next').click();
-    await page.getByTestId(`wizard-step-${step}`).waitFor({ timeout: 30_000 });
-  }
+  const openWizard = () => openWizardOn(page);
+  const next = (step: string) => nextStepOn(page, step);
 
   const cancelWizard = () => cancelWizardOn(page);
   const smallResources = () => smallResourcesOn(page);

@@ -15,7 +15,14 @@ import { GRUB_ISO, grubIso } from '../support/grub-guest';
 import { startServe, type Served } from '../support/serve';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
-import { cancelWizard as cancelWizardOn, createdVm as createdVmOnScreen, nameAndPreview as nameAndPreviewOn, smallResources as smallResourcesOn } from '../support/wizard-page';
+import {
+  cancelWizard as cancelWizardOn,
+  createdVm as createdVmOnScreen,
+  nameAndPreview as nameAndPreviewOn,
+  nextStep as nextStepOn,
+  openWizard as openWizardOn,
+  smallResources as smallResourcesOn,
+} from '../support/wizard-page';
 
 const GiB = 2 ** 30;
 
@@ -121,16 +128,8 @@ describe('New-VM wizard, storage and safe delete (browser mode, qemu:///system)'
     return { domains: ours.sort(), volumes: volumes.map((v) => v.name).sort() };
   }
 
-  async function openWizard(): Promise<void> {
-    await go('#/vms');
-    await page.getByTestId('new-vm').click();
-    await page.getByTestId('wizard-step-source').waitFor();
-  }
-
-  async function next(step: string): Promise<void> {
-    await page.getByTestId('wizard-next').click();
-    await page.getByTestId(`wizard-step-${step}`).waitFor();
-  }
+  const openWizard = () => openWizardOn(page);
+  const next = (step: string) => nextStepOn(page, step);
 
   async function kernelSource(): Promise<void> {
     await page.getByTestId('source-kernel').check();
@@ -142,6 +141,16 @@ describe('New-VM wizard, storage and safe delete (browser mode, qemu:///system)'
   const cancelWizard = () => cancelWizardOn(page);
   const smallResources = () => smallResourcesOn(page);
   const nameAndPreview = (name: string) => nameAndPreviewOn(page, name);
+
+  /** A new wizard for a kernel-booted VM with small resources, taken up to the storage step. */
+  async function kernelVmUpToStorage(): Promise<void> {
+    await openWizard();
+    await kernelSource();
+    await next('os');
+    await next('resources');
+    await smallResources();
+    await next('storage');
+  }
 
   async function createdVm(name: string): Promise<string> {
     const uuid = await createdVmOnScreen(page, name, 120_000);
@@ -282,12 +291,7 @@ describe('New-VM wizard, storage and safe delete (browser mode, qemu:///system)'
     const errorOf = (step: string) => page.locator(`[data-testid="wizard-step-${step}"] [data-testid="wizard-error"]`);
 
     // A name that is taken, and a name with XML in it: refused on the summary.
-    await openWizard();
-    await kernelSource();
-    await next('os');
-    await next('resources');
-    await smallResources();
-    await next('storage');
+    await kernelVmUpToStorage();
     await page.getByTestId('storage-none').check();
     await next('network');
     await next('firmware');
@@ -376,12 +380,7 @@ describe('New-VM wizard, storage and safe delete (browser mode, qemu:///system)'
     expect(await page.locator(`[data-testid="volume-row"][data-volume="${ISO_VOLUME}"] [data-testid="volume-used-by"]`).textContent()).toContain('Not used');
 
     // A third VM takes the kept volume (existing volume), then is deleted with it.
-    await openWizard();
-    await kernelSource();
-    await next('os');
-    await next('resources');
-    await smallResources();
-    await next('storage');
+    await kernelVmUpToStorage();
     await page.getByTestId('storage-existing').check();
     await page.selectOption('#wizard-existing-pool', POOL);
     await page.waitForSelector(`#wizard-existing-volume option[value="${ISO_VOLUME}"]`, { state: 'attached', timeout: 30_000 });

@@ -101,46 +101,28 @@ afterAll(async () => {
 
 const on = `--connect ${SYSTEM_URI}`;
 
+/** What is typed, the line zsh's <TAB> makes of it, and the candidates fish offers. */
+const NAME_CASES: { typed: string; zsh: string; fish: string[] }[] = [
+  { typed: `virtdesk start ${on} ${ID}-w`, zsh: `virtdesk start ${on} ${VM} `, fish: [VM] },
+  { typed: `virtdesk snapshot revert ${on} ${VM} ${ID}-s`, zsh: `virtdesk snapshot revert ${on} ${VM} ${SNAP} `, fish: [SNAP] },
+  { typed: `virtdesk create x ${on} --disk ${ID}-p`, zsh: `virtdesk create x ${on} --disk ${POOL}:`, fish: [`${POOL}:`] },
+  { typed: `virtdesk attach-disk ${VM} ${on} --volume ${ID}-p`, zsh: `virtdesk attach-disk ${VM} ${on} --volume ${POOL}/`, fish: [`${POOL}/`] },
+  { typed: `virtdesk create x ${on} --network network:${ID}-n`, zsh: `virtdesk create x ${on} --network network:${NETWORK} `, fish: [`network:${NETWORK}`] },
+  { typed: `virtdesk edit-nic ${VM} 52:54:00:00:00:01 ${on} --source ${ID}-n`, zsh: `virtdesk edit-nic ${VM} 52:54:00:00:00:01 ${on} --source ${NETWORK} `, fish: [NETWORK] },
+  { typed: `virtdesk create-container ct ${on} --network ${ID}-n`, zsh: `virtdesk create-container ct ${on} --network ${NETWORK} `, fish: [NETWORK] },
+  { typed: 'virtdesk edit-disk web vda --cache writeb', zsh: 'virtdesk edit-disk web vda --cache writeback ', fish: ['writeback'] },
+];
+
 describe('completion of names from the connection', () => {
   it('zsh (interactive, compinit, <TAB>) completes VMs, snapshots, pools and networks', { timeout: 300_000 }, () => {
     expect(hasShell('zsh'), 'zsh is not installed: npm run setup installs it').toBe(true);
-    expect(zsh([
-      `virtdesk start ${on} ${ID}-w`,
-      `virtdesk snapshot revert ${on} ${VM} ${ID}-s`,
-      `virtdesk create x ${on} --disk ${ID}-p`,
-      `virtdesk attach-disk ${VM} ${on} --volume ${ID}-p`,
-      `virtdesk create x ${on} --network network:${ID}-n`,
-      `virtdesk edit-nic ${VM} 52:54:00:00:00:01 ${on} --source ${ID}-n`,
-      `virtdesk create-container ct ${on} --network ${ID}-n`,
-      'virtdesk edit-disk web vda --cache writeb',
-      'virtdesk resize-d',
-    ])).toEqual([
-      `virtdesk start ${on} ${VM} `,
-      `virtdesk snapshot revert ${on} ${VM} ${SNAP} `,
-      `virtdesk create x ${on} --disk ${POOL}:`,
-      `virtdesk attach-disk ${VM} ${on} --volume ${POOL}/`,
-      `virtdesk create x ${on} --network network:${NETWORK} `,
-      `virtdesk edit-nic ${VM} 52:54:00:00:00:01 ${on} --source ${NETWORK} `,
-      `virtdesk create-container ct ${on} --network ${NETWORK} `,
-      'virtdesk edit-disk web vda --cache writeback ',
-      'virtdesk resize-disk ',
-    ]);
+    expect(zsh([...NAME_CASES.map((c) => c.typed), 'virtdesk resize-d'])).toEqual([...NAME_CASES.map((c) => c.zsh), 'virtdesk resize-disk ']);
   });
 
   it('fish completes VMs, snapshots, pools and networks', { timeout: 300_000 }, () => {
     expect(hasShell('fish'), 'fish is not installed: npm run setup installs it').toBe(true);
-    expect(fish([
-      `virtdesk start ${on} ${ID}-w`,
-      `virtdesk snapshot revert ${on} ${VM} ${ID}-s`,
-      `virtdesk create x ${on} --disk ${ID}-p`,
-      `virtdesk attach-disk ${VM} ${on} --volume ${ID}-p`,
-      `virtdesk create x ${on} --network network:${ID}-n`,
-      `virtdesk edit-nic ${VM} 52:54:00:00:00:01 ${on} --source ${ID}-n`,
-      `virtdesk create-container ct ${on} --network ${ID}-n`,
-      'virtdesk edit-disk web vda --cache writeb',
-      // Only the first argument of start is a VM.
-      `virtdesk start ${on} ${VM} ${ID}-w`,
-    ])).toEqual([[VM], [SNAP], [`${POOL}:`], [`${POOL}/`], [`network:${NETWORK}`], [NETWORK], [NETWORK], ['writeback'], []]);
+    // The last line: only the first argument of start is a VM.
+    expect(fish([...NAME_CASES.map((c) => c.typed), `virtdesk start ${on} ${VM} ${ID}-w`])).toEqual([...NAME_CASES.map((c) => c.fish), []]);
   });
 
   it('bash completes the options the table added (edit-nic --source, create-container --network, edit-disk --cache)', { timeout: 120_000 }, () => {

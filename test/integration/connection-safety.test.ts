@@ -6,11 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../src-main/api/core';
-import type { ApiError, ConnectionStatus } from '../../src-main/contract';
+import type { ConnectionStatus } from '../../src-main/contract';
 import type { HostSpawner } from '../../src-main/libvirt/host-channel';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { HOST_URI_ENV } from '../../src-main/libvirt/protocol';
 import { withoutQuotedXml } from '../../src-main/libvirt/errors';
+import { failure } from '../support/api-failure';
 
 const DEMO = 'test:///default';
 const SECRET = 'VDT-SAFETY-SECRET-7f3a9c';
@@ -54,14 +55,6 @@ const alive = (pid: number | undefined): boolean => {
     return false;
   }
 };
-
-const failure = (p: Promise<unknown>): Promise<ApiError> =>
-  p.then(
-    (v) => {
-      throw new Error(`expected a failure, got ${JSON.stringify(v)}`);
-    },
-    (e: ApiError) => e,
-  );
 
 afterEach(async () => {
   for (const c of cores.splice(0)) await c.close();

@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, ContainerSpecInput, MethodInput, MethodName, MethodResult, TypedApiEvent } from '../../src-main/contract';
+import type { ContainerSpecInput, MethodInput, MethodName, MethodResult, TypedApiEvent } from '../../src-main/contract';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { failure } from '../support/api-failure';
 import { runCli } from '../support/cli';
 import { lxcConnection, type LxcTarget } from '../support/lxc-daemon';
 import { GuestShell } from '../support/guest-shell';
@@ -26,7 +27,6 @@ let settingsDir: string;
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
   return (await core.call(method, input)) as MethodResult<M>;
 }
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 const virsh = (...args: string[]) => execFileSync('virsh', ['-c', lxc.uri, ...args], { encoding: 'utf8' });
 const definedNames = () => virsh('list', '--all', '--name').split('\n').map((s) => s.trim()).filter(Boolean);
 

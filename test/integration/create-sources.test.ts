@@ -17,6 +17,7 @@ import { validateInput, type CreateEventMap, type MethodInput, type MethodResult
 import { ApiError } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { failure } from '../support/api-failure';
 import { CLOUD_GUEST_MARKER, SYSTEM_URI, TINY_GUEST_MARKER, cloudTestImage, uniqueName } from '../support/tiny-guest';
 import { consoleText, waitFor } from '../support/host-events';
 import { startInstallTree, type InstallTree } from '../support/install-tree';
@@ -40,7 +41,6 @@ async function call<M extends LibvirtMethodName>(name: M, input: MethodInput<M>)
   if (!r.ok) throw new ApiError('INVALID_INPUT', r.message, r.field);
   return (handlers[name] as (i: unknown) => Promise<MethodResult<M>>)(r.value);
 }
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 
 async function snapshot() {
   const [domains, volumes, pools] = await Promise.all([client.api.listDomains(), client.api.listVolumes(POOL), client.api.listPools()]);
@@ -125,15 +125,15 @@ describe('network install from a URL tree', () => {
     const before = await snapshot();
     const base = (url: string): VmSpecInput => ({ name: `${prefix}-bad`, memoryMiB: 256, vcpus: 1, source: { kind: 'url', url }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 } });
     const port = await closedPort();
-    const dead = await fail(call('vm.create', { spec: base(`http://127.0.0.1:${port}/debian/`), start: true }));
+    const dead = await failure(call('vm.create', { spec: base(`http://127.0.0.1:${port}/debian/`), start: true }));
     expect(dead).toMatchObject({ code: 'INVALID_INPUT', field: 'spec.source.url' });
     expect(dead.message).toMatch(new RegExp(`^URL does not answer: .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`));
-    const notTree = await fail(call('vm.create', { spec: base(tree.mirrorUrl.replace('/debian/', '/nothing-here/')), start: true }));
+    const notTree = await failure(call('vm.create', { spec: base(tree.mirrorUrl.replace('/debian/', '/nothing-here/')), start: true }));
     expect(notTree).toMatchObject({ code: 'INVALID_INPUT', field: 'spec.source.url' });
     expect(notTree.message).toMatch(/no install tree Virtdesk knows at .*nothing-here/);
-    const noStart = await fail(call('vm.create', { spec: base(tree.installerUrl), start: false }));
+    const noStart = await failure(call('vm.create', { spec: base(tree.installerUrl), start: false }));
     expect(noStart).toMatchObject({ code: 'INVALID_INPUT', field: 'start' });
-    const noDisk = await fail(call('vm.create', { spec: { ...base(tree.installerUrl), storage: { kind: 'none' } }, start: true }));
+    const noDisk = await failure(call('vm.create', { spec: { ...base(tree.installerUrl), storage: { kind: 'none' } }, start: true }));
     expect(noDisk).toMatchObject({ code: 'INVALID_INPUT', field: 'spec.storage.kind' });
     expect(await snapshot()).toEqual(before);
   });
@@ -279,13 +279,13 @@ describe('cloud image + cloud-init', () => {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', image, '2G']);
     const before = await snapshot();
     const base: VmSpecInput = { name: `${prefix}-badcloud`, memoryMiB: 256, vcpus: 1, source: { kind: 'cloud', image, cloudInit: { user: 'bob', sshKey: SSH_KEY } }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 } };
-    const small = await fail(call('vm.create', { spec: base }));
+    const small = await failure(call('vm.create', { spec: base }));
     expect(small).toMatchObject({ code: 'INVALID_INPUT', field: 'spec.storage.sizeGiB' });
     expect(small.message).toMatch(/smaller than the cloud image itself \(2 GiB\)/);
-    expect(await fail(call('vm.create', { spec: { ...base, storage: { kind: 'none' } } }))).toMatchObject({ field: 'spec.storage.kind' });
-    expect(await fail(call('vm.create', { spec: { ...base, source: { kind: 'cloud', image, cloudInit: { user: 'bob' } } } }))).toMatchObject({ field: 'spec.source.cloudInit.password' });
-    expect(await fail(call('vm.create', { spec: { ...base, source: { kind: 'cloud', image, cloudInit: { user: 'root', password: 'x' } } } }))).toMatchObject({ field: 'spec.source.cloudInit.user' });
-    expect(await fail(call('vm.create', { spec: { ...base, source: { kind: 'cloud', image: '/etc/hostname', cloudInit: { user: 'bob', password: 'x' } } } }))).toMatchObject({ field: 'spec.source.image' });
+    expect(await failure(call('vm.create', { spec: { ...base, storage: { kind: 'none' } } }))).toMatchObject({ field: 'spec.storage.kind' });
+    expect(await failure(call('vm.create', { spec: { ...base, source: { kind: 'cloud', image, cloudInit: { user: 'bob' } } } }))).toMatchObject({ field: 'spec.source.cloudInit.password' });
+    expect(await failure(call('vm.create', { spec: { ...base, source: { kind: 'cloud', image, cloudInit: { user: 'root', password: 'x' } } } }))).toMatchObject({ field: 'spec.source.cloudInit.user' });
+    expect(await failure(call('vm.create', { spec: { ...base, source: { kind: 'cloud', image: '/etc/hostname', cloudInit: { user: 'bob', password: 'x' } } } }))).toMatchObject({ field: 'spec.source.image' });
     expect(await snapshot()).toEqual(before);
   });
 });

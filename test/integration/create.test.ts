@@ -9,6 +9,7 @@ import { validateInput, type MethodInput, type MethodResult, type VmSpecInput } 
 import { ApiError } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { failure } from '../support/api-failure';
 import { SYSTEM_URI, TINY_GUEST_MARKER, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
 import { consoleText, waitFor } from '../support/host-events';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
@@ -28,7 +29,6 @@ async function call<M extends LibvirtMethodName>(name: M, input: MethodInput<M>,
   if (!r.ok) throw new ApiError('INVALID_INPUT', r.message, r.field);
   return (h[name] as (i: unknown) => Promise<MethodResult<M>>)(r.value);
 }
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 
 async function snapshot() {
   const [domains, volumes] = await Promise.all([client.api.listDomains(), client.api.listVolumes(POOL)]);
@@ -119,7 +119,7 @@ describe('vm.create on qemu:///system', () => {
       [{ ...kernelSpec(`${prefix}-txt`), source: { kind: 'import', path: notes }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 } }, 'spec.source.path', /is not a disk image/],
     ];
     for (const [spec, field, message] of cases) {
-      const e = await fail(call('vm.create', { spec, start: true }));
+      const e = await failure(call('vm.create', { spec, start: true }));
       expect(e, spec.name).toBeInstanceOf(ApiError);
       expect(e.code, spec.name).toBe('INVALID_INPUT');
       expect(e.field, spec.name).toBe(field);
@@ -134,7 +134,7 @@ describe('vm.create on qemu:///system', () => {
   it('rolls back the new volume when a step fails: define (test hook) and start (a kernel QEMU cannot load)', { timeout: 120_000 }, async () => {
     const before = await snapshot();
     const broken = makeHandlers({ hooks: { beforeDefine: (xml) => xml.replace('machine="q35"', 'machine="no-such-machine"') } });
-    const e1 = await fail(call('vm.create', { spec: kernelSpec(`${prefix}-rb1`, { storage: { kind: 'new', pool: POOL, sizeGiB: 1 } }) }, broken));
+    const e1 = await failure(call('vm.create', { spec: kernelSpec(`${prefix}-rb1`, { storage: { kind: 'new', pool: POOL, sizeGiB: 1 } }) }, broken));
     expect(e1.message).toMatch(/failed at step 'define the VM'/);
     expect(e1.message).toMatch(/Rolled back: deleted the volume/);
     expect(await snapshot()).toEqual(before);
@@ -144,7 +144,7 @@ describe('vm.create on qemu:///system', () => {
     fs.chmodSync(fakeKernel, 0o644);
     await client.api.refreshPool(POOL);
     const before2 = await snapshot();
-    const e2 = await fail(call('vm.create', { spec: kernelSpec(`${prefix}-rb2`, { source: { kind: 'kernel', kernel: fakeKernel }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 } }), start: true }));
+    const e2 = await failure(call('vm.create', { spec: kernelSpec(`${prefix}-rb2`, { source: { kind: 'kernel', kernel: fakeKernel }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 } }), start: true }));
     expect(e2.message).toMatch(/failed at step 'start the VM'/);
     expect(e2.message).toMatch(/Rolled back: removed the VM definition; deleted the volume/);
     expect(e2.code).toBe('LIBVIRT');
@@ -164,7 +164,7 @@ describe('vm.create on qemu:///system', () => {
     expect((await client.api.domainState({ uuid: r.vm.uuid })).state).toBe('running');
     const plan = await call('vm.deletePlan', { vm: { uuid: r.vm.uuid } });
     expect(plan.disks.map((d) => [d.device, d.deletable, d.reason ?? null])).toEqual([['disk', true, null], ['cdrom', false, 'CD-ROM media are never deleted']]);
-    expect((await fail(call('vm.delete', { vm: { uuid: r.vm.uuid }, deleteDisks: [iso] }))).message).toMatch(/CD-ROM/);
+    expect((await failure(call('vm.delete', { vm: { uuid: r.vm.uuid }, deleteDisks: [iso] }))).message).toMatch(/CD-ROM/);
     await call('vm.delete', { vm: { uuid: r.vm.uuid }, deleteDisks: [r.createdVolume!.path] });
     expect(fs.existsSync(iso)).toBe(true);
     expect(fs.existsSync(r.createdVolume!.path)).toBe(false);
@@ -179,11 +179,11 @@ describe('storage and networks on qemu:///system', () => {
     const v = await call('volume.create', { pool: POOL, name, sizeGiB: 1 });
     expect(v).toMatchObject({ name, format: 'qcow2', capacity: GiB, usedBy: [] });
     expect((await call('volume.resize', { pool: POOL, name, sizeGiB: 2 })).capacity).toBe(2 * GiB);
-    expect((await fail(call('volume.resize', { pool: POOL, name, sizeGiB: 1 }))).message).toMatch(/can only grow/);
+    expect((await failure(call('volume.resize', { pool: POOL, name, sizeGiB: 1 }))).message).toMatch(/can only grow/);
     const vm = `${prefix}-user`;
     await call('vm.create', { spec: kernelSpec(vm, { storage: { kind: 'existing', pool: POOL, volume: name } }) });
     expect((await call('volume.list', { pool: POOL })).find((x) => x.name === name)?.usedBy).toEqual([vm]);
-    expect((await fail(call('volume.delete', { pool: POOL, name }))).message).toMatch(/used by VM/);
+    expect((await failure(call('volume.delete', { pool: POOL, name }))).message).toMatch(/used by VM/);
     await call('vm.delete', { vm: { name: vm }, deleteDisks: [] });
     await call('volume.delete', { pool: POOL, name });
     expect((await snapshot()).volumes).not.toContain(name);

@@ -10,10 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
+import type { MethodInput, MethodName, MethodResult } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { buildOverlayVolumeXml } from '../../src-main/xml/build-overlay';
+import { failure } from '../support/api-failure';
 import { SYSTEM_URI, tinyGuestXml, uniqueName } from '../support/tiny-guest';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { runCli } from '../support/cli';
@@ -35,7 +36,6 @@ let base: string;
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
   return (await core.call(method, input)) as MethodResult<M>;
 }
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 const exists = async (name: string) => (await client.api.listDomains()).some((d) => d.name === name);
 const baseVolumeExists = async () => (await client.api.listVolumes(POOL)).some((v) => v.path === base);
 

@@ -11,12 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
+import type { MethodInput, MethodName, MethodResult } from '../../src-main/contract';
 import { containerConnectionUri } from '../../src-main/host/container-support';
 import { labNetworkUuid } from '../../src-main/labs/lab-file';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { readNetworkXml } from '../../src-main/xml/read-domain';
+import { failure } from '../support/api-failure';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { GuestShell } from '../support/guest-shell';
 import { lxcConnection, type LxcTarget } from '../support/lxc-daemon';
@@ -40,7 +41,6 @@ let guest: { kernel: string; initrd: string };
 async function call<M extends MethodName>(method: M, input: MethodInput<M>, on: Core = core): Promise<MethodResult<M>> {
   return (await on.call(method, input)) as MethodResult<M>;
 }
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 const virshLxc = (...args: string[]) => execFileSync('virsh', ['-c', lxc.uri, ...args], { encoding: 'utf8' });
 const lxcNames = () => virshLxc('list', '--all', '--name').split('\n').map((s) => s.trim()).filter(Boolean).sort();
 

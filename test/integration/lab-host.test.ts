@@ -9,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
+import type { MethodInput, MethodName, MethodResult } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { failure } from '../support/api-failure';
 import { removeDomainsWithPrefix, removeTestPool } from '../support/cleanup';
 import { startSecondHost, type SecondHost } from '../support/second-host';
 import { SYSTEM_URI, tinyGuestFiles, uniqueName } from '../support/tiny-guest';
@@ -33,7 +34,6 @@ let fileDir: string;
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
   return (await core.call(method, input)) as MethodResult<M>;
 }
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 const ours = async (c: LibvirtHostClient) => (await c.api.listDomains()).filter((d) => d.name.startsWith(ID)).map((d) => ({ name: d.name, state: d.state }));
 const poolVolumes = async () => (await host2.api.listVolumes(POOL)).map((v) => v.name).sort();
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult, VmSummary } from '../../src-main/contract';
+import type { MethodInput, MethodName, MethodResult, VmSummary } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { labNetworkUuid } from '../../src-main/labs/lab-file';
@@ -19,6 +19,7 @@ import { readVirtdeskMeta } from '../../src-main/xml/virtdesk-meta';
 import { CLOUD_GUEST_MARKER, SYSTEM_URI, TINY_GUEST_MARKER, cloudTestImage, tinyGuestFiles, tinyGuestXml, uniqueName } from '../support/tiny-guest';
 import { consoleText } from '../support/host-events';
 import { GuestShell } from '../support/guest-shell';
+import { failure } from '../support/api-failure';
 
 const ID = uniqueName('vdl'); // vdl-<pid>-<rand>: a valid lab name prefix (≤ 24 characters in all)
 const LAB = `${ID}`;
@@ -37,7 +38,6 @@ let labsPoolExisted = false;
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
   return (await core.call(method, input)) as MethodResult<M>;
 }
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function labFile(name: string, body: string): string {

@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult, MigrationProgress } from '../../src-main/contract';
+import type { MethodInput, MethodName, MethodResult, MigrationProgress } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { failure } from '../support/api-failure';
 import { removeDomainsWithPrefix } from '../support/cleanup';
 import { runCli } from '../support/cli';
 import { consoleText } from '../support/host-events';
@@ -33,7 +34,6 @@ const progress: MigrationProgress[] = [];
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
   return (await core.call(method, input)) as MethodResult<M>;
 }
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 /**
  * The tiny guest without its VNC display: both daemons share this machine's network and each picks
  * display ports on its own, so host 2's QEMU could pick a port host 1's QEMU holds.

@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
+import type { MethodInput, MethodName, MethodResult } from '../../src-main/contract';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
+import { failure } from '../support/api-failure';
 import { SYSTEM_URI, uniqueName } from '../support/tiny-guest';
 import { removeTestPool } from '../support/cleanup';
 
@@ -22,7 +23,6 @@ let settingsDir: string;
 async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
   return (await core.call(method, input)) as MethodResult<M>;
 }
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 const poolState = async (name: string) => (await client.api.listPools()).find((p) => p.name === name);
 
 beforeAll(async () => {

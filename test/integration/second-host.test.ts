@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, ConnectionStatus, CredentialRequest, MethodInput, MethodName, MethodResult, TypedApiEvent } from '../../src-main/contract';
+import type { ConnectionStatus, CredentialRequest, MethodInput, MethodName, MethodResult, TypedApiEvent } from '../../src-main/contract';
 import { browserConsoleUpgrades } from '../../src-main/consoles/server-upgrades';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { generateToken, startServer, type RunningServer } from '../../src-main/server/server';
+import { failure } from '../support/api-failure';
 import { removeDomainsWithPrefix } from '../support/cleanup';
 import { waitFor } from '../support/host-events';
 import { sshConnectionsFrom, startSecondHost, type SecondHost } from '../support/second-host';
@@ -36,13 +37,6 @@ function newCore(): { core: Core; dir: string; events: TypedApiEvent[] } {
   return c;
 }
 const call = async <M extends MethodName>(core: Core, method: M, input: MethodInput<M>): Promise<MethodResult<M>> => (await core.call(method, input)) as MethodResult<M>;
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as ApiError,
-  );
 
 function hostKeyFingerprint(): string {
   return /(SHA256:\S{43})/.exec(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', host2.hostKeyFile], { encoding: 'utf8' }))![1];

@@ -39,6 +39,21 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs: number): Pr
   }
 }
 
+/** Waits for the one line on stdout and reads the port and token from it (`line` matches it). */
+async function servedLink(server: Running, line: RegExp): Promise<{ port: number; token: string }> {
+  await waitFor('the link on stdout', () => server.stdout().includes('\n') || server.child.exitCode !== null, 60_000);
+  const m = line.exec(server.stdout().split('\n')[0] ?? '');
+  if (!m) throw new Error(`unexpected stdout: ${JSON.stringify(server.stdout())}\nstderr: ${server.stderr()}`);
+  return { port: Number(m[1]), token: m[2] as string };
+}
+
+async function killIfRunning(server: Running | undefined): Promise<void> {
+  if (server && server.child.exitCode === null && server.child.signalCode === null) {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+}
+
 function call(port: number, token: string, method: string, input: unknown): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, [`virtdesk.${token}`]);
@@ -77,18 +92,11 @@ describe('npm run serve (src-main/server/main.ts)', () => {
   beforeAll(async () => {
     settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-serve-'));
     server = run(['--port', '0', '--settings-dir', settingsDir]);
-    await waitFor('the link on stdout', () => server.stdout().includes('\n') || server.child.exitCode !== null, 60_000);
-    const m = LINE.exec(server.stdout().split('\n')[0] ?? '');
-    if (!m) throw new Error(`unexpected stdout: ${JSON.stringify(server.stdout())}\nstderr: ${server.stderr()}`);
-    port = Number(m[1]);
-    token = m[2] as string;
+    ({ port, token } = await servedLink(server, LINE));
   });
 
   afterAll(async () => {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
+    await killIfRunning(server);
     if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
   });
 
@@ -174,18 +182,11 @@ describe('npm run serve with --tls-cert/--tls-key', () => {
     tls = selfSignedCert();
     settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-serve-tls-'));
     server = run(['--port', '0', '--settings-dir', settingsDir, '--tls-cert', tls.certFile, '--tls-key', tls.keyFile]);
-    await waitFor('the link on stdout', () => server.stdout().includes('\n') || server.child.exitCode !== null, 60_000);
-    const m = HTTPS_LINE.exec(server.stdout().split('\n')[0] ?? '');
-    if (!m) throw new Error(`unexpected stdout: ${JSON.stringify(server.stdout())}\nstderr: ${server.stderr()}`);
-    port = Number(m[1]);
-    token = m[2] as string;
+    ({ port, token } = await servedLink(server, HTTPS_LINE));
   });
 
   afterAll(async () => {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
+    await killIfRunning(server);
     if (settingsDir) fs.rmSync(settingsDir, { recursive: true, force: true });
     if (tls) fs.rmSync(tls.dir, { recursive: true, force: true });
   });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../../src-main/api/core';
-import type { ApiError, MethodInput, MethodName, MethodResult } from '../../src-main/contract';
+import type { MethodInput, MethodName, MethodResult } from '../../src-main/contract';
 import { canonicalXml, parseDomain } from '../../src-main/domain';
 import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
@@ -15,8 +15,7 @@ import { removeDomainsWithPrefix, removeTestPool } from './cleanup';
 import { GuestShell } from './guest-shell';
 import { SYSTEM_URI, tinyGuestXml, uniqueName } from './tiny-guest';
 
-/** The refusal a call ends with; a call that succeeds fails the test. */
-export const failure = (p: Promise<unknown>): Promise<ApiError> => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
+export { failure } from './api-failure';
 
 export class EditFixture {
   /** Prefix of everything this test creates (`vdt-<topic>-<pid>-<random>`). */

@@ -2,6 +2,26 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 
+/** Opens the wizard from the VM list at its first step (a wizard an earlier, failed test left at a later step is cancelled first). */
+export async function openWizard(page: Page): Promise<void> {
+  await page.evaluate(() => (location.hash = '#/vms'));
+  await page.getByTestId('new-vm').click();
+  const wizard = page.getByTestId('wizard');
+  await wizard.waitFor();
+  if ((await wizard.getAttribute('data-step')) !== 'source') {
+    await page.getByTestId('wizard-cancel').click();
+    await page.getByTestId('new-vm').click();
+  }
+  await page.getByTestId('wizard-step-source').waitFor();
+}
+
+/** Next, once the step allows it; waits for `step`. */
+export async function nextStep(page: Page, step: string): Promise<void> {
+  await expect.poll(() => page.getByTestId('wizard-next').isEnabled(), { timeout: 30_000 }).toBe(true);
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId(`wizard-step-${step}`).waitFor({ timeout: 30_000 });
+}
+
 export async function cancelWizard(page: Page): Promise<void> {
   await page.getByTestId('wizard-cancel').click();
   await page.waitForSelector('[data-testid="vm-grid"], [data-testid="vm-list-empty"]');

@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/api/core';
-import type { ApiError, FsBrowseResult } from '../../../src-main/contract';
+import type { FsBrowseResult } from '../../../src-main/contract';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
+import { failure } from '../../support/api-failure';
 
 const DEMO = 'test:///default';
 let core: Core | null = null;
@@ -23,8 +24,6 @@ function newCore(): Core {
   core = createCore({ spawnHost: nodeHostSpawner, settingsDir: tmpDir('vdtest-readable-settings-') });
   return core;
 }
-
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 
 afterEach(async () => {
   await core?.close();

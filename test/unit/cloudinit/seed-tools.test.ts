@@ -9,6 +9,7 @@ import { SeedToolError, hashPassword, writeSeedIso } from '../../../src-main/clo
 import { seedVolume } from '../../../src-main/install/stage';
 import { toApiError } from '../../../src-main/api/connection-manager';
 import type { LibvirtHostClient } from '../../../src-main/libvirt/host-client';
+import { failure } from '../../support/api-failure';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vdtest-seedtools-'));
 const empty = path.join(dir, 'empty-bin');
@@ -25,12 +26,10 @@ afterEach(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as Error);
-
 describe('seed tool failures', () => {
   it('neither genisoimage nor xorriso installed: says so and how to install, as INVALID_INPUT', async () => {
     process.env.PATH = empty;
-    const e = await failure(writeSeedIso(content, path.join(dir, 'seed.iso')));
+    const e = await failure<Error>(writeSeedIso(content, path.join(dir, 'seed.iso')));
     expect(e).toBeInstanceOf(SeedToolError);
     expect(e.message).toMatch(/genisoimage and xorriso not installed: apt install genisoimage/);
     expect(toApiError(e).code).toBe('INVALID_INPUT');
@@ -38,7 +37,7 @@ describe('seed tool failures', () => {
 
   it('a failing genisoimage: its name, exit code and the last line of its stderr', async () => {
     process.env.PATH = failing;
-    const e = await failure(writeSeedIso(content, path.join(dir, 'seed.iso')));
+    const e = await failure<Error>(writeSeedIso(content, path.join(dir, 'seed.iso')));
     expect(e).toBeInstanceOf(SeedToolError);
     expect((e as SeedToolError).tool).toBe('genisoimage');
     expect(e.message).toBe('genisoimage could not build the cloud-init seed ISO (exit 5: genisoimage: Unable to open disc image file)');
@@ -48,18 +47,18 @@ describe('seed tool failures', () => {
     process.env.PATH = empty;
     const calls: string[] = [];
     const api = new Proxy({}, { get: (_t, name) => async () => { calls.push(String(name)); throw new Error('not expected'); } }) as LibvirtHostClient['api'];
-    const e = await failure(seedVolume(api, 'default', 'x-cidata.iso', content));
+    const e = await failure<Error>(seedVolume(api, 'default', 'x-cidata.iso', content));
     expect(toApiError(e)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/genisoimage/) });
     expect(calls).toEqual([]);
   });
 
   it('openssl missing or failing: named, with the reason', async () => {
     process.env.PATH = empty;
-    const missing = await failure(hashPassword('secret'));
+    const missing = await failure<Error>(hashPassword('secret'));
     expect(missing).toBeInstanceOf(SeedToolError);
     expect(missing.message).toMatch(/^openssl is not installed: apt install openssl/);
     process.env.PATH = failing;
-    const failed = await failure(hashPassword('secret'));
+    const failed = await failure<Error>(hashPassword('secret'));
     expect(failed.message).toBe('openssl passwd could not hash the cloud-init password (exit 1: passwd: unknown option)');
     expect(toApiError(failed).code).toBe('INVALID_INPUT');
   });

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/api/core';
-import type { ApiError } from '../../../src-main/contract';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
+import { failure } from '../../support/api-failure';
 
 const DEMO = 'test:///default';
 let core: Core | null = null;
@@ -24,8 +24,6 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const fail = (p: Promise<unknown>): Promise<ApiError> => p.then(() => Promise.reject(new Error('expected a failure')), (e: ApiError) => e);
-
 describe('console API on the test driver', () => {
   it('console.endpoint: null (same origin) by default, the shell-provided base otherwise', async () => {
     expect(await newCore().call('console.endpoint', {})).toEqual({ wsBase: null });
@@ -35,31 +33,31 @@ describe('console API on the test driver', () => {
 
   it('console.vncTicket refuses a VM without a VNC display and remote connections not over SSH (without connecting)', async () => {
     const c = newCore();
-    const noGraphics = await fail(c.call('console.vncTicket', { connection: DEMO, vm: { name: 'test' } }));
+    const noGraphics = await failure(c.call('console.vncTicket', { connection: DEMO, vm: { name: 'test' } }));
     expect(noGraphics.code).toBe('LIBVIRT');
     expect(noGraphics.message).toBe("VM 'test' has no graphical display — add a VNC display, or use the serial console");
     const t0 = Date.now();
-    const remote = await fail(c.call('console.vncTicket', { connection: 'qemu+tcp://example.invalid/system', vm: { name: 'x' } }));
+    const remote = await failure(c.call('console.vncTicket', { connection: 'qemu+tcp://example.invalid/system', vm: { name: 'x' } }));
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(remote.code).toBe('LIBVIRT');
     expect(remote.field).toBe('connection');
     expect(remote.libvirtCode).toBe(84);
     expect(remote.message).toMatch(/remote hosts .*SSH tunnel.*not over SSH/);
     expect(c.tickets.size).toBe(0);
-    const missing = await fail(c.call('console.vncTicket', { connection: DEMO, vm: { name: 'ghost' } }));
+    const missing = await failure(c.call('console.vncTicket', { connection: DEMO, vm: { name: 'ghost' } }));
     expect(missing.code).toBe('NOT_FOUND');
   });
 
   it('vm.sendKeys sends linux key names and validates them', async () => {
     const c = newCore();
     await expect(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: ['KEY_LEFTCTRL', 'KEY_LEFTALT', 'KEY_DELETE'] })).resolves.toBeUndefined();
-    const unknown = await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: ['KEY_LEFTCTRL', 'KEY_CTRL'] }));
+    const unknown = await failure(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: ['KEY_LEFTCTRL', 'KEY_CTRL'] }));
     expect(unknown.code).toBe('INVALID_INPUT');
     expect(unknown.field).toBe('keys.1');
     expect(unknown.message).toContain('"KEY_CTRL"');
-    const tooMany = await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: Array(17).fill('KEY_A') }));
+    const tooMany = await failure(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: Array(17).fill('KEY_A') }));
     expect(tooMany.field).toBe('keys');
-    expect((await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: [] }))).field).toBe('keys');
-    expect((await fail(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: 'KEY_A' }))).field).toBe('keys');
+    expect((await failure(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: [] }))).field).toBe('keys');
+    expect((await failure(c.call('vm.sendKeys', { connection: DEMO, vm: { name: 'test' }, keys: 'KEY_A' }))).field).toBe('keys');
   });
 });

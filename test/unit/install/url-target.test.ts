@@ -11,8 +11,8 @@ import { UrlTargetError, localAddressKind, requestUrl } from '../../../src-main/
 import { downloadFile } from '../../../src-main/install/download';
 import { httpFetcher } from '../../../src-main/install/url-tree';
 import { createCore, type Core } from '../../../src-main/api/core';
-import type { ApiError } from '../../../src-main/contract';
 import { nodeHostSpawner } from '../../../src-main/libvirt/node-host-spawner';
+import { failure } from '../../support/api-failure';
 
 const REFUSE = { refuseLocalTargets: true };
 const TREEINFO = '[release]\nname = Fedora\nversion = 39\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\ninitrd = images/pxeboot/initrd.img\n';
@@ -43,8 +43,6 @@ afterEach(async () => {
   core = null;
 });
 
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as Error);
-
 describe('localAddressKind', () => {
   it('knows loopback, link-local and unspecified addresses in IPv4, IPv6 and IPv4-mapped IPv6', () => {
     const cases: [string, string | null][] = [
@@ -60,18 +58,18 @@ describe('localAddressKind', () => {
 describe('requestUrl', () => {
   it('refuses schemes other than http and https, also after a redirect', async () => {
     for (const url of ['file:///etc/passwd', 'ftp://example.org/x', 'gopher://x/']) {
-      const e = await failure(requestUrl(url));
+      const e = await failure<Error>(requestUrl(url));
       expect(e, url).toBeInstanceOf(UrlTargetError);
       expect(e.message).toMatch(/only http:\/\/ and https:\/\//);
     }
-    const e = await failure(requestUrl(`http://127.0.0.1:${port}/to-file`));
+    const e = await failure<Error>(requestUrl(`http://127.0.0.1:${port}/to-file`));
     expect(e).toBeInstanceOf(UrlTargetError);
     expect(e.message).toMatch(/file:\/\/ URLs are not fetched/);
   });
 
   it('with the exposed policy refuses local addresses: literal ones and names that resolve to them', async () => {
     for (const host of ['127.0.0.1', 'localhost', '[::1]', '0.0.0.0', '169.254.169.254']) {
-      const e = await failure(requestUrl(`http://${host}:${port}/file.bin`, { policy: REFUSE }));
+      const e = await failure<Error>(requestUrl(`http://${host}:${port}/file.bin`, { policy: REFUSE }));
       expect(e, host).toBeInstanceOf(UrlTargetError);
       expect(e.message, host).toMatch(/(loopback|link-local|unspecified) address/);
       expect(e.message, host).toMatch(/allowLocalUrlTargets/);
@@ -96,7 +94,7 @@ describe('through the core', () => {
   it('os.detectUrl refuses file:// and ftp:// URLs', async () => {
     const c = newCore(false);
     for (const url of ['file:///etc/passwd', 'ftp://ftp.debian.org/debian/']) {
-      const e = (await failure(c.call('os.detectUrl', { url }))) as ApiError;
+      const e = await failure(c.call('os.detectUrl', { url }));
       expect(e.code, url).toBe('INVALID_INPUT');
       expect(e.field, url).toBe('url');
       expect(e.message, url).toMatch(/http:\/\/ or https:\/\//);
@@ -106,12 +104,12 @@ describe('through the core', () => {
   it('an exposed core refuses http://127.0.0.1:port in os.detectUrl and vm.createPreview, and allows it with allowLocalUrlTargets', async () => {
     const url = `http://127.0.0.1:${port}/tree/`;
     const c = newCore(true);
-    const e = (await failure(c.call('os.detectUrl', { url }))) as ApiError;
+    const e = await failure(c.call('os.detectUrl', { url }));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.field).toBe('url');
     expect(e.message).toMatch(/127\.0\.0\.1, a loopback address/);
     const spec = { name: 'vdt-urltarget', memoryMiB: 256, vcpus: 1, source: { kind: 'url', url }, storage: { kind: 'none' }, network: { kind: 'none' } };
-    const p = (await failure(c.call('vm.createPreview', { connection: 'test:///default', spec }))) as ApiError;
+    const p = await failure(c.call('vm.createPreview', { connection: 'test:///default', spec }));
     expect(p.field).toBe('spec.source.url');
     expect(p.message).toMatch(/loopback address/);
     await c.call('settings.update', { allowLocalUrlTargets: true });

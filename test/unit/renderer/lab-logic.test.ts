@@ -1,7 +1,6 @@
 // Pure logic of the testing-labs UI: snapshot tree and form rules, clone and template checks,
 // the lab editor's helpers, lab-down plans, the VM list's lab / tag filters and the #/labs route.
 import { describe, expect, it } from 'vitest';
-import type { VmSummary } from '../../../src-main/contract';
 import { LAB_NAME_RE as CONTRACT_LAB_NAME_RE, SNAPSHOT_NAME_RE as CONTRACT_SNAPSHOT_NAME_RE, type LabStatus, type SnapshotCapabilities, type SnapshotInfo } from '../../../src-main/contract';
 import { parseLabText } from '../../../src-main/labs/lab-file';
 import {
@@ -29,6 +28,7 @@ import {
 import { en, ja } from '../../../src-renderer/i18n';
 import { parseRoute, routeToHash } from '../../../src-renderer/app/route';
 import { NO_LAB, filterVms, labNames, tagNames } from '../../../src-renderer/vm/vm-logic';
+import { vmSummary } from '../../support/vm-summary';
 
 function snap(name: string, parent: string | null, over: Partial<SnapshotInfo> = {}): SnapshotInfo {
   return { name, description: null, createdAt: '2024-01-01T00:00:00.000Z', state: 'shutoff', hasMemory: false, current: false, parent, children: [], external: false, ...over };
@@ -181,21 +181,7 @@ describe('lab editor helpers', () => {
 });
 
 describe('VM list: lab and tag filters', () => {
-  let n = 0;
-  const vm = (name: string, over: Partial<VmSummary> = {}): VmSummary => ({
-    connection: 'test:///default',
-    uuid: `00000000-0000-0000-0000-${String(++n).padStart(12, '0')}`,
-    name,
-    id: -1,
-    state: 'shutoff',
-    persistent: true,
-    autostart: false,
-    hasManagedSave: false,
-    vcpus: 1,
-    memoryKiB: 1024,
-    maxMemoryKiB: 1024,
-    ...over,
-  });
+  const vm = vmSummary;
   const list = [
     vm('web-node-1', { lab: 'web', tags: ['demo', 'ci'], state: 'running' }),
     vm('web-node-2', { lab: 'web', tags: ['demo', 'ci'] }),

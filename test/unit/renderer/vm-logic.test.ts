@@ -12,26 +12,10 @@ import {
   visibleRange,
   type VmChangedEvent,
 } from '../../../src-renderer/vm/vm-logic';
+import { vmSummary } from '../../support/vm-summary';
 
 const C = 'test:///default';
-let n = 0;
-function vm(name: string, over: Partial<VmSummary> = {}): VmSummary {
-  n++;
-  return {
-    connection: C,
-    uuid: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
-    name,
-    id: -1,
-    state: 'shutoff',
-    persistent: true,
-    autostart: false,
-    hasManagedSave: false,
-    vcpus: 1,
-    memoryKiB: 262144,
-    maxMemoryKiB: 262144,
-    ...over,
-  };
-}
+const vm = vmSummary;
 const changed = (v: VmSummary, gone = false): VmChangedEvent => ({ connection: C, uuid: v.uuid, name: v.name, event: gone ? 'undefined' : 'started', vm: gone ? null : v });
 
 describe('applyVmChanged', () => {

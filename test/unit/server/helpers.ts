@@ -89,10 +89,10 @@ export interface RawResponse {
   body: string;
 }
 
-/** A request with the path exactly as given (no normalisation of '..'). */
-export function rawGet(port: number, rawPath: string, method = 'GET', headers: Record<string, string> = {}): Promise<RawResponse> {
+/** Sends the request `send` makes (handing its response to the callback given) and reads the whole response as text. */
+function textResponse(send: (onResponse: (res: http.IncomingMessage) => void) => http.ClientRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: rawPath, method, headers, agent: false }, (res) => {
+    const req = send((res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -101,6 +101,11 @@ export function rawGet(port: number, rawPath: string, method = 'GET', headers: R
     req.on('error', reject);
     req.end();
   });
+}
+
+/** A request with the path exactly as given (no normalisation of '..'). */
+export function rawGet(port: number, rawPath: string, method = 'GET', headers: Record<string, string> = {}): Promise<RawResponse> {
+  return textResponse((onResponse) => http.request({ host: '127.0.0.1', port, path: rawPath, method, headers, agent: false }, onResponse));
 }
 
 export type WsOutcome = { ok: true; ws: WebSocket } | { ok: false; status: number; body: string; closed: Promise<void> };
@@ -125,16 +130,7 @@ const verifyAs127 = (_host: string, cert: PeerCertificate): Error | undefined =>
 
 /** A GET over https that trusts only `ca`. */
 export function httpsGet(port: number, rawPath: string, ca: Buffer, headers: Record<string, string> = {}): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port, path: rawPath, method: 'GET', headers, ca, checkServerIdentity: verifyAs127, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return textResponse((onResponse) => https.request({ host: '127.0.0.1', port, path: rawPath, method: 'GET', headers, ca, checkServerIdentity: verifyAs127, agent: false }, onResponse));
 }
 
 export interface OpenWsOptions {

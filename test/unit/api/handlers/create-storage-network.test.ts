@@ -10,6 +10,7 @@ import { ApiError } from '../../../../src-main/contract';
 import { LibvirtHostClient } from '../../../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../../../src-main/libvirt/node-host-spawner';
 import { OsInfoDb } from '../../../../src-main/osinfo/osinfo-db';
+import { failure } from '../../../support/api-failure';
 
 const URI = 'test:///default';
 const POOL = 'default-pool';
@@ -31,8 +32,6 @@ async function call<M extends LibvirtMethodName>(name: M, input: MethodInput<M>)
   if (!r.ok) throw new ApiError('INVALID_INPUT', r.message, r.field);
   return (handlers[name] as (i: unknown) => Promise<MethodResult<M>>)(r.value);
 }
-
-const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
 
 async function snapshot() {
   const [domains, volumes] = await Promise.all([client.api.listDomains(), client.api.listVolumes(POOL)]);
@@ -97,7 +96,7 @@ describe('vm.create on the test driver', () => {
       [{ ...base, name: 'pf', network: { kind: 'user', portForwards: [{ host: 2222, guest: 22 }] } }, 'spec.network.portForwards', /passt/],
     ];
     for (const [spec, field, message] of cases) {
-      const e = await fail(call('vm.create', { spec: spec as never, start: true }));
+      const e = await failure(call('vm.create', { spec: spec as never, start: true }));
       expect(e, JSON.stringify(spec)).toBeInstanceOf(ApiError);
       expect(e.field, JSON.stringify(spec)).toBe(field);
       expect(e.message, JSON.stringify(spec)).toMatch(message);
@@ -108,7 +107,7 @@ describe('vm.create on the test driver', () => {
   it('rolls back the new volume when defining fails, and names the step', async () => {
     setup({ hooks: { beforeDefine: (xml) => xml.replace('machine="q35"', 'machine="no-such-machine"').replace('<domain type="qemu">', '<domain type="no-such-type">') } });
     const before = await snapshot();
-    const e = await fail(call('vm.create', { spec: { name: 'vd-rollback', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 }, network: { kind: 'none' } } }));
+    const e = await failure(call('vm.create', { spec: { name: 'vd-rollback', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'new', pool: POOL, sizeGiB: 1 }, network: { kind: 'none' } } }));
     expect(e.message).toMatch(/creating VM 'vd-rollback' failed at step 'define the VM'/);
     expect(e.message).toMatch(/Rolled back: deleted the volume 'vd-rollback.qcow2'/);
     expect(await snapshot()).toEqual(before);
@@ -130,7 +129,7 @@ describe('vm.create on the test driver', () => {
       ['/isos/x.iso', false, 'CD-ROM media are never deleted'],
     ]);
     for (const p of [shared, img, '/isos/x.iso', '/not/a/disk']) {
-      const e = await fail(call('vm.delete', { vm: { name: 'vd-b' }, deleteDisks: [p] }));
+      const e = await failure(call('vm.delete', { vm: { name: 'vd-b' }, deleteDisks: [p] }));
       expect(e.field).toBe('deleteDisks');
       expect(e.message).toMatch(/nothing was deleted/);
     }
@@ -147,16 +146,16 @@ describe('storage and networks on the test driver', () => {
   it('creates, lists (with users), grows and deletes volumes; refuses while in use', async () => {
     const v = await call('volume.create', { pool: POOL, name: 'data-1.raw', sizeGiB: 1, format: 'raw' });
     expect(v).toMatchObject({ name: 'data-1.raw', capacity: 2 ** 30, usedBy: [] });
-    expect((await fail(call('volume.create', { pool: POOL, name: 'data-1.raw', sizeGiB: 1 }))).message).toMatch(/already exists/);
-    expect((await fail(call('volume.resize', { pool: POOL, name: 'data-1.raw', sizeGiB: 0.5 }))).message).toMatch(/can only grow/);
+    expect((await failure(call('volume.create', { pool: POOL, name: 'data-1.raw', sizeGiB: 1 }))).message).toMatch(/already exists/);
+    expect((await failure(call('volume.resize', { pool: POOL, name: 'data-1.raw', sizeGiB: 0.5 }))).message).toMatch(/can only grow/);
     // (Growing works on qemu:///system — see the integration test; the test driver cannot resize.)
 
     await call('vm.create', { spec: { name: 'vd-user', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'existing', pool: POOL, volume: 'data-1.raw' }, network: { kind: 'none' } } });
     const listed = (await call('volume.list', { pool: POOL })).find((x) => x.name === 'data-1.raw');
     expect(listed).toMatchObject({ usedBy: ['vd-user'], format: 'raw' });
-    expect((await fail(call('volume.delete', { pool: POOL, name: 'data-1.raw' }))).message).toMatch(/used by VM 'vd-user'/);
-    expect((await fail(call('vm.create', { spec: { name: 'vd-user2', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'existing', pool: POOL, volume: 'data-1.raw' } } }))).message).toMatch(/already used by VM 'vd-user'/);
-    expect((await fail(call('pool.delete', { pool: POOL }))).message).toMatch(/in use by VM 'vd-user'/);
+    expect((await failure(call('volume.delete', { pool: POOL, name: 'data-1.raw' }))).message).toMatch(/used by VM 'vd-user'/);
+    expect((await failure(call('vm.create', { spec: { name: 'vd-user2', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, storage: { kind: 'existing', pool: POOL, volume: 'data-1.raw' } } }))).message).toMatch(/already used by VM 'vd-user'/);
+    expect((await failure(call('pool.delete', { pool: POOL }))).message).toMatch(/in use by VM 'vd-user'/);
     await call('vm.delete', { vm: { name: 'vd-user' }, deleteDisks: [listed!.path] });
     expect((await snapshot()).volumes).not.toContain('data-1.raw');
   });
@@ -165,20 +164,20 @@ describe('storage and networks on the test driver', () => {
     const dir = path.join(tmp, 'pool one');
     const p = await call('pool.define', { name: 'vd-pool', path: dir, start: true, autostart: false });
     expect(p).toMatchObject({ name: 'vd-pool', type: 'dir', path: dir, active: true });
-    expect((await fail(call('pool.define', { name: 'vd-pool', path: path.join(tmp, 'x') }))).field).toBe('name');
-    expect((await fail(call('pool.define', { name: 'vd-pool2', path: dir }))).message).toMatch(/already uses the folder/);
+    expect((await failure(call('pool.define', { name: 'vd-pool', path: path.join(tmp, 'x') }))).field).toBe('name');
+    expect((await failure(call('pool.define', { name: 'vd-pool2', path: dir }))).message).toMatch(/already uses the folder/);
     await call('pool.delete', { pool: 'vd-pool' });
     expect((await call('pool.list', {})).map((x) => x.name)).not.toContain('vd-pool');
   });
 
   it('creates networks (refusing overlapping subnets) and deletes them', async () => {
-    const overlap = await fail(call('network.create', { name: 'vd-net0', mode: 'nat', ipv4: { address: '192.168.122.10', prefix: 28, dhcpStart: '192.168.122.2', dhcpEnd: '192.168.122.9' } }));
+    const overlap = await failure(call('network.create', { name: 'vd-net0', mode: 'nat', ipv4: { address: '192.168.122.10', prefix: 28, dhcpStart: '192.168.122.2', dhcpEnd: '192.168.122.9' } }));
     expect(overlap.message).toMatch(/overlaps network 'default'/);
     const n = await call('network.create', { name: 'vd-net1', mode: 'isolated', ipv4: { address: '10.77.0.1', prefix: 24, dhcpStart: '10.77.0.100', dhcpEnd: '10.77.0.200' }, start: false });
     expect(n).toMatchObject({ name: 'vd-net1', forward: null, active: false, ipv4: { address: '10.77.0.1', prefix: 24, dhcpStart: '10.77.0.100', dhcpEnd: '10.77.0.200' } });
     await call('vm.create', { spec: { name: 'vd-netuser', memoryMiB: 256, vcpus: 1, source: { kind: 'none' }, network: { kind: 'network', name: 'vd-net1' } } });
     expect((await call('network.list', {})).find((x) => x.name === 'vd-net1')?.usedBy).toEqual(['vd-netuser']);
-    expect((await fail(call('network.delete', { name: 'vd-net1' }))).message).toMatch(/vd-netuser/);
+    expect((await failure(call('network.delete', { name: 'vd-net1' }))).message).toMatch(/vd-netuser/);
     await call('network.delete', { name: 'vd-net1', force: true });
     expect((await call('network.list', {})).map((x) => x.name)).not.toContain('vd-net1');
   });
@@ -186,7 +185,7 @@ describe('storage and networks on the test driver', () => {
   it('answers os.search / os.defaults / os.detect', async () => {
     expect((await call('os.search', { query: 'win' })).map((o) => o.shortId)).toContain('win11');
     expect(await call('os.defaults', { id: 'win11' })).toMatchObject({ firmware: 'uefi' });
-    expect((await fail(call('os.defaults', { id: 'nope' }))).code).toBe('NOT_FOUND');
+    expect((await failure(call('os.defaults', { id: 'nope' }))).code).toBe('NOT_FOUND');
     const text = path.join(tmp, 'text.iso');
     fs.writeFileSync(text, 'not an iso');
     // Not an ISO, no name to go by: no OS, and no error (disk images are detected this way too).
@@ -195,13 +194,13 @@ describe('storage and networks on the test driver', () => {
     const cloud = path.join(tmp, 'jammy-server-cloudimg-amd64.img');
     fs.writeFileSync(cloud, Buffer.alloc(4096));
     expect(await call('os.detect', { path: cloud })).toMatchObject({ os: { shortId: 'ubuntu22.04' }, detectedBy: 'file-name' });
-    expect((await fail(call('os.detect', { path: path.join(tmp, 'missing.iso') }))).field).toBe('path');
+    expect((await failure(call('os.detect', { path: path.join(tmp, 'missing.iso') }))).field).toBe('path');
   });
 
   it('browses only inside the allowed roots', async () => {
     fs.writeFileSync(path.join(tmp, 'a.iso'), 'x');
     expect((await call('fs.browse', { path: tmp })).entries.map((e) => e.name)).toContain('a.iso');
-    expect((await fail(call('fs.browse', { path: '/etc' }))).message).toMatch(/outside the folders/);
+    expect((await failure(call('fs.browse', { path: '/etc' }))).message).toMatch(/outside the folders/);
     expect((await call('fs.browse', {})).roots).toContain(fs.realpathSync(tmp));
   });
 });
