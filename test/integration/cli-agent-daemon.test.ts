@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConnectionUri } from '../../src-main/contract/connection-uri';
 import { oneShotUri } from '../../src-main/cli/one-shot';
 import { uniqueName } from '../support/tiny-guest';
+import { ANSWER_LINE, type AgentRun, agentCli, agentSockets, agentsUnder, alive, until, untilAgentAnswers as untilAgentAnswersTo } from '../support/cli-agent';
 
 const ROOT = path.join(__dirname, '../..');
-const BIN = path.join(ROOT, 'out/cli/virtdesk.js');
 const DAEMON_SCRIPT = path.join(ROOT, 'scripts/start-lxc-daemon.sh');
 const prefix = uniqueName('vdt-agentd');
 const container = `${prefix}-ct`;
@@ -35,8 +35,6 @@ function canonicalUri(): string {
   return check.uri;
 }
 
-const ANSWER_LINE = /^virtdesk: (answered|the core answers) .*\n/gm;
-
 function daemon(command: 'start' | 'stop'): string {
   const env = { ...process.env, VIRTDESK_LXC_RUN_DIR: runDir, VIRTDESK_LXC_STATE_DIR: stateDir };
   return execFileSync(DAEMON_SCRIPT, [command], { env, encoding: 'utf8', timeout: 60_000 }).trim();
@@ -44,82 +42,18 @@ function daemon(command: 'start' | 'stop'): string {
 
 const virsh = (...args: string[]) => spawnSync('virsh', ['-c', URI, ...args], { encoding: 'utf8', timeout: 30_000 });
 
-type Run = { code: number | null; stdout: string; stderr: string; ms: number };
-
-function cli(args: string[], extra: NodeJS.ProcessEnv = {}): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, XDG_RUNTIME_DIR: runtime, VIRTDESK_AGENT_DEBUG: '1', VIRTDESK_AGENT_IDLE_MS: '120000', ...extra };
-  delete env.VIRTDESK_DEFAULT_URI;
-  delete env.LIBVIRT_DEFAULT_URI;
-  if (!('VIRTDESK_NO_AGENT' in extra)) delete env.VIRTDESK_NO_AGENT;
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp, env, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
-}
+const cli = (args: string[], extra: NodeJS.ProcessEnv = {}): AgentRun => agentCli(args, { config, runtime, cwd: tmp }, extra);
 
 const LIST = ['list', '--connect', URI];
-const withAgent = (): Run => cli(LIST);
-const withoutAgent = (): Run => cli(LIST, { VIRTDESK_NO_AGENT: '1' });
+const withAgent = (): AgentRun => cli(LIST);
+const withoutAgent = (): AgentRun => cli(LIST, { VIRTDESK_NO_AGENT: '1' });
 /** What the user sees: everything but the debug line. */
-const seen = (r: Run) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr.replace(ANSWER_LINE, '') });
+const seen = (r: AgentRun) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr.replace(ANSWER_LINE, '') });
 
-function agentPid(r: Run): number | null {
-  const m = /^virtdesk: answered by the agent \(pid (\d+), request \d+\)$/m.exec(r.stderr);
-  return m ? Number(m[1]) : null;
-}
-
-async function untilAgentAnswers(): Promise<{ run: Run; pid: number }> {
-  const deadline = Date.now() + 30_000;
-  let last: Run | null = null;
-  while (Date.now() < deadline) {
-    last = withAgent();
-    expect(last.code, last.stderr).toBe(0);
-    const pid = agentPid(last);
-    if (pid) return { run: last, pid };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no agent answered within 30 s; last stderr: ${last?.stderr}`);
-}
-
-/** Running (a zombie no parent has reaped yet has exited). */
-function alive(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
+const untilAgentAnswers = () => untilAgentAnswersTo(withAgent);
 /** This test's agents: running `__agent` processes with this test's XDG_RUNTIME_DIR. */
-function agentsOfThisTest(): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes('__agent')) continue;
-      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.includes(`XDG_RUNTIME_DIR=${runtime}`) && alive(Number(entry))) found.push(Number(entry));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return found;
-}
-
-function sockets(): string[] {
-  try {
-    return fs.readdirSync(path.join(runtime, 'virtdesk')).filter((f) => f.endsWith('.sock'));
-  } catch {
-    return [];
-  }
-}
+const agentsOfThisTest = (): number[] => agentsUnder(runtime);
+const sockets = (): string[] => agentSockets(runtime);
 
 /** The listing shows this test's container (defined, not running). */
 const LISTED = new RegExp(`^${container} +shutoff +1 +32 MiB +-$`, 'm');

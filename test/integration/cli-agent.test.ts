@@ -13,17 +13,15 @@ import { LibvirtHostClient } from '../../src-main/libvirt/host-client';
 import { nodeHostSpawner } from '../../src-main/libvirt/node-host-spawner';
 import { removeDomainsWithPrefix } from '../support/cleanup';
 import { SYSTEM_URI, uniqueName } from '../support/tiny-guest';
+import { ANSWER_LINE, BIN, type AgentRun, agentCli, agentPid, agentSockets, agentsUnder, alive, until, untilAgentAnswers as untilAgentAnswersTo } from '../support/cli-agent';
 
 const ROOT = path.join(__dirname, '../..');
-const BIN = path.join(ROOT, 'out/cli/virtdesk.js');
 const TEST_URI = 'test:///default';
 const prefix = uniqueName('vdt-agent');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vdt-agent-'));
 const runtimeRoot = path.join(tmp, 'run');
 const config = path.join(tmp, 'config');
 const admin = new LibvirtHostClient(SYSTEM_URI, nodeHostSpawner);
-
-const ANSWER_LINE = /^virtdesk: (answered|the core answers) .*\n/gm;
 
 function minimalDomainXml(name: string): string {
   return `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`;
@@ -36,79 +34,17 @@ function runtimeDir(name: string): string {
   return dir;
 }
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
+/** A run without its duration: the tests compare whole runs. */
+type Run = Omit<AgentRun, 'ms'>;
 function cli(args: string[], runtime: string, extra: NodeJS.ProcessEnv = {}): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, XDG_RUNTIME_DIR: runtime, VIRTDESK_AGENT_DEBUG: '1', VIRTDESK_AGENT_IDLE_MS: '120000', ...extra };
-  delete env.VIRTDESK_DEFAULT_URI;
-  delete env.LIBVIRT_DEFAULT_URI;
-  if (!('VIRTDESK_NO_AGENT' in extra)) delete env.VIRTDESK_NO_AGENT;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp, env, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const { ms: _ms, ...run } = agentCli(args, { config, runtime, cwd: tmp }, extra);
+  return run;
 }
-
 const inProcess = (args: string[], runtime: string): Run => cli(args, runtime, { VIRTDESK_NO_AGENT: '1' });
-
-function agentPid(r: Run): number | null {
-  const m = /^virtdesk: answered by the agent \(pid (\d+), request \d+\)$/m.exec(r.stderr);
-  return m ? Number(m[1]) : null;
-}
-
-/** Runs `args` until the agent answers (the first in-process run starts it); returns that run and the agent's pid. */
-async function untilAgentAnswers(args: string[], runtime: string, extra: NodeJS.ProcessEnv = {}): Promise<{ run: Run; pid: number }> {
-  const deadline = Date.now() + 30_000;
-  let last: Run | null = null;
-  while (Date.now() < deadline) {
-    last = cli(args, runtime, extra);
-    expect(last.code, last.stderr).toBe(0);
-    const pid = agentPid(last);
-    if (pid) return { run: last, pid };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no agent answered within 30 s; last stderr: ${last?.stderr}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** The agents this test started: processes running `__agent` whose XDG_RUNTIME_DIR is under runtimeRoot. */
-function agentsOfThisTest(): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!cmdline.includes('__agent')) continue;
-      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.some((e) => e.startsWith(`XDG_RUNTIME_DIR=${runtimeRoot}/`))) found.push(Number(entry));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return found;
-}
-
-const sockets = (runtime: string): string[] => {
-  try {
-    return fs.readdirSync(path.join(runtime, 'virtdesk')).filter((f) => f.endsWith('.sock'));
-  } catch {
-    return [];
-  }
-};
+const untilAgentAnswers = (args: string[], runtime: string, extra: NodeJS.ProcessEnv = {}) => untilAgentAnswersTo(() => cli(args, runtime, extra));
+/** The agents this test started: all live under runtimeRoot. */
+const agentsOfThisTest = (): number[] => agentsUnder(runtimeRoot);
+const sockets = agentSockets;
 
 beforeAll(async () => {
   fs.mkdirSync(runtimeRoot, { mode: 0o700 });

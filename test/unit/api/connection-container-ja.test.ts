@@ -11,33 +11,12 @@ import { ApiError, type ConnectionStatus, type ContainerSpec, type MessageParam 
 import { errorText } from '../../../src-main/contract/messages';
 import { LibvirtError } from '../../../src-main/libvirt/errors';
 import type { ConnectionInfo } from '../../../src-main/libvirt/protocol';
-import type { HostClientEvent } from '../../../src-main/libvirt/host-client';
+import { hostEvents, opens } from '../../support/fake-host-client';
 import type { SettingsStore } from '../../../src-main/api/settings-store';
 import { translateServerText } from '../../../src-renderer/i18n';
 
-interface Open {
-  resolve(info: ConnectionInfo): void;
-  reject(e: Error): void;
-}
-const opens: Open[] = [];
-const hostEvents: ((e: HostClientEvent) => void)[] = [];
-
-// The libvirt host process is faked: each connect() is one open whose outcome the test decides,
-// and the test sends the host's events (its exit) itself.
-vi.mock('../../../src-main/libvirt/host-client', () => ({
-  LibvirtHostClient: class {
-    constructor(readonly uri: string) {}
-    onEvent(l: (e: HostClientEvent) => void): () => void {
-      hostEvents.push(l);
-      return () => undefined;
-    }
-    connect(): Promise<ConnectionInfo> {
-      return new Promise((resolve, reject) => opens.push({ resolve, reject }));
-    }
-    killHost(): void {}
-    async close(): Promise<void> {}
-  },
-}));
+// The libvirt host process is faked: the test decides each open's outcome and sends the host's events.
+vi.mock('../../../src-main/libvirt/host-client', async () => (await import('../../support/fake-host-client')).hostClientModule);
 
 const { ConnectionManager } = await import('../../../src-main/api/connection-manager');
 const { checkContainerFiles, checkContainerNames } = await import('../../../src-main/containers/check-spec');

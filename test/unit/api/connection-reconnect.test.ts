@@ -5,27 +5,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo } from '../../../src-main/libvirt/protocol';
 import type { SettingsStore } from '../../../src-main/api/settings-store';
+import { opens } from '../../support/fake-host-client';
 
-interface Open {
-  resolve(info: ConnectionInfo): void;
-  reject(e: Error): void;
-}
-/** Each open the manager started, in order. */
-const opens: Open[] = [];
-
-vi.mock('../../../src-main/libvirt/host-client', () => ({
-  LibvirtHostClient: class {
-    constructor(readonly uri: string) {}
-    onEvent(): () => void {
-      return () => undefined;
-    }
-    connect(): Promise<ConnectionInfo> {
-      return new Promise((resolve, reject) => opens.push({ resolve, reject }));
-    }
-    killHost(): void {}
-    async close(): Promise<void> {}
-  },
-}));
+vi.mock('../../../src-main/libvirt/host-client', async () => (await import('../../support/fake-host-client')).hostClientModule);
 
 const { ConnectionManager } = await import('../../../src-main/api/connection-manager');
 
