@@ -26,6 +26,11 @@ async function entry(): Promise<void> {
     await (await import('./agent-server')).runAgent(process.argv[3]);
     return;
   }
+  // As main.ts answers it (any --version wins), without loading main.ts: scripts call it to check the install.
+  if (process.argv.includes('--version')) {
+    process.stdout.write(`virtdesk ${process.env.VIRTDESK_CLI_VERSION ?? 'dev'}\n`);
+    process.exit(0);
+  }
   const argv = withDefaultConnect(process.argv.slice(2), process.env);
   const settingsDir = defaultSettingsDir();
   const plan = agentPlan(argv, settingsDir, process.env);
