@@ -1,7 +1,7 @@
 // The Labs page when the containers' LXC connection is down (browser mode, Debian's Chromium):
 // a saved LXC connection whose daemon does not answer (its socket does not exist) makes the page
 // say that the labs' containers are not listed and how to bring the connection back — in
-// English, and in Japanese after switching the language. The VM connection is the real
+// English, and in Japanese after switching the language (the sidebar's reason and tooltip too). The VM connection is the real
 // qemu:///system; nothing is created.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -60,6 +60,11 @@ describe('Labs page: LXC connection down', () => {
     const ja = await page.getByTestId('labs-lxc-down').innerText();
     expect(ja).toContain(`コンテナー用の接続 ${CANONICAL} が切断されています`);
     expect(ja).toContain('コンテナーだけのラボ');
+    // The sidebar says why the connection failed in Japanese too, in its line and its tooltip.
+    const row = page.locator(`[data-testid="connection"][data-uri="${CANONICAL}"]`);
+    const why = await row.getByTestId('connection-error').innerText();
+    expect(why).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    expect(await row.locator('button.conn-main').getAttribute('title')).toBe(`${CANONICAL}\n${why}`);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('language-select').selectOption('en');
   });
