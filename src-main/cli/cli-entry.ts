@@ -11,6 +11,7 @@ import module from 'node:module';
 import { runOneShot, withDefaultConnect } from './one-shot';
 import { agentPlan, askAgent, startAgent } from './agent-client';
 import { defaultSettingsDir } from '../server/settings-dir';
+import { versionAnswer } from './version';
 
 // V8's code cache for the modules loaded from here on: Node ≥ 22.1 has it, Node 20 does not
 // (then this does nothing).
@@ -26,9 +27,10 @@ async function entry(): Promise<void> {
     await (await import('./agent-server')).runAgent(process.argv[3]);
     return;
   }
-  // As main.ts answers it (any --version wins), without loading main.ts: scripts call it to check the install.
-  if (process.argv.includes('--version')) {
-    process.stdout.write(`virtdesk ${process.env.VIRTDESK_CLI_VERSION ?? 'dev'}\n`);
+  // Without loading main.ts: scripts call it to check the install.
+  const version = versionAnswer(process.argv.slice(2));
+  if (version) {
+    process.stdout.write(version);
     process.exit(0);
   }
   const argv = withDefaultConnect(process.argv.slice(2), process.env);

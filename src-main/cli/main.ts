@@ -30,8 +30,8 @@ import { typedApi } from './typed-api';
 import { connectFlag, runOneShot, withDefaultConnect } from './one-shot';
 import { defaultSettingsDir } from '../server/settings-dir';
 import { formatTable, vmTable } from './output';
+import { VERSION, versionAnswer } from './version';
 
-const VERSION = process.env.VIRTDESK_CLI_VERSION ?? 'dev';
 
 const printTable = (rows: string[][]): void => void process.stdout.write(formatTable(rows));
 
@@ -242,8 +242,9 @@ async function runComplete(api: VirtdeskApi, connection: string | undefined, kin
  * Returns the exit code, or undefined when the command needs the core.
  */
 function runWithoutCore(argv: string[], command: string | undefined): number | undefined {
-  if (argv.includes('--version')) {
-    console.log(`virtdesk ${VERSION}`);
+  const version = versionAnswer(argv);
+  if (version) {
+    process.stdout.write(version);
     return 0;
   }
   if (argv.includes('--help-all')) {
