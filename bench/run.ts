@@ -34,7 +34,7 @@ function derived(m: Metrics): Metrics {
 }
 
 const TARGETS: { key: string; ok: (v: number) => boolean; text: string }[] = [
-  { key: 'virshRatio', ok: (v) => v >= 1000, text: '≥ 1000' },
+  // virshRatio (a virsh process per call / one host-process round trip) is reported, not a target.
   { key: 'list1000ColdVsVirsh', ok: (v) => v <= 1.5, text: '≤ 1.5 (virsh list --all of the same file)' },
   { key: 'list1000RefreshMs', ok: (v) => v < 20, text: '< 20 ms' },
   { key: 'eventToUiMs', ok: (v) => v < 50, text: '< 50 ms' },
